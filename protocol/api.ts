@@ -1,0 +1,109 @@
+/**
+ * Bodies and replies of the control plane's API (DESIGN.md §5.1). Request bodies derive from the
+ * entity schemas; the UI, the CLI and the tests parse every reply with these.
+ */
+import { z } from "zod";
+import { JobDefinitionSchema } from "./definitions";
+import { StoredEventSchema } from "./events";
+import { RunConfigSchema, RunSchema, RunStatusSchema, TagsSchema, TimestampSchema } from "./run";
+
+export const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() });
+
+// ---- code locations (the workspace)
+
+export const LocationNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "use lowercase letters, digits, '-' and '_', starting with a letter or digit")
+  .max(64);
+
+export const CodeLocationStatusSchema = z.enum(["LOADING", "LOADED", "LOAD_ERROR"]);
+export type CodeLocationStatus = z.infer<typeof CodeLocationStatusSchema>;
+
+export const CodeLocationSchema = z.object({
+  name: LocationNameSchema,
+  url: z.string(),
+  status: CodeLocationStatusSchema,
+  /** The whole error when loading failed: what was asked, what came back. */
+  load_error: z.string().nullable(),
+  loaded_at: TimestampSchema.nullable(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+  job_count: z.number().int().nonnegative(),
+});
+export type CodeLocation = z.infer<typeof CodeLocationSchema>;
+
+export const CreateCodeLocationSchema = z.object({
+  name: LocationNameSchema,
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "the url must start with http:// or https://"),
+  /** The Standard Webhooks secret the code location server was started with (`whsec_...`). */
+  secret: z.string().startsWith("whsec_", "the secret must start with 'whsec_'"),
+});
+export type CreateCodeLocation = z.infer<typeof CreateCodeLocationSchema>;
+
+export const CodeLocationReplySchema = z.object({ code_location: CodeLocationSchema });
+export const CodeLocationListSchema = z.object({ code_locations: z.array(CodeLocationSchema) });
+
+// ---- jobs
+
+export const JobSummarySchema = JobDefinitionSchema.pick({
+  name: true,
+  description: true,
+  tags: true,
+  executor: true,
+}).extend({
+  location: LocationNameSchema,
+  node_count: z.number().int().nonnegative(),
+});
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+export const JobListSchema = z.object({ jobs: z.array(JobSummarySchema) });
+
+export const JobDetailSchema = JobDefinitionSchema.extend({ location: LocationNameSchema });
+export type JobDetail = z.infer<typeof JobDetailSchema>;
+export const JobReplySchema = z.object({ job: JobDetailSchema });
+
+// ---- runs
+
+export const SubmitRunSchema = z.object({
+  location: z.string().min(1),
+  job: z.string().min(1),
+  run_config: RunConfigSchema.optional(),
+  tags: TagsSchema.optional(),
+  /** Shorthand for the `flightdeck/priority` tag; higher launches first. */
+  priority: z.number().int().optional(),
+});
+export type SubmitRun = z.infer<typeof SubmitRunSchema>;
+
+export const RunReplySchema = z.object({ run: RunSchema });
+
+export const RunListQuerySchema = z.object({
+  /** Comma-separated statuses. */
+  status: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(RunStatusSchema))
+    .optional(),
+  location: z.string().optional(),
+  job: z.string().optional(),
+  /** `key=value`; repeatable. */
+  tag: z.array(z.string().regex(/^[^=]+=.*$/, "write a tag filter as key=value")).optional(),
+  created_after: z.coerce.number().int().optional(),
+  created_before: z.coerce.number().int().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type RunListQuery = z.infer<typeof RunListQuerySchema>;
+
+export const RunListSchema = z.object({ runs: z.array(RunSchema), next_cursor: z.string().nullable() });
+
+export const EventListQuerySchema = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export const EventListSchema = z.object({
+  events: z.array(StoredEventSchema),
+  /** Pass as `after` to get what came since; equals the request's `after` when nothing is new. */
+  cursor: z.number().int().nonnegative(),
+});

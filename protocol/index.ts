@@ -1,0 +1,10 @@
+/** Every wire shape of Flightdeck, declared once. Imported by worker/, ui/ and runner/. */
+export * from "./api";
+export * from "./definitions";
+export * from "./errors";
+export * from "./events";
+export * from "./json";
+export * from "./launch";
+export * from "./run";
+export * from "./tags";
+export * from "./webhook-signature";
