@@ -1,0 +1,54 @@
+/**
+ * `/api/code-locations`: the workspace (Dagster's workspace.yaml, editable at runtime). Handlers
+ * parse input and shape replies; the workspace module does the work. Admin only.
+ */
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { CodeLocationListSchema, CodeLocationReplySchema } from "../../protocol";
+import { CreateCodeLocationSchema } from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import {
+  registerCodeLocation,
+  reloadCodeLocation,
+  removeCodeLocation,
+  replaceCodeLocation,
+} from "../code-locations/workspace";
+import type { AppEnv } from "../context";
+import { parseOrFail, readJsonBody } from "../http/read-json-body";
+import { servicesFor } from "../services";
+import { listCodeLocations } from "../storage/code-locations-repo";
+
+type CodeLocationReply = z.infer<typeof CodeLocationReplySchema>;
+
+const ReplaceCodeLocationSchema = CreateCodeLocationSchema.omit({ name: true });
+
+const NameParamSchema = CreateCodeLocationSchema.pick({ name: true });
+
+function nameParam(name: string): string {
+  return parseOrFail(NameParamSchema, { name }, "The code location name in the path is not valid").name;
+}
+
+export const codeLocationRoutes = new Hono<AppEnv>()
+  .get("/", requireAdmin, async (c) => {
+    const codeLocations = await listCodeLocations(servicesFor(c).db);
+    return c.json({ code_locations: codeLocations } satisfies z.infer<typeof CodeLocationListSchema>);
+  })
+  .post("/", requireAdmin, async (c) => {
+    const input = await readJsonBody(c, CreateCodeLocationSchema);
+    const codeLocation = await registerCodeLocation(servicesFor(c).workspace, input);
+    return c.json({ code_location: codeLocation } satisfies CodeLocationReply, 201);
+  })
+  .put("/:name", requireAdmin, async (c) => {
+    const name = nameParam(c.req.param("name"));
+    const input = await readJsonBody(c, ReplaceCodeLocationSchema);
+    const { codeLocation, created } = await replaceCodeLocation(servicesFor(c).workspace, { name, ...input });
+    return c.json({ code_location: codeLocation } satisfies CodeLocationReply, created ? 201 : 200);
+  })
+  .post("/:name/reload", requireAdmin, async (c) => {
+    const codeLocation = await reloadCodeLocation(servicesFor(c).workspace, c.req.param("name"));
+    return c.json({ code_location: codeLocation } satisfies CodeLocationReply);
+  })
+  .delete("/:name", requireAdmin, async (c) => {
+    await removeCodeLocation(servicesFor(c).db, c.req.param("name"));
+    return c.body(null, 204);
+  });

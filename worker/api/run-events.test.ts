@@ -1,0 +1,214 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Run, RunStatus, RunWorkerEvent } from "../../protocol";
+import { EventAckSchema, EventListSchema } from "../../protocol";
+import { issueRunToken } from "../auth/run-token";
+import type { FakeCodeLocation } from "../test/fake-code-location";
+import { interceptCodeLocations } from "../test/fake-code-location";
+import { forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
+import { ADMIN_TOKEN, call, countAllRows, countRows, expectError, useCleanDatabase } from "../test/helpers";
+
+useCleanDatabase();
+
+let fake: FakeCodeLocation;
+let spy: ReturnType<typeof interceptCodeLocations>;
+beforeEach(async () => {
+  fake = newFake();
+  spy = interceptCodeLocations(fake);
+  await registerFake(fake);
+});
+afterEach(() => spy.mockRestore());
+
+/** A launched run and the run token its worker got. */
+async function launched(): Promise<{ run: Run; token: string }> {
+  const run = await submitGreet();
+  const token = fake.launches.find((l) => l.run_id === run.id)?.run_token;
+  if (!token) throw new Error("the run was not launched");
+  return { run, token };
+}
+
+const ev = (seq: number, type: RunWorkerEvent["type"], extra: Partial<RunWorkerEvent> = {}): RunWorkerEvent => ({
+  seq,
+  type,
+  ts: 5_000 + seq,
+  ...extra,
+});
+
+function post(runId: string, token: string | null, events: RunWorkerEvent[]) {
+  return call("POST", `/api/runs/${runId}/events`, { token, body: { events } });
+}
+
+async function workerEvents(runId: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT seq, type FROM event_log WHERE run_id = ? AND seq IS NOT NULL ORDER BY seq",
+  )
+    .bind(runId)
+    .all<{ seq: number; type: string }>();
+  return results;
+}
+
+describe("POST /api/runs/:id/events", () => {
+  it("stores a batch and acknowledges its highest seq", async () => {
+    const { run, token } = await launched();
+    const res = await post(run.id, token, [
+      ev(2, "STEP_START", { step_key: "greet" }),
+      ev(1, "RUN_START"),
+      ev(3, "LOG", { message: "hi", level: "DEBUG", data: { n: 1 } }),
+    ]);
+    expect(res.status).toBe(200);
+    expect(EventAckSchema.parse(await res.json())).toEqual({ acked_through: 3 });
+    const log = EventListSchema.parse(await (await call("GET", `/api/runs/${run.id}/events`)).json()).events;
+    expect(log.map((e) => [e.type, e.seq])).toEqual([
+      ["RUN_STARTING", null],
+      ["STEP_START", 2],
+      ["RUN_START", 1],
+      ["LOG", 3],
+    ]);
+    expect(log[1]).toMatchObject({ step_key: "greet", level: "INFO", attempt: 1 });
+    expect(log[3]).toMatchObject({ message: "hi", level: "DEBUG", data: { n: 1 } });
+  });
+
+  it("stores a batch delivered twice only once", async () => {
+    const { run, token } = await launched();
+    const batch = [ev(1, "RUN_START"), ev(2, "LOG"), ev(3, "LOG")];
+    expect((await post(run.id, token, batch)).status).toBe(200);
+    const again = await post(run.id, token, batch);
+    expect(again.status).toBe(200);
+    expect(EventAckSchema.parse(await again.json())).toEqual({ acked_through: 3 });
+    expect(await workerEvents(run.id)).toHaveLength(3);
+  });
+
+  it("stores an overlapping redelivery's new events and skips the old", async () => {
+    const { run, token } = await launched();
+    await post(run.id, token, [ev(1, "RUN_START"), ev(2, "LOG")]);
+    await post(run.id, token, [ev(2, "LOG"), ev(3, "LOG"), ev(3, "LOG")]);
+    expect((await workerEvents(run.id)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("stores a batch bigger than one statement's bound parameters, in one piece", async () => {
+    const { run, token } = await launched();
+    const batch = Array.from({ length: 250 }, (_, i) => ev(i + 1, "LOG", { message: `line ${i}`, step_key: "greet" }));
+    const res = await post(run.id, token, batch);
+    expect(EventAckSchema.parse(await res.json())).toEqual({ acked_through: 250 });
+    expect(await workerEvents(run.id)).toHaveLength(250);
+  });
+
+  it("moves the run through STARTED to SUCCESS, with the events' times", async () => {
+    const { run, token } = await launched();
+    await post(run.id, token, [ev(1, "RUN_START")]);
+    expect(await getRunReply(run.id)).toMatchObject({ status: "STARTED", started_at: 5_001, ended_at: null });
+    await post(run.id, token, [ev(2, "STEP_SUCCESS"), ev(3, "RUN_SUCCESS")]);
+    expect(await getRunReply(run.id)).toMatchObject({ status: "SUCCESS", started_at: 5_001, ended_at: 5_003 });
+  });
+
+  it("applies a start and an end in the same batch in seq order", async () => {
+    const { run, token } = await launched();
+    await post(run.id, token, [ev(2, "RUN_FAILURE"), ev(1, "RUN_START")]);
+    expect(await getRunReply(run.id)).toMatchObject({ status: "FAILURE", started_at: 5_001, ended_at: 5_002 });
+  });
+
+  it.each<[string, RunStatus, RunWorkerEvent["type"], RunStatus]>([
+    ["an end before the start does not skip STARTED", "STARTING", "RUN_SUCCESS", "STARTING"],
+    ["a late RUN_START does not reopen a finished run", "SUCCESS", "RUN_START", "SUCCESS"],
+    ["a late RUN_FAILURE does not overwrite SUCCESS", "SUCCESS", "RUN_FAILURE", "SUCCESS"],
+    ["RUN_CANCELED does not cancel a run nobody asked to stop", "STARTED", "RUN_CANCELED", "STARTED"],
+    ["a canceling run that finished anyway is SUCCESS", "CANCELING", "RUN_SUCCESS", "SUCCESS"],
+    ["a canceling run that failed anyway is FAILURE", "CANCELING", "RUN_FAILURE", "FAILURE"],
+    ["a canceling run that stopped is CANCELED", "CANCELING", "RUN_CANCELED", "CANCELED"],
+    ["events after CANCELED change nothing", "CANCELED", "RUN_SUCCESS", "CANCELED"],
+  ])("%s (%s + %s → %s), and the event is stored either way", async (_name, from, type, to) => {
+    const { run, token } = await launched();
+    await forceStatus(run.id, from);
+    expect((await post(run.id, token, [ev(7, type)])).status).toBe(200);
+    expect((await getRunReply(run.id)).status).toBe(to);
+    expect(await workerEvents(run.id)).toEqual([{ seq: 7, type }]);
+  });
+
+  describe("refuses, storing nothing,", () => {
+    it("a run that does not exist: 404 run_not_found", async () => {
+      const { token } = await launched();
+      const before = await countAllRows();
+      await expectError(await post("no-such-run", token, [ev(1, "LOG")]), 404, "run_not_found");
+      expect(await countAllRows()).toEqual(before);
+    });
+
+    it("a delivery without a token: 401 unauthorized", async () => {
+      const { run } = await launched();
+      await expectError(await post(run.id, null, [ev(1, "LOG")]), 401, "unauthorized");
+      expect(await workerEvents(run.id)).toEqual([]);
+    });
+
+    it("another run's token: 403 forbidden", async () => {
+      const first = await launched();
+      const second = await launched();
+      await expectError(await post(first.run.id, second.token, [ev(1, "RUN_START")]), 403, "forbidden");
+      expect(await workerEvents(first.run.id)).toEqual([]);
+      expect((await getRunReply(first.run.id)).status).toBe("STARTING");
+    });
+
+    it("the admin token: 403 forbidden", async () => {
+      const { run } = await launched();
+      const error = await expectError(await post(run.id, ADMIN_TOKEN, [ev(1, "RUN_START")]), 403, "forbidden");
+      expect(error.message).toMatch(/not the admin token/);
+      expect(await workerEvents(run.id)).toEqual([]);
+    });
+
+    it("the token of an earlier attempt: 403 forbidden", async () => {
+      const { run, token } = await launched();
+      const next = await issueRunToken();
+      await env.DB.prepare("UPDATE runs SET attempt = 2, run_token_hash = ? WHERE id = ?")
+        .bind(next.hash, run.id)
+        .run();
+      await expectError(await post(run.id, token, [ev(1, "LOG")]), 403, "forbidden");
+      expect((await post(run.id, next.token, [ev(1, "LOG")])).status).toBe(200);
+      const attempts = await env.DB.prepare("SELECT attempt FROM event_log WHERE seq IS NOT NULL").all<{
+        attempt: number;
+      }>();
+      expect(attempts.results).toEqual([{ attempt: 2 }]);
+    });
+
+    it("malformed JSON: 400 invalid_json", async () => {
+      const { run, token } = await launched();
+      const res = await call("POST", `/api/runs/${run.id}/events`, { token, rawBody: "{events:" });
+      await expectError(res, 400, "invalid_json");
+      expect(await workerEvents(run.id)).toEqual([]);
+    });
+
+    it.each([
+      ["an empty batch", { events: [] }, "events"],
+      ["a seq of 0", { events: [{ seq: 0, type: "LOG", ts: 1 }] }, "events.0.seq"],
+      ["an unknown event type", { events: [{ seq: 1, type: "RUN_ENQUEUED", ts: 1 }] }, "events.0.type"],
+      ["a missing ts", { events: [{ seq: 1, type: "LOG" }] }, "events.0.ts"],
+    ])("%s: 422 validation_failed naming the path", async (_what, body, path) => {
+      const { run, token } = await launched();
+      const res = await call("POST", `/api/runs/${run.id}/events`, { token, body });
+      const error = await expectError(res, 422, "validation_failed");
+      expect(error.details).toEqual({ issues: expect.arrayContaining([expect.objectContaining({ path })]) });
+      expect(await workerEvents(run.id)).toEqual([]);
+    });
+  });
+});
+
+describe("GET /api/runs/:id/events", () => {
+  it("pages by id with after and limit, and returns the cursor to continue from", async () => {
+    const { run, token } = await launched();
+    await post(run.id, token, [ev(1, "RUN_START"), ev(2, "LOG"), ev(3, "LOG")]);
+    const first = EventListSchema.parse(await (await call("GET", `/api/runs/${run.id}/events?limit=2`)).json());
+    expect(first.events.map((e) => e.type)).toEqual(["RUN_STARTING", "RUN_START"]);
+    const rest = EventListSchema.parse(
+      await (await call("GET", `/api/runs/${run.id}/events?after=${first.cursor}`)).json(),
+    );
+    expect(rest.events.map((e) => e.seq)).toEqual([2, 3]);
+    const none = EventListSchema.parse(
+      await (await call("GET", `/api/runs/${run.id}/events?after=${rest.cursor}`)).json(),
+    );
+    expect(none).toEqual({ events: [], cursor: rest.cursor });
+  });
+
+  it("answers 404 for an unknown run and 422 for a bad limit", async () => {
+    await expectError(await call("GET", "/api/runs/nope/events"), 404, "run_not_found");
+    const { run } = await launched();
+    await expectError(await call("GET", `/api/runs/${run.id}/events?limit=0`), 422, "validation_failed");
+    expect(await countRows("event_log")).toBe(1);
+  });
+});

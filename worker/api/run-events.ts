@@ -1,0 +1,65 @@
+/**
+ * `/api/runs/:id/events`: a run's event log. GET reads it (admin). POST is the run worker's
+ * webhook (DESIGN.md §5.3), authorized by the run's own run token and nothing else:
+ * - the admin token is refused here on purpose: events decide a run's status, so only the run
+ *   worker that was launched with this token may report them — an admin who could post them would
+ *   be forging a run's outcome, and the log could no longer say who reported what;
+ * - the run token is refused everywhere else (the admin middleware only knows ADMIN_TOKEN), so a
+ *   token leaked from user code on a user's machine is worth at most one run attempt's log.
+ * The POST is the hot path: one read to authorize, one `db.batch()` to store and apply.
+ */
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { EventAck, EventListSchema } from "../../protocol";
+import { EventBatchSchema, EventListQuerySchema } from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import { readBearerToken } from "../auth/bearer-token";
+import { tokenMatchesHash } from "../auth/token-hash";
+import type { AppEnv } from "../context";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+import { parseOrFail, readJsonBody } from "../http/read-json-body";
+import { ingestRunEvents } from "../runs/ingest-run-events";
+import { openDatabase } from "../storage/db";
+import { listRunEvents } from "../storage/event-log-repo";
+import { getRun, getRunCredentials } from "../storage/runs-repo";
+
+function runNotFound(id: string): NotFoundError {
+  return new NotFoundError("run_not_found", `There is no run with id ${id}.`);
+}
+
+export const runEventRoutes = new Hono<AppEnv>()
+  .get("/:id/events", requireAdmin, async (c) => {
+    const runId = c.req.param("id");
+    const query = parseOrFail(
+      EventListQuerySchema,
+      { after: c.req.query("after"), limit: c.req.query("limit") },
+      "The query string is not valid",
+    );
+    const db = openDatabase(c.env.DB);
+    if (!(await getRun(db, runId))) throw runNotFound(runId);
+    const events = await listRunEvents(db, runId, query.after, query.limit);
+    return c.json({ events, cursor: events.at(-1)?.id ?? query.after } satisfies z.infer<typeof EventListSchema>);
+  })
+  .post("/:id/events", async (c) => {
+    const runId = c.req.param("id");
+    const token = readBearerToken(c.req.header("authorization"));
+    if (token === null) {
+      throw new UnauthorizedError("Send the run token from the launch request as `Authorization: Bearer <run_token>`.");
+    }
+    const db = openDatabase(c.env.DB);
+    const credentials = await getRunCredentials(db, runId);
+    if (!credentials) throw runNotFound(runId);
+    if (credentials.runTokenHash === null || !(await tokenMatchesHash(token, credentials.runTokenHash))) {
+      throw new ForbiddenError(
+        `The bearer token is not the run token of run ${runId}'s current attempt; only that token (not the admin token) is accepted here.`,
+      );
+    }
+    const batch = await readJsonBody(c, EventBatchSchema);
+    const ackedThrough = await ingestRunEvents(db, {
+      runId,
+      attempt: credentials.attempt,
+      events: batch.events,
+      now: Date.now(),
+    });
+    return c.json({ acked_through: ackedThrough } satisfies EventAck);
+  });

@@ -1,0 +1,61 @@
+/**
+ * `/api/runs`: submit, list, read and terminate runs (Dagster's run APIs). Admin only. The run
+ * worker's event webhook under `/api/runs/:id/events` lives in run-events.ts, with its own auth.
+ */
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { RunListSchema, RunReplySchema } from "../../protocol";
+import { RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { NotFoundError, ValidationFailedError } from "../errors";
+import { parseOrFail, readJsonBody } from "../http/read-json-body";
+import { decodeRunCursor, encodeRunCursor } from "../runs/run-cursor";
+import { submitRun } from "../runs/submit-run";
+import { servicesFor } from "../services";
+import { listRuns } from "../storage/run-list-repo";
+import { getRun } from "../storage/runs-repo";
+
+type RunReply = z.infer<typeof RunReplySchema>;
+
+export const runRoutes = new Hono<AppEnv>()
+  .post("/", requireAdmin, async (c) => {
+    const submit = await readJsonBody(c, SubmitRunSchema);
+    const run = await submitRun(servicesFor(c), submit);
+    return c.json({ run } satisfies RunReply, 201);
+  })
+  .get("/", requireAdmin, async (c) => {
+    const query = parseOrFail(
+      RunListQuerySchema,
+      {
+        status: c.req.query("status"),
+        location: c.req.query("location"),
+        job: c.req.query("job"),
+        tag: c.req.queries("tag"),
+        created_after: c.req.query("created_after"),
+        created_before: c.req.query("created_before"),
+        cursor: c.req.query("cursor"),
+        limit: c.req.query("limit"),
+      },
+      "The query string is not valid",
+    );
+    const after = query.cursor === undefined ? null : decodeRunCursor(query.cursor);
+    if (query.cursor !== undefined && after === null) {
+      const message = "is not a cursor this API returned; pass next_cursor from a previous page unchanged";
+      throw new ValidationFailedError(`The cursor ${message}.`, [{ path: "cursor", message }]);
+    }
+    const page = await listRuns(servicesFor(c).db, query, after);
+    return c.json({
+      runs: page.runs,
+      next_cursor: page.last ? encodeRunCursor(page.last) : null,
+    } satisfies z.infer<typeof RunListSchema>);
+  })
+  .get("/:id", requireAdmin, async (c) => {
+    const run = await getRun(servicesFor(c).db, c.req.param("id"));
+    if (!run) throw new NotFoundError("run_not_found", `There is no run with id ${c.req.param("id")}.`);
+    return c.json({ run } satisfies RunReply);
+  })
+  .post("/:id/terminate", requireAdmin, async (c) => {
+    const run = await servicesFor(c).coordinator.cancel(c.req.param("id"));
+    return c.json({ run } satisfies RunReply);
+  });

@@ -1,0 +1,81 @@
+/**
+ * The Hono root of the control plane (Dagster's webserver, API half): request ids, the 1 MB body
+ * limit, the routes of each area, and the one place errors become replies. Every non-2xx reply is
+ * the protocol's error envelope; a DomainError says its own status and code, anything else is a
+ * bug — logged with the request id and answered as an opaque 500.
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorCode, ErrorEnvelope } from "../protocol";
+import { codeLocationRoutes } from "./api/code-locations";
+import { healthRoutes } from "./api/health";
+import { jobRoutes } from "./api/jobs";
+import { runEventRoutes } from "./api/run-events";
+import { runRoutes } from "./api/runs";
+import type { AppEnv } from "./context";
+import { DomainError, PayloadTooLargeError } from "./errors";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function errorReply(c: Context<AppEnv>, status: ContentfulStatusCode, error: ErrorEnvelope["error"]) {
+  return c.json({ error } satisfies ErrorEnvelope, status);
+}
+
+/** Codes for the HTTPExceptions Hono's own middleware may throw. */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 413) return "payload_too_large";
+  return "bad_request";
+}
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", requestId());
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    },
+  }),
+);
+
+app.route("/api/health", healthRoutes);
+app.route("/api/code-locations", codeLocationRoutes);
+app.route("/api/jobs", jobRoutes);
+app.route("/api/runs", runEventRoutes);
+app.route("/api/runs", runRoutes);
+
+app.notFound((c) =>
+  errorReply(c, 404, {
+    code: "not_found",
+    message: `There is no route ${c.req.method} ${c.req.path}; the API lives under /api (see README, "API").`,
+  }),
+);
+
+app.onError((err, c) => {
+  if (err instanceof DomainError) {
+    return errorReply(c, err.status, {
+      code: err.code,
+      message: err.message,
+      ...(err.details === undefined ? {} : { details: err.details }),
+    });
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return errorReply(c, err.status, { code: codeForStatus(err.status), message: err.message || "Bad request." });
+  }
+  const id = c.get("requestId");
+  console.error(`[${id}] ${c.req.method} ${c.req.path} failed:`, err);
+  return errorReply(c, 500, {
+    code: "internal_error",
+    message: `Something went wrong on the control plane's side; quote request id ${id} when reporting it.`,
+  });
+});

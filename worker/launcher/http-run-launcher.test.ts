@@ -1,0 +1,81 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Run } from "../../protocol";
+import { generateSecret, LaunchRequestSchema, verifyWebhook } from "../../protocol";
+import { insertCodeLocation } from "../storage/code-locations-repo";
+import { openDatabase } from "../storage/db";
+import { useCleanDatabase } from "../test/helpers";
+import { HttpRunLauncher } from "./http-run-launcher";
+import type { FetchFn } from "./signed-fetch";
+
+useCleanDatabase();
+
+const secret = generateSecret();
+const run: Run = {
+  id: "run-1",
+  location: "demo",
+  job: "greet",
+  status: "STARTING",
+  run_config: {},
+  tags: {},
+  priority: 0,
+  attempt: 1,
+  parent_run_id: null,
+  root_run_id: null,
+  created_at: 1,
+  updated_at: 1,
+  started_at: null,
+  ended_at: null,
+};
+
+async function withLocation() {
+  const db = openDatabase(env.DB);
+  await insertCodeLocation(
+    db,
+    { name: "demo", url: "http://loc.test/base/", secret },
+    { status: "LOAD_ERROR", loadError: "x" },
+    1,
+  );
+  return db;
+}
+
+describe("HttpRunLauncher", () => {
+  it("posts a signed LaunchRequest to <url>/runs and returns the handle", async () => {
+    const db = await withLocation();
+    const seen: { url: string; body: string; verified: boolean }[] = [];
+    const fetchFn: FetchFn = async (url, init) => {
+      const body = String(init.body);
+      const verified = (await verifyWebhook(secret, new Headers(init.headers), body)).ok;
+      seen.push({ url, body, verified });
+      return Response.json({ handle: "h-1" }, { status: 202 });
+    };
+    const launcher = new HttpRunLauncher(db, { fetch: fetchFn });
+    const outcome = await launcher.launchRun({
+      run,
+      runToken: "fdrt_x",
+      eventsUrl: "https://cp.test/api/runs/run-1/events",
+    });
+    expect(outcome).toEqual({ ok: true, handle: "h-1" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.url).toBe("http://loc.test/base/runs");
+    expect(seen[0]?.verified).toBe(true);
+    expect(LaunchRequestSchema.parse(JSON.parse(seen[0]?.body ?? ""))).toMatchObject({
+      run_id: "run-1",
+      run_token: "fdrt_x",
+    });
+  });
+
+  it("gives up after its timeout and says so", async () => {
+    const db = await withLocation();
+    const hang: FetchFn = (_url, init) =>
+      new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const launcher = new HttpRunLauncher(db, { fetch: hang, timeoutMs: 20 });
+    const outcome = await launcher.launchRun({ run, runToken: "t", eventsUrl: "https://cp.test/e" });
+    expect(outcome).toEqual({ ok: false, reason: "POST http://loc.test/base/runs did not answer within 20 ms" });
+  });
+
+  it("reports a location that no longer exists", async () => {
+    const launcher = new HttpRunLauncher(openDatabase(env.DB), { fetch: () => Promise.reject(new Error("unused")) });
+    expect(await launcher.terminateRun(run)).toEqual({ ok: false, reason: "code location demo no longer exists" });
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The HTTP run launcher (DESIGN.md §5.2; Dagster's run launcher, with the code location server
+ * standing in for the DefaultRunLauncher's process spawn): `POST <location>/runs` with a
+ * LaunchRequest and `POST <location>/runs/<id>/terminate`, both signed with the location's secret
+ * and bounded by a timeout. It reports outcomes; what they mean for the run's status is the
+ * coordinator's business.
+ */
+
+import type { LaunchRequest, Run } from "../../protocol";
+import { LaunchReplySchema } from "../../protocol";
+import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
+import type { Database } from "../storage/db";
+import type { LaunchInput, LaunchOutcome, RunLauncher, TerminateOutcome } from "./run-launcher";
+import type { FetchFn } from "./signed-fetch";
+import { defaultFetch, sendSignedRequest } from "./signed-fetch";
+
+/** Until instance config (`run_launcher.request timeout`) lands, this is the launcher's deadline. */
+export const DEFAULT_LAUNCH_TIMEOUT_MS = 10_000;
+
+export type HttpRunLauncherOptions = { fetch?: FetchFn; timeoutMs?: number };
+
+export class HttpRunLauncher implements RunLauncher {
+  readonly #fetch: FetchFn;
+  readonly #timeoutMs: number;
+
+  constructor(
+    private readonly db: Database,
+    options: HttpRunLauncherOptions = {},
+  ) {
+    this.#fetch = options.fetch ?? defaultFetch;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
+  }
+
+  async launchRun({ run, runToken, eventsUrl }: LaunchInput): Promise<LaunchOutcome> {
+    const endpoint = await getCodeLocationEndpoint(this.db, run.location);
+    if (!endpoint) return { ok: false, reason: `code location ${run.location} no longer exists` };
+    const body: LaunchRequest = {
+      run_id: run.id,
+      attempt: run.attempt,
+      location: run.location,
+      job: run.job,
+      run_config: run.run_config,
+      tags: run.tags,
+      events_url: eventsUrl,
+      run_token: runToken,
+    };
+    const reply = await sendSignedRequest(this.#fetch, {
+      method: "POST",
+      baseUrl: endpoint.url,
+      path: "/runs",
+      secret: endpoint.secret,
+      body,
+      timeoutMs: this.#timeoutMs,
+    });
+    if (!reply.ok) return reply;
+    // The server accepted the run (2xx) — the run worker may be running — so a reply without a
+    // readable handle is still a launch; run monitoring finds the worker by run id.
+    const parsed = LaunchReplySchema.safeParse(safeJson(reply.text));
+    return { ok: true, handle: parsed.success ? parsed.data.handle : null };
+  }
+
+  async terminateRun(run: Run): Promise<TerminateOutcome> {
+    const endpoint = await getCodeLocationEndpoint(this.db, run.location);
+    if (!endpoint) return { ok: false, reason: `code location ${run.location} no longer exists` };
+    const reply = await sendSignedRequest(this.#fetch, {
+      method: "POST",
+      baseUrl: endpoint.url,
+      path: `/runs/${encodeURIComponent(run.id)}/terminate`,
+      secret: endpoint.secret,
+      timeoutMs: this.#timeoutMs,
+    });
+    return reply.ok ? { ok: true } : reply;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A 2xx with a body that is not JSON: treated as "no handle" by the caller, on purpose.
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Submitting a run (Dagster's `submit_run`): check the job exists in a LOADED code location,
+ * validate the run config against the job's schema, store the run NOT_STARTED with its tags in one
+ * batch, and hand it to the run coordinator. Every check runs before the first write, so a
+ * rejected submit stores nothing.
+ */
+import type { Run, RunConfig, SubmitRun } from "../../protocol";
+import { resolveLoadedJob } from "../code-locations/jobs";
+import type { RunCoordinator } from "../coordinator/run-coordinator";
+import { InvalidRunConfigError } from "../errors";
+import { describeIssues } from "../http/validation-issues";
+import { validateRunConfig } from "../run-config/validate-run-config";
+import type { Database } from "../storage/db";
+import { runBatch } from "../storage/db";
+import { insertRunStatements } from "../storage/runs-repo";
+import { resolveRunTags } from "./run-tags";
+
+export type SubmitDeps = { db: Database; coordinator: RunCoordinator; now: () => number };
+
+export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
+  const { tags, priority } = resolveRunTags(submit);
+  const job = await resolveLoadedJob(deps.db, submit.location, submit.job);
+  const runConfig: RunConfig = submit.run_config ?? defaultRunConfig(job.default_run_config);
+  const issues = validateRunConfig(job.run_config_schema, runConfig);
+  if (issues.length > 0) {
+    throw new InvalidRunConfigError(
+      describeIssues(`The run config does not fit job ${submit.location}/${submit.job}'s config schema`, issues),
+      issues,
+    );
+  }
+  const now = deps.now();
+  const run: Run = {
+    id: crypto.randomUUID(),
+    location: submit.location,
+    job: submit.job,
+    status: "NOT_STARTED",
+    run_config: runConfig,
+    tags,
+    priority,
+    attempt: 1,
+    parent_run_id: null,
+    root_run_id: null,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    ended_at: null,
+  };
+  await runBatch(deps.db, insertRunStatements(deps.db, run));
+  return deps.coordinator.submit(run);
+}
+
+/** The job's scaffold when the caller sent no run config, as Dagster's launchpad would. */
+function defaultRunConfig(scaffold: unknown): RunConfig {
+  return scaffold !== null && typeof scaffold === "object" && !Array.isArray(scaffold) ? (scaffold as RunConfig) : {};
+}

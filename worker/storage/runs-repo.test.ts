@@ -1,0 +1,71 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Run } from "../../protocol";
+import { useCleanDatabase } from "../test/helpers";
+import { openDatabase, runBatch } from "./db";
+import { insertRunStatements, runTransitionStatement, transitionRun } from "./runs-repo";
+
+useCleanDatabase();
+
+const db = () => openDatabase(env.DB);
+
+const run = (id: string): Run => ({
+  id,
+  location: "demo",
+  job: "greet",
+  status: "NOT_STARTED",
+  run_config: {},
+  tags: { a: "1" },
+  priority: 0,
+  attempt: 1,
+  parent_run_id: null,
+  root_run_id: null,
+  created_at: 1,
+  updated_at: 1,
+  started_at: null,
+  ended_at: null,
+});
+
+const starting = (runId: string) => ({
+  runId,
+  attempt: 1,
+  type: "RUN_STARTING" as const,
+  ts: 2,
+  level: "INFO" as const,
+  message: "starting",
+});
+
+async function countEvents(runId: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM event_log WHERE run_id = ?")
+    .bind(runId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+describe("transitionRun", () => {
+  it("applies an allowed transition and logs its event with it", async () => {
+    await runBatch(db(), insertRunStatements(db(), run("r1")));
+    expect(await transitionRun(db(), { runId: "r1", to: "STARTING", now: 2 }, starting("r1"))).toBe(true);
+    expect(await countEvents("r1")).toBe(1);
+  });
+
+  it("changes nothing and logs nothing for a writer that lost the race", async () => {
+    await runBatch(db(), insertRunStatements(db(), run("r1")));
+    await transitionRun(db(), { runId: "r1", to: "CANCELED", now: 2 });
+    expect(await transitionRun(db(), { runId: "r1", to: "STARTING", now: 3 }, starting("r1"))).toBe(false);
+    expect(await countEvents("r1")).toBe(0);
+    const row = await env.DB.prepare("SELECT status, updated_at FROM runs").first();
+    expect(row).toEqual({ status: "CANCELED", updated_at: 2 });
+  });
+
+  it("ignores a write for another attempt", async () => {
+    await runBatch(db(), insertRunStatements(db(), run("r1")));
+    expect(await transitionRun(db(), { runId: "r1", to: "STARTING", attempt: 2, now: 2 })).toBe(false);
+  });
+
+  it("refuses to build a write the state machine does not allow", () => {
+    expect(() => runTransitionStatement(db(), { runId: "r1", to: "STARTED", from: ["NOT_STARTED"], now: 1 })).toThrow(
+      /not a transition/,
+    );
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Run storage (Dagster's run storage): the run record, its tags, and the one way `runs.status`
+ * is written — a conditional write built from the run state machine's predecessors.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Run, RunStatus } from "../../protocol";
+import { allowedPredecessors } from "../runs/run-state-machine";
+import { chunkForBoundParameters } from "./d1-limits";
+import type { BatchStatement, Database } from "./db";
+import { runBatch } from "./db";
+import type { ControlPlaneEvent } from "./event-log-repo";
+import { eventIfPreviousChangedStatement } from "./event-log-repo";
+import type { RunRow } from "./schema";
+import { runs, runTags } from "./schema";
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    location: row.location,
+    job: row.job,
+    status: row.status,
+    run_config: row.runConfig,
+    tags: row.tags,
+    priority: row.priority,
+    attempt: row.attempt,
+    parent_run_id: row.parentRunId,
+    root_run_id: row.rootRunId,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    started_at: row.startedAt,
+    ended_at: row.endedAt,
+  };
+}
+
+/** The run row and its tag rows, for one batch with whatever else the submit writes. */
+export function insertRunStatements(db: Database, run: Run): BatchStatement[] {
+  const statements: BatchStatement[] = [
+    db.insert(runs).values({
+      id: run.id,
+      location: run.location,
+      job: run.job,
+      status: run.status,
+      runConfig: run.run_config,
+      tags: run.tags,
+      priority: run.priority,
+      attempt: run.attempt,
+      parentRunId: run.parent_run_id,
+      rootRunId: run.root_run_id,
+      createdAt: run.created_at,
+      updatedAt: run.updated_at,
+      startedAt: run.started_at,
+      endedAt: run.ended_at,
+    }),
+  ];
+  const tagRows = Object.entries(run.tags).map(([key, value]) => ({ runId: run.id, key, value }));
+  for (const chunk of chunkForBoundParameters(tagRows, 3)) statements.push(db.insert(runTags).values(chunk));
+  return statements;
+}
+
+export async function getRun(db: Database, id: string): Promise<Run | null> {
+  const row = await db.select().from(runs).where(eq(runs.id, id)).get();
+  return row ? toRun(row) : null;
+}
+
+/** What the events webhook needs to authorize a delivery: one small read on the hot path. */
+export async function getRunCredentials(
+  db: Database,
+  id: string,
+): Promise<{ status: RunStatus; attempt: number; runTokenHash: string | null } | null> {
+  const row = await db
+    .select({ status: runs.status, attempt: runs.attempt, runTokenHash: runs.runTokenHash })
+    .from(runs)
+    .where(eq(runs.id, id))
+    .get();
+  return row ?? null;
+}
+
+export type RunTransition = {
+  runId: string;
+  to: RunStatus;
+  /** Defaults to every allowed predecessor of `to`; a writer may narrow the set, never widen it. */
+  from?: readonly RunStatus[];
+  /** When set, the write only applies to this attempt (a late event of an older attempt is ignored). */
+  attempt?: number;
+  now: number;
+  startedAt?: number;
+  endedAt?: number;
+  runTokenHash?: string;
+};
+
+/** `UPDATE runs SET status = ? ... WHERE id = ? AND status IN (...)`, returning the row when it changed. */
+export function runTransitionStatement(db: Database, t: RunTransition): BatchStatement {
+  const allowed = allowedPredecessors(t.to);
+  const from = t.from ?? allowed;
+  const illegal = from.filter((s) => !allowed.includes(s));
+  if (illegal.length > 0 || from.length === 0) {
+    throw new Error(`run state machine: ${illegal.join(",") || "(nothing)"} -> ${t.to} is not a transition`);
+  }
+  const conditions = [eq(runs.id, t.runId), inArray(runs.status, [...from])];
+  if (t.attempt !== undefined) conditions.push(eq(runs.attempt, t.attempt));
+  return db
+    .update(runs)
+    .set({
+      status: t.to,
+      updatedAt: t.now,
+      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+      ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}),
+      ...(t.runTokenHash !== undefined ? { runTokenHash: t.runTokenHash } : {}),
+    })
+    .where(and(...conditions))
+    .returning({ id: runs.id });
+}
+
+/**
+ * Applies one transition and, only when it took effect, logs `event` with it — atomically.
+ * Returns false when the run was not in an allowed predecessor: the caller lost a race.
+ */
+export async function transitionRun(db: Database, t: RunTransition, event?: ControlPlaneEvent): Promise<boolean> {
+  const statements = [runTransitionStatement(db, t)];
+  if (event) statements.push(eventIfPreviousChangedStatement(db, event));
+  const [changed] = await runBatch(db, statements);
+  return Array.isArray(changed) && changed.length > 0;
+}
+
+export async function saveLaunchHandle(db: Database, runId: string, attempt: number, handle: string, now: number) {
+  await db
+    .update(runs)
+    .set({ launchHandle: handle, updatedAt: now })
+    .where(and(eq(runs.id, runId), eq(runs.attempt, attempt)));
+}
