@@ -1,0 +1,272 @@
+/**
+ * The instance configuration (DESIGN.md §4), Flightdeck's `dagster.yaml`: one zod schema with every
+ * default written in it, a deep-partial schema for the layers that override it, and the pure merge
+ * that yields the effective config together with the source of every leaf.
+ *
+ * Defaults are Dagster's unless a comment says why not. Layers merge leaf by leaf: sections are
+ * objects and merge key by key; everything else (numbers, strings, arrays such as
+ * `tag_concurrency_limits`, records such as `concurrency.pools.limits`) is one leaf, replaced whole.
+ */
+import { z } from "zod";
+
+/** -1 keeps forever (Dagster's convention for retention); otherwise a whole number of days ≥ 1. */
+const RetentionDaysSchema = z
+  .number()
+  .int()
+  .refine((days) => days === -1 || days >= 1, "Use -1 to keep forever, or a number of days of at least 1.");
+
+/**
+ * Dagster's tag concurrency limit: `{key, limit}` counts every run with the key, `{key, value, limit}`
+ * the runs with that value, `{key, value: {applyLimitPerUniqueValue: true}, limit}` each value
+ * separately. `applyLimitPerUniqueValue: false` is accepted, as Dagster does, and means `{key, limit}`.
+ */
+const TAG_LIMIT_MESSAGE = "A tag concurrency limit is a whole number ≥ 0 (0 launches none of its runs).";
+
+export const TagConcurrencyLimitSchema = z.strictObject({
+  key: z.string().min(1),
+  value: z.union([z.string(), z.strictObject({ applyLimitPerUniqueValue: z.boolean() })]).optional(),
+  limit: z.number().int(TAG_LIMIT_MESSAGE).min(0, TAG_LIMIT_MESSAGE),
+});
+export type TagConcurrencyLimit = z.infer<typeof TagConcurrencyLimitSchema>;
+
+/** Which of Dagster's three kinds a tag limit is. */
+export function tagLimitKind(limit: TagConcurrencyLimit): "key" | "value" | "per_unique_value" {
+  if (typeof limit.value === "string") return "value";
+  return limit.value?.applyLimitPerUniqueValue ? "per_unique_value" : "key";
+}
+
+function describeTagLimit(limit: TagConcurrencyLimit): string {
+  const kind = tagLimitKind(limit);
+  if (kind === "value") return `key "${limit.key}" with value "${String(limit.value)}"`;
+  return kind === "key" ? `key "${limit.key}"` : `key "${limit.key}" per unique value`;
+}
+
+/**
+ * Dagster keeps the last of two limits on the same key and value, silently. We refuse them instead:
+ * the dashboard shows one limit per row, and a hidden override is a trap.
+ */
+const TagConcurrencyLimitsSchema = z.array(TagConcurrencyLimitSchema).superRefine((limits, ctx) => {
+  const seen = new Set<string>();
+  limits.forEach((limit, index) => {
+    const what = describeTagLimit(limit);
+    if (seen.has(what)) ctx.addIssue({ code: "custom", path: [index], message: `Two limits for ${what}; keep one.` });
+    seen.add(what);
+  });
+});
+
+const MAX_CONCURRENT_RUNS_MESSAGE =
+  "max_concurrent_runs is -1 (no limit), 0 (launch nothing) or a positive whole number.";
+
+export const RunCoordinatorConfigSchema = z.strictObject({
+  /** Flightdeck differs from Dagster here on purpose: the queue is the product (DESIGN §4). */
+  type: z.enum(["queued", "default"]).default("queued"),
+  max_concurrent_runs: z.number().int(MAX_CONCURRENT_RUNS_MESSAGE).min(-1, MAX_CONCURRENT_RUNS_MESSAGE).default(10),
+  tag_concurrency_limits: TagConcurrencyLimitsSchema.default([]),
+  /** Dagster's max_user_code_failure_retries (0) and user_code_failure_retry_delay (60 s). */
+  launch_retries: z
+    .strictObject({
+      max_retries: z.number().int().min(0).default(0),
+      delay_seconds: z.number().int().min(0).default(60),
+    })
+    .prefault({}),
+  paused: z.boolean().default(false),
+});
+export type RunCoordinatorConfig = z.infer<typeof RunCoordinatorConfigSchema>;
+
+/** Dagster's launchers speak gRPC or cloud APIs and have no such knobs; ours is one HTTP request. */
+export const RunLauncherConfigSchema = z.strictObject({
+  /** The server answers 202 once the run worker is spawned, not when it is running: 30 s is plenty. */
+  request_timeout_seconds: z.number().positive().default(30),
+  /** Retries of one launch request on a network error or a 5xx, before launch_retries take over. */
+  max_retries: z.number().int().min(0).default(2),
+});
+
+export const RunMonitoringConfigSchema = z.strictObject({
+  /** On by default, unlike Dagster: heartbeats make it cheap and it frees slots of dead runs. */
+  enabled: z.boolean().default(true),
+  start_timeout_seconds: z.number().positive().default(180),
+  cancel_timeout_seconds: z.number().positive().default(180),
+  /**
+   * Dagster defaults to 3 only for launchers that can resume a run (Kubernetes, ECS) and to 0
+   * otherwise; a resumed run re-executes its in-flight steps, so resuming is an opt-in.
+   */
+  max_resume_run_attempts: z.number().int().min(0).default(0),
+  /** Dagster has none; 120 s tolerates a few lost heartbeats before a run worker counts as dead. */
+  heartbeat_timeout_seconds: z.number().positive().default(120),
+  /** Instance-wide cap on a run's duration; `flightdeck/max_runtime` sets it per run. null: none. */
+  max_runtime_seconds: z.number().positive().nullable().default(null),
+});
+
+export const RunRetriesConfigSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  max_retries: z.number().int().min(0).default(0),
+  /** Dagster's retry_on_asset_or_op_failure. */
+  retry_on_op_failure: z.boolean().default(true),
+  default_strategy: z.enum(["FROM_FAILURE", "ALL_STEPS"]).default("FROM_FAILURE"),
+});
+
+export const ConcurrencyConfigSchema = z.strictObject({
+  pools: z
+    .strictObject({
+      /** Limit of a pool with no entry in `limits`. null, as in Dagster: such a pool is unlimited. */
+      default_limit: z.number().int().min(0).nullable().default(null),
+      limits: z.record(z.string().min(1), z.number().int().min(0)).default({}),
+    })
+    .prefault({}),
+});
+
+export const SchedulesConfigSchema = z.strictObject({
+  max_catchup_runs: z.number().int().min(0).default(5),
+});
+
+export const SensorsConfigSchema = z.strictObject({
+  minimum_interval_seconds: z.number().int().positive().default(30),
+});
+
+const TickRetentionSchema = (skippedDays: number) =>
+  z
+    .strictObject({
+      success_days: RetentionDaysSchema.default(-1),
+      failure_days: RetentionDaysSchema.default(-1),
+      skipped_days: RetentionDaysSchema.default(skippedDays),
+    })
+    .prefault({});
+
+export const RetentionConfigSchema = z.strictObject({
+  /** Run records are small; kept forever, as Dagster does. */
+  runs_days: RetentionDaysSchema.default(-1),
+  /**
+   * Dagster keeps event logs forever; D1 caps a database at 10 GB and event logs are most of it, so
+   * an unbounded default would eventually stop the instance. 90 days covers a quarter's debugging.
+   */
+  event_logs_days: RetentionDaysSchema.default(90),
+  /** Compute logs in R2, kept as long as the events that point at them. */
+  compute_logs_days: RetentionDaysSchema.default(90),
+  /** Dagster's defaults: schedule ticks forever, skipped sensor ticks for 7 days. */
+  schedule_ticks: TickRetentionSchema(-1),
+  sensor_ticks: TickRetentionSchema(7),
+});
+
+export const InstanceConfigSchema = z.strictObject({
+  run_coordinator: RunCoordinatorConfigSchema.prefault({}),
+  run_launcher: RunLauncherConfigSchema.prefault({}),
+  run_monitoring: RunMonitoringConfigSchema.prefault({}),
+  run_retries: RunRetriesConfigSchema.prefault({}),
+  concurrency: ConcurrencyConfigSchema.prefault({}),
+  schedules: SchedulesConfigSchema.prefault({}),
+  sensors: SensorsConfigSchema.prefault({}),
+  retention: RetentionConfigSchema.prefault({}),
+});
+export type InstanceConfig = z.infer<typeof InstanceConfigSchema>;
+
+/** Where an effective value came from; later sources win (DESIGN §4). */
+export const ConfigSourceSchema = z.enum(["default", "wrangler.toml", "override"]);
+export type ConfigSource = z.infer<typeof ConfigSourceSchema>;
+const SOURCE_RANK: Record<ConfigSource, number> = { default: 0, "wrangler.toml": 1, override: 2 };
+
+/** Objects become partial at every depth; arrays and records (`string` keys) stay whole leaves. */
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? string extends keyof T
+      ? T
+      : { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+export type InstanceConfigOverrides = DeepPartial<InstanceConfig>;
+
+function unwrapDefaults(schema: z.core.$ZodType): z.core.$ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault) inner = inner.unwrap();
+  return inner;
+}
+
+/** Derived from the config schema so that no field is declared twice: same checks, no defaults. */
+function toOverridesSchema(schema: z.core.$ZodType): z.core.$ZodType {
+  const inner = unwrapDefaults(schema);
+  if (!(inner instanceof z.ZodObject)) return inner;
+  const shape: Record<string, z.core.$ZodType> = {};
+  for (const [key, field] of Object.entries(inner.shape)) shape[key] = z.optional(toOverridesSchema(field));
+  return z.strictObject(shape);
+}
+
+/**
+ * One layer of overrides, as `INSTANCE_CONFIG` in wrangler.toml or an admin's PATCH /api/instance
+ * holds it. Unknown keys are refused, so a misspelt setting is an error rather than a no-op.
+ */
+// The walk above builds exactly DeepPartial<InstanceConfig>; TypeScript cannot follow a runtime walk.
+export const InstanceConfigOverridesSchema = toOverridesSchema(
+  InstanceConfigSchema,
+) as z.ZodType<InstanceConfigOverrides>;
+
+function listLeafPaths(schema: z.core.$ZodType, prefix: readonly string[]): string[][] {
+  const inner = unwrapDefaults(schema);
+  if (!(inner instanceof z.ZodObject)) return [[...prefix]];
+  return Object.entries(inner.shape).flatMap(([key, field]) => listLeafPaths(field, [...prefix, key]));
+}
+const LEAF_PATHS = listLeafPaths(InstanceConfigSchema, []);
+/** Every leaf of the config, dotted: `run_coordinator.max_concurrent_runs`, ... */
+export const INSTANCE_CONFIG_LEAF_PATHS: readonly string[] = LEAF_PATHS.map((path) => path.join("."));
+
+/** The effective config and, for every leaf in INSTANCE_CONFIG_LEAF_PATHS, its source. */
+export const EffectiveInstanceConfigSchema = z.object({
+  config: InstanceConfigSchema,
+  sources: z.record(z.string(), ConfigSourceSchema),
+});
+export type EffectiveInstanceConfig = z.infer<typeof EffectiveInstanceConfigSchema>;
+
+export interface InstanceConfigLayer {
+  readonly source: ConfigSource;
+  /** Already parsed with InstanceConfigOverridesSchema. */
+  readonly values: InstanceConfigOverrides;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function writePath(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = root;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (isRecord(child)) {
+      node = child;
+    } else {
+      const created: Record<string, unknown> = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+  const leaf = path.at(-1);
+  if (leaf !== undefined) node[leaf] = value;
+}
+
+/**
+ * Merges the layers over the built-in defaults, leaf by leaf, in DESIGN §4's order whatever the
+ * order given (default, then wrangler.toml, then override; equal sources keep their order).
+ * Throws only if a layer skipped InstanceConfigOverridesSchema, which is a bug of the caller.
+ */
+export function resolveInstanceConfig(layers: readonly InstanceConfigLayer[]): EffectiveInstanceConfig {
+  const ordered = [...layers].sort((a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source]);
+  const merged: Record<string, unknown> = {};
+  const sources: Record<string, ConfigSource> = {};
+  for (const path of LEAF_PATHS) {
+    let source: ConfigSource = "default";
+    for (const layer of ordered) {
+      const value = readPath(layer.values, path);
+      if (value === undefined) continue;
+      writePath(merged, path, value);
+      source = layer.source;
+    }
+    sources[path.join(".")] = source;
+  }
+  return { config: InstanceConfigSchema.parse(merged), sources };
+}

@@ -1,0 +1,214 @@
+/**
+ * Which queued runs launch now, and why every other one waits: the decision of Dagster's
+ * QueuedRunCoordinatorDaemon (`_get_runs_to_dequeue`, `_priority_sort`) as a pure function.
+ *
+ * Launch order: the `flightdeck/priority` tag (an integer, default 0, higher first, negatives
+ * allowed; a malformed value counts as 0, as in Dagster), then enqueue time, then run id. The pass
+ * walks the queue in that order and launches every run that fits: the global limit and every tag
+ * limit the run counts against must have room. A run blocked by a tag limit does not block the runs
+ * behind it (Dagster's behaviour), and each launch counts toward the limits of the runs after it.
+ *
+ * How the Durable Object should feed it, so that admission costs the same with 100,000 queued runs
+ * as with 10: `queued` is an iterable the pass pulls lazily, already in launch order, e.g. a
+ * generator over its SQLite index on (priority DESC, enqueued_at, id), fetched in pages. The pass
+ * stops pulling as soon as the global limit is full (or the queue is paused), so it reads the runs
+ * it launches, the tag-blocked runs among them, and one more. Tag-blocked runs are the only cost
+ * that grows with the queue; to skip them, the DO may leave out of its query the runs carrying a
+ * tag of `countInProgressRuns(...).blockedTagFilter()`, computed at the start of the pass: counts
+ * only grow during a pass, so those runs could not launch in it anyway.
+ *
+ * What the dashboard shows (DESIGN §8): `rest` is the reason shared by the runs after the exit
+ * point. For each run's own reason, `describeQueue` reads the whole queue, and `explainWait` answers
+ * for one page of it with a counter built from the runs in progress after the pass. Positions come
+ * from `queuePositions` or the DO's index; `estimateStartTimes` (start-estimates.ts) adds when.
+ * WaitReason is shaped for the wire (snake_case) so that GET /api/queue can send it as is.
+ */
+import type { RunCoordinatorConfig } from "../../protocol/instance-config";
+import { TAG } from "../../protocol/tags";
+import {
+  type ConcurrencyCounter,
+  countInProgressRuns,
+  type TaggedRun,
+  type TagLimitKind,
+  type TagLimitUsage,
+} from "./limits";
+
+export interface QueuedRun extends TaggedRun {
+  /** When the run entered the queue, in ms since the epoch. */
+  readonly enqueuedAt: number;
+}
+
+export type QueuePolicyConfig = Pick<
+  RunCoordinatorConfig,
+  "type" | "max_concurrent_runs" | "tag_concurrency_limits" | "paused"
+>;
+
+export type PausedBy = "operator" | "instance_config";
+
+export type ZeroLimit =
+  | { readonly kind: "max_concurrent_runs" }
+  | { readonly kind: TagLimitKind; readonly key: string; readonly value: string | null };
+
+/** Why a queued run waits. */
+export type WaitReason =
+  | { readonly reason: "paused"; readonly paused_by: PausedBy }
+  /** Nothing will launch it until someone raises the limit. */
+  | { readonly reason: "blocked_by_zero_limit"; readonly limit: ZeroLimit }
+  /** Every full tag limit the run counts against; it launches once all of them have room. */
+  | { readonly reason: "tag_limit"; readonly limits: readonly [TagLimitUsage, ...TagLimitUsage[]] }
+  | { readonly reason: "max_concurrent_runs"; readonly limit: number; readonly in_use: number };
+
+export interface WaitingRun {
+  readonly runId: string;
+  readonly reason: WaitReason;
+}
+
+export interface QueueSelection {
+  /** Runs to move to STARTING now, in launch order. */
+  readonly launch: readonly QueuedRun[];
+  /** Every run read and left in the queue, in launch order. */
+  readonly waiting: readonly WaitingRun[];
+  /** The reason shared by every queued run the pass did not read; null when it read them all. */
+  readonly rest: WaitReason | null;
+}
+
+export interface QueueInput {
+  /** In launch order (see compareLaunchOrder); a run out of order is a bug and throws. */
+  readonly queued: Iterable<QueuedRun>;
+  readonly inProgress: Iterable<TaggedRun>;
+  readonly config: QueuePolicyConfig;
+  /** Paused by an operator (POST /api/queue/pause); `config.paused` pauses as well. */
+  readonly paused: boolean;
+}
+
+export { estimateStartTimes, type StartEstimate, type StartEstimateInput } from "./start-estimates";
+
+export const DEFAULT_PRIORITY = 0;
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
+/** The run's priority: its `flightdeck/priority` tag read as Python's int() would, else 0. */
+export function priorityOf(run: TaggedRun): number {
+  const raw = run.tags[TAG.priority];
+  if (raw === undefined || !INTEGER.test(raw)) return DEFAULT_PRIORITY;
+  const priority = Number(raw);
+  if (!Number.isSafeInteger(priority) || priority === 0) return DEFAULT_PRIORITY;
+  return priority;
+}
+
+interface OrderKey {
+  readonly priority: number;
+  readonly enqueuedAt: number;
+  readonly id: string;
+}
+
+function orderKeyOf(run: QueuedRun): OrderKey {
+  return { priority: priorityOf(run), enqueuedAt: run.enqueuedAt, id: run.id };
+}
+
+function compareKeys(a: OrderKey, b: OrderKey): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.enqueuedAt !== b.enqueuedAt) return a.enqueuedAt - b.enqueuedAt;
+  // Code-unit order, not localeCompare: the same for every runtime, and SQLite's BINARY for ASCII ids.
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Negative when `a` launches before `b`. */
+export function compareLaunchOrder(a: QueuedRun, b: QueuedRun): number {
+  return compareKeys(orderKeyOf(a), orderKeyOf(b));
+}
+
+export function sortQueue(queued: Iterable<QueuedRun>): QueuedRun[] {
+  return [...queued]
+    .map((run) => ({ run, key: orderKeyOf(run) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ run }) => run);
+}
+
+/** 1-based position of every queued run in launch order. */
+export function queuePositions(queued: Iterable<QueuedRun>): Map<string, number> {
+  return new Map(sortQueue(queued).map((run, index) => [run.id, index + 1]));
+}
+
+export function pausedByOf(config: Pick<QueuePolicyConfig, "paused">, paused: boolean): PausedBy | null {
+  if (paused) return "operator";
+  return config.paused ? "instance_config" : null;
+}
+
+function globalLimitReason(counter: ConcurrencyCounter): WaitReason {
+  if (counter.maxConcurrentRuns === 0)
+    return { reason: "blocked_by_zero_limit", limit: { kind: "max_concurrent_runs" } };
+  return { reason: "max_concurrent_runs", limit: counter.maxConcurrentRuns, in_use: counter.runsInProgress };
+}
+
+/**
+ * Why `run` cannot launch given the counts in `counter`, or null if it could launch now. The most
+ * lasting reason wins: a pause, then a zero limit, then full tag limits, then the global limit.
+ */
+export function explainWait(
+  run: TaggedRun,
+  counter: ConcurrencyCounter,
+  pausedBy: PausedBy | null = null,
+): WaitReason | null {
+  if (pausedBy) return { reason: "paused", paused_by: pausedBy };
+  if (counter.maxConcurrentRuns === 0) return globalLimitReason(counter);
+  const limits = counter.tagLimitsFor(run);
+  const zero = limits.find((usage) => usage.limit === 0);
+  if (zero) return { reason: "blocked_by_zero_limit", limit: { kind: zero.kind, key: zero.key, value: zero.value } };
+  const [first, ...others] = limits.filter((usage) => usage.in_use >= usage.limit);
+  if (first) return { reason: "tag_limit", limits: [first, ...others] };
+  return counter.hasGlobalRoom() ? null : globalLimitReason(counter);
+}
+
+function explainBlocked(run: TaggedRun, counter: ConcurrencyCounter): WaitReason {
+  const reason = explainWait(run, counter);
+  // Counts only grow during a pass, so a run blocked when read is still blocked at the end.
+  if (!reason) throw new Error(`run ${run.id} was left in the queue without a full limit`);
+  return reason;
+}
+
+function scanQueue(input: QueueInput, stopWhenFull: boolean): QueueSelection {
+  const pausedBy = pausedByOf(input.config, input.paused);
+  const counter = countInProgressRuns(input.config, input.inProgress);
+  const limited = input.config.type === "queued";
+  const launch: QueuedRun[] = [];
+  const blocked: QueuedRun[] = [];
+  const iterator = input.queued[Symbol.iterator]();
+  let previous: OrderKey | null = null;
+  let rest: WaitReason | null = null;
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    const run = next.value;
+    const key = orderKeyOf(run);
+    if (previous && compareKeys(previous, key) > 0) {
+      throw new Error(`queued runs must come in launch order, but ${run.id} came after ${previous.id}`);
+    }
+    previous = key;
+    if (stopWhenFull && (pausedBy || (limited && !counter.hasGlobalRoom()))) {
+      rest = pausedBy ? { reason: "paused", paused_by: pausedBy } : globalLimitReason(counter);
+      iterator.return?.();
+      break;
+    }
+    // The default coordinator applies no limits (Dagster's DefaultRunCoordinator); runs left queued
+    // when an admin switched to it are launched rather than stranded.
+    if (pausedBy || (limited && (!counter.hasGlobalRoom() || counter.isBlockedByTags(run)))) {
+      blocked.push(run);
+      continue;
+    }
+    launch.push(run);
+    counter.add(run);
+  }
+  const waiting = blocked.map((run) => ({
+    runId: run.id,
+    reason: pausedBy ? { reason: "paused" as const, paused_by: pausedBy } : explainBlocked(run, counter),
+  }));
+  return { launch, waiting, rest };
+}
+
+/** The admission pass: what to launch now. Reads the queue only as far as a launch is possible. */
+export function selectRunsToLaunch(input: QueueInput): QueueSelection {
+  return scanQueue(input, true);
+}
+
+/** The same decision, reading the whole queue to give every run its own reason (`rest` is null). */
+export function describeQueue(input: QueueInput): QueueSelection {
+  return scanQueue(input, false);
+}
