@@ -3,7 +3,7 @@
  * Dagster's DagsterEventType names.
  */
 import { z } from "zod";
-import { JsonObjectSchema } from "./json";
+import { JsonObjectSchema, JsonValueSchema } from "./json";
 import { TimestampSchema } from "./run";
 
 /** Sent by run workers. */
@@ -47,6 +47,15 @@ export const SerializedErrorSchema = z.object({
   cause: z.lazy((): z.ZodType<unknown> => SerializedErrorSchema).optional(),
 });
 export type SerializedError = z.infer<typeof SerializedErrorSchema>;
+
+/** `data` of STEP_FAILURE and RUN_FAILURE. */
+export const ErrorEventDataSchema = z.object({ error: SerializedErrorSchema });
+/** `data` of STEP_OUTPUT: the output's name and, when it is JSON and small, its value. */
+export const StepOutputDataSchema = z.object({ output: z.string(), value: JsonValueSchema.optional() });
+export type StepOutputData = z.infer<typeof StepOutputDataSchema>;
+/** `data` of STEP_SKIPPED: why the step did not run. */
+export const StepSkippedDataSchema = z.object({ reason: z.string() });
+export type StepSkippedData = z.infer<typeof StepSkippedDataSchema>;
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_EVENT_MESSAGE_LENGTH = 64 * 1024;

@@ -1,0 +1,62 @@
+/**
+ * The entry point compiled into every code location bundle, next to the user's module. Imported
+ * by the code location server, it only describes the location; run as `node <bundle>.mjs
+ * <launch.json>`, it is a run worker; run with `--standby`, it loads everything a run needs, then
+ * waits for the launch request's path on stdin (see server/standby.ts). One file for all three
+ * means the server serves exactly the definitions that runs execute, and a run worker starts
+ * without a TypeScript loader.
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import type { Definitions } from "../protocol";
+import { runWorker } from "./run-worker";
+import { codeLocationOf } from "./sdk/code-location";
+import { describeCodeLocation } from "./sdk/definitions";
+
+const STANDBY_FLAG = "--standby";
+
+export async function describeLocationModule(loadModule: () => Promise<unknown>): Promise<Definitions> {
+  return describeCodeLocation(codeLocationOf(await loadModule()));
+}
+
+/** Runs the run worker when this bundle is the process's main module, then exits with its code. */
+export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundleUrl: string): Promise<void> {
+  const main = process.argv[1];
+  if (!main || pathToFileURL(realpathSync(main)).href !== bundleUrl) return;
+  const argument = process.argv[2];
+  const launchFile = argument === STANDBY_FLAG ? await standBy(loadModule) : argument;
+  if (launchFile === null) process.exit(0);
+  if (!launchFile) {
+    console.error("usage: node <bundle>.mjs <launch.json> | --standby");
+    process.exit(2);
+  }
+  const code = await runWorker(loadModule, launchFile);
+  // Exit now: user code may leave timers or sockets open, and the run is over.
+  process.exit(code);
+}
+
+/** Warms up, then returns the first line on stdin: a launch file, or null when stdin closes first. */
+async function standBy(loadModule: () => Promise<unknown>): Promise<string | null> {
+  // Load failures are reported by the run itself, as RUN_FAILURE; here they only end the warm-up.
+  await loadModule().catch(() => undefined);
+  // The first fetch loads Node's HTTP client (~40 ms); pay that now rather than at RUN_START.
+  await fetch("data:,warm").catch(() => undefined);
+  return new Promise((resolve) => {
+    let buffer = "";
+    const finish = (line: string | null) => {
+      process.stdin.off("data", onData);
+      process.stdin.off("end", onEnd);
+      process.stdin.destroy();
+      resolve(line);
+    };
+    const onData = (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf("\n");
+      if (newline >= 0) finish(buffer.slice(0, newline));
+    };
+    const onEnd = () => finish(null);
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", onData);
+    process.stdin.once("end", onEnd);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Parses `flightdeck` command lines into options, or a usage error. Pure, so every flag's rule
+ * is tested without starting anything. Dagster's `dagster code-server start` flags, renamed.
+ */
+import { basename, extname, join } from "node:path";
+
+export const USAGE = `Usage:
+  flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
+                          [--terminate-grace-seconds 10] [--standby-workers 1]
+  flightdeck --help
+
+Serves the code location that <file> exports (export default defineCodeLocation({...})) to a
+Flightdeck control plane, and runs its jobs when the control plane launches them.
+
+--standby-workers is how many run worker processes are started ahead of launches, so a run does
+not wait for Node to start (each still runs exactly one run); 0 starts each run worker on launch.
+
+Environment:
+  FLIGHTDECK_WEBHOOK_SECRET        required: the code location's whsec_ secret; every request must be signed with it
+  FLIGHTDECK_HEARTBEAT_SECONDS     run workers' heartbeat interval (default 10)
+  FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)`;
+
+export interface ServeArgs {
+  readonly command: "serve";
+  readonly file: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly terminateGraceSeconds: number;
+  readonly standbyWorkers: number;
+}
+
+export type CliArgs =
+  | ServeArgs
+  | { readonly command: "help" }
+  | { readonly command: "error"; readonly message: string };
+
+const FLAGS = ["--host", "--port", "--data-dir", "--terminate-grace-seconds", "--standby-workers"] as const;
+type Flag = (typeof FLAGS)[number];
+
+function isFlag(name: string): name is Flag {
+  return (FLAGS as readonly string[]).includes(name);
+}
+
+/** The default data dir's name: the file's name, or its folder's when the file is a generic location/index. */
+export function defaultLocationName(file: string): string {
+  const stem = basename(file, extname(file));
+  const name = ["location", "index", "definitions"].includes(stem) ? basename(join(file, "..")) : stem;
+  return name.replace(/[^A-Za-z0-9_-]/g, "_") || "location";
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { command: "help" };
+  const [command, ...rest] = argv;
+  if (command !== "serve") return { command: "error", message: `unknown command "${command}"` };
+  const values = new Map<Flag, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] ?? "";
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const [name = "", inline] = arg.split(/=(.*)/s, 2);
+    if (!isFlag(name)) return { command: "error", message: `unknown flag "${name}"` };
+    const value = inline ?? rest[++i];
+    if (value === undefined || value === "") return { command: "error", message: `${name} needs a value` };
+    values.set(name, value);
+  }
+  if (positional.length !== 1) {
+    return {
+      command: "error",
+      message:
+        positional.length === 0 ? "serve needs the file of a code location" : `unexpected argument "${positional[1]}"`,
+    };
+  }
+  const file = positional[0] ?? "";
+  const port = Number(values.get("--port") ?? "4000");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return {
+      command: "error",
+      message: `--port must be a whole number from 0 to 65535, not "${values.get("--port")}"`,
+    };
+  }
+  const grace = Number(values.get("--terminate-grace-seconds") ?? "10");
+  if (!Number.isFinite(grace) || grace < 0) {
+    return { command: "error", message: "--terminate-grace-seconds must be a number of seconds, 0 or more" };
+  }
+  const standby = Number(values.get("--standby-workers") ?? "1");
+  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
+    return { command: "error", message: "--standby-workers must be a whole number from 0 to 16" };
+  }
+  return {
+    command: "serve",
+    file,
+    host: values.get("--host") ?? "127.0.0.1",
+    port,
+    dataDir: values.get("--data-dir") ?? join(".flightdeck", defaultLocationName(file)),
+    terminateGraceSeconds: grace,
+    standbyWorkers: standby,
+  };
+}

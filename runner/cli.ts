@@ -1,0 +1,50 @@
+/**
+ * The `flightdeck` command: Dagster's `dagster code-server start`, as `flightdeck serve <file>`.
+ * Usage errors exit 2; a missing or malformed webhook secret refuses to start (exit 2).
+ */
+import { existsSync } from "node:fs";
+import { isValidSecret } from "../protocol";
+import { parseCliArgs, USAGE } from "./cli-args";
+import { SECRET_ENV, startServer } from "./server";
+
+function fail(message: string): never {
+  console.error(`flightdeck: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseCliArgs(argv);
+  if (args.command === "help") {
+    console.log(USAGE);
+    return;
+  }
+  if (args.command === "error") fail(args.message);
+  if (!existsSync(args.file)) fail(`${args.file} does not exist`);
+  const secret = process.env[SECRET_ENV];
+  if (!secret) fail(`${SECRET_ENV} is not set: start the server with the code location's whsec_ secret`);
+  if (!isValidSecret(secret))
+    fail(`${SECRET_ENV} is not a valid secret: it must be "whsec_" followed by base64 of at least 24 bytes`);
+
+  const server = await startServer({
+    file: args.file,
+    host: args.host,
+    port: args.port,
+    dataDir: args.dataDir,
+    secret,
+    terminateGraceMs: args.terminateGraceSeconds * 1000,
+    standbyWorkers: args.standbyWorkers,
+  });
+  console.log(`flightdeck: serving ${args.file} at ${server.url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`flightdeck: ${signal} received: terminating run workers and stopping`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+await main(process.argv.slice(2));

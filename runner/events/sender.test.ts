@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import type { RunWorkerEvent } from "../../protocol";
+import type { DeliveryResult } from "./post-batch";
+import { EventSender, type SenderClock } from "./sender";
+
+const event = (seq: number, type: RunWorkerEvent["type"] = "LOG"): RunWorkerEvent => ({ seq, type, ts: seq });
+
+/** Time moves only when the sender sleeps; every sleep is recorded. */
+function fakeClock(): SenderClock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    random: () => 0,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** A control plane that answers from a script, then acknowledges every batch in full. */
+function scriptedPost(script: DeliveryResult[] = []) {
+  const batches: number[][] = [];
+  const post = async (events: readonly RunWorkerEvent[]): Promise<DeliveryResult> => {
+    batches.push(events.map((e) => e.seq));
+    return script.shift() ?? { kind: "acked", ackedThrough: events.at(-1)?.seq ?? 0 };
+  };
+  return { post, batches };
+}
+
+describe("EventSender", () => {
+  it("posts the first event at once and batches the ones that arrive meanwhile", async () => {
+    const clock = fakeClock();
+    let release: () => void = () => {};
+    const batches: number[][] = [];
+    const sender = new EventSender({
+      clock,
+      post: async (events) => {
+        batches.push(events.map((e) => e.seq));
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { kind: "acked", ackedThrough: events.at(-1)?.seq ?? 0 };
+      },
+    });
+    sender.enqueue(event(1));
+    for (const seq of [2, 3, 4]) sender.enqueue(event(seq));
+    release();
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(sender.acked).toBe(4);
+  });
+
+  it("retries a failing delivery with doubling backoff, then goes on", async () => {
+    const clock = fakeClock();
+    const { post, batches } = scriptedPost([
+      { kind: "retry", reason: "HTTP 503" },
+      { kind: "retry", reason: "network error" },
+      { kind: "retry", reason: "HTTP 429" },
+    ]);
+    const sender = new EventSender({ clock, post });
+    sender.enqueue(event(1, "RUN_SUCCESS"));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1], [1], [1], [1]]);
+    expect(clock.sleeps).toEqual([25, 50, 100]);
+  });
+
+  it("posts again from the acknowledged seq after a partial acknowledgement", async () => {
+    const { post, batches } = scriptedPost([
+      { kind: "acked", ackedThrough: 1 },
+      { kind: "acked", ackedThrough: 2 },
+    ]);
+    const delivered: number[] = [];
+    const sender = new EventSender({
+      clock: fakeClock(),
+      post,
+      onDelivered: (seq) => delivered.push(seq),
+      lingerMs: 0,
+    });
+    for (const seq of [1, 2, 3, 4]) sender.enqueue(event(seq));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1], [2, 3, 4], [3, 4]]);
+    expect(delivered).toEqual([1, 2, 4]);
+  });
+
+  it("drops a batch the control plane refuses for good, says so, and goes on", async () => {
+    const logs: string[] = [];
+    const { post, batches } = scriptedPost([{ kind: "rejected", reason: "HTTP 400: bad event" }]);
+    const sender = new EventSender({ clock: fakeClock(), post, log: (m) => logs.push(m) });
+    sender.enqueue(event(1));
+    sender.enqueue(event(2, "RUN_FAILURE"));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1], [2]]);
+    expect(logs).toEqual([expect.stringMatching(/refused events 1\.\.1 for good; dropping them: HTTP 400/)]);
+  });
+
+  it("caps each batch at the batch size", async () => {
+    const { post, batches } = scriptedPost();
+    const sender = new EventSender({ clock: fakeClock(), post, maxBatch: 100 });
+    for (let seq = 1; seq <= 250; seq++) sender.enqueue(event(seq));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches.map((b) => [b[0], b.at(-1)])).toEqual([
+      [1, 1],
+      [2, 101],
+      [102, 201],
+      [202, 250],
+    ]);
+  });
+
+  it("does not send again what the spool says is already delivered", async () => {
+    const { post, batches } = scriptedPost();
+    const sender = new EventSender({ clock: fakeClock(), post, ackedThrough: 2 });
+    for (const seq of [1, 2, 3]) sender.enqueue(event(seq));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[3]]);
+  });
+
+  it("backs off when an acknowledgement does not move", async () => {
+    const clock = fakeClock();
+    const { post, batches } = scriptedPost([{ kind: "acked", ackedThrough: 0 }]);
+    const sender = new EventSender({ clock, post });
+    sender.enqueue(event(1));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1], [1]]);
+    expect(clock.sleeps).toEqual([25]);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The run worker: Dagster's run worker process (`dagster api execute_run`). One process per run
+ * attempt, started by the code location server. It reads its launch request from a file, reports
+ * RUN_START, runs the job with its executor, reports how the run ended, and waits (bounded) until
+ * the control plane has every event. SIGTERM terminates the run: the op's signal is aborted, no
+ * new step starts, the run ends RUN_CANCELED.
+ *
+ * Exit codes: 0 success, 1 failure (or an unreadable launch request), 143 canceled (128 + SIGTERM).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type LaunchRequest, LaunchRequestSchema } from "../protocol";
+import { RunEventLog } from "./events/event-log";
+import { createBatchPoster } from "./events/post-batch";
+import { EventSender } from "./events/sender";
+import { Spool } from "./events/spool";
+import { selectExecutor } from "./executors";
+import { errorData, serializeError } from "./executors/serialize-error";
+import { EXIT_FILE } from "./run-files";
+import { readWorkerSettings, type WorkerSettings } from "./run-worker-settings";
+import { codeLocationOf, findJob } from "./sdk/code-location";
+
+export const EXIT_SUCCESS = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_CANCELED = 143;
+
+/** How long a canceled run worker waits for its last events; the server kills it after its grace. */
+const CANCELED_FLUSH_MS = 5000;
+
+export async function runWorker(loadModule: () => Promise<unknown>, launchFile: string): Promise<number> {
+  const launch = readLaunch(launchFile);
+  if (!launch) return EXIT_FAILURE;
+  const settings = readWorkerSettings(process.env);
+  const dir = dirname(launchFile);
+  const spool = Spool.open(dir);
+  const previous = spool.read();
+  const sender = new EventSender({
+    post: createBatchPoster({ url: launch.events_url, token: launch.run_token }),
+    ackedThrough: previous.ackedThrough,
+    onDelivered: (seq) => spool.markAcked(seq),
+    log: (message) => console.error(message),
+  });
+  for (const event of previous.events) sender.enqueue(event);
+  const log = new RunEventLog(spool, sender, Date.now, previous.events.at(-1)?.seq ?? 0);
+
+  const termination = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (termination.signal.aborted) return;
+    log.emit({ type: "ENGINE_EVENT", message: `Received ${signal}: terminating the run.` });
+    termination.abort(new Error(`the run was terminated (${signal})`));
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  const heartbeat = setInterval(() => log.emit({ type: "HEARTBEAT" }), settings.heartbeatSeconds * 1000);
+
+  const code = await executeRun(loadModule, launch, log, termination.signal, settings);
+  clearInterval(heartbeat);
+  const flushMs =
+    code === EXIT_CANCELED ? Math.min(CANCELED_FLUSH_MS, settings.flushTimeoutMs) : settings.flushTimeoutMs;
+  if (!(await sender.flush(flushMs))) {
+    console.error(
+      `flightdeck: ${sender.pendingCount} events not yet acknowledged after ${flushMs} ms; ` +
+        "they stay in the spool and the code location server will deliver them",
+    );
+  }
+  writeFileSync(join(dir, EXIT_FILE), JSON.stringify({ exit_code: code, last_seq: log.seq }));
+  return code;
+}
+
+async function executeRun(
+  loadModule: () => Promise<unknown>,
+  launch: LaunchRequest,
+  log: RunEventLog,
+  signal: AbortSignal,
+  settings: WorkerSettings,
+): Promise<number> {
+  log.emit({
+    type: "RUN_START",
+    message: `Started process for run (pid: ${process.pid}).`,
+    data: { pid: process.pid, heartbeat_seconds: settings.heartbeatSeconds },
+  });
+  try {
+    const location = codeLocationOf(await loadModule());
+    const job = findJob(location, launch.job);
+    if (!job) throw new Error(`job "${launch.job}" is not in this code location`);
+    const executor = selectExecutor(job.executor);
+    const result = await executor.execute({ job, launch, emit: log.emit, signal });
+    if (signal.aborted) {
+      log.emit({ type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` });
+      return EXIT_CANCELED;
+    }
+    if (result.failed.length === 0) {
+      log.emit({ type: "RUN_SUCCESS", message: `Finished execution of run for "${job.name}".` });
+      return EXIT_SUCCESS;
+    }
+    const message = `Execution of run for "${job.name}" failed. Steps failed: ${result.failed.join(", ")}.`;
+    log.emit({ type: "RUN_FAILURE", message, data: errorData({ name: "RunFailure", message }) });
+    return EXIT_FAILURE;
+  } catch (error) {
+    const serialized = serializeError(error);
+    log.emit({ type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data: errorData(serialized) });
+    return EXIT_FAILURE;
+  }
+}
+
+function readLaunch(file: string): LaunchRequest | null {
+  try {
+    const parsed = LaunchRequestSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (parsed.success) return parsed.data;
+    console.error(`flightdeck: the launch request in ${file} is invalid: ${parsed.error.message}`);
+  } catch (error) {
+    console.error(`flightdeck: cannot read the launch request ${file}: ${String(error)}`);
+  }
+  return null;
+}

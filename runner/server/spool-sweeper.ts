@@ -1,0 +1,108 @@
+/**
+ * Delivers what run workers left undelivered: for every run dir whose run worker is gone, the
+ * events after the spool's acked marker go to the run's events_url with its run token, retried
+ * with backoff while this server lives. Runs on start, when a run worker exits, and every
+ * SWEEP_INTERVAL_MS (for run workers that outlived a previous server). Dagster has no
+ * counterpart: its run workers write to the instance's database directly.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LaunchRequestSchema } from "../../protocol";
+import { createBatchPoster, type PostBatch } from "../events/post-batch";
+import { EventSender, type SenderClock } from "../events/sender";
+import { SPOOL_ACKED_FILE, Spool } from "../events/spool";
+import { EXIT_FILE, LAUNCH_FILE, runsRoot } from "../run-files";
+import { readDirHealth } from "./worker-record";
+
+export const SWEEP_INTERVAL_MS = 30_000;
+
+export interface SweeperOptions {
+  readonly dataDir: string;
+  /** True while this server's own run worker for the dir is alive. */
+  readonly isRunning: (dir: string) => boolean;
+  readonly clock?: SenderClock;
+  readonly createPoster?: (url: string, token: string) => PostBatch;
+}
+
+export class SpoolSweeper {
+  private readonly active = new Map<string, EventSender>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: SweeperOptions) {}
+
+  start(): void {
+    this.sweepAll();
+    this.timer = setInterval(() => this.sweepAll(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  sweepAll(): void {
+    const root = runsRoot(this.options.dataDir);
+    if (!existsSync(root)) return;
+    for (const run of readdirSync(root)) {
+      for (const attempt of readdirSync(join(root, run))) this.sweep(join(root, run, attempt));
+    }
+  }
+
+  /** Starts delivering one run dir's leftovers unless its run worker still owns the spool. */
+  sweep(dir: string): void {
+    if (this.active.has(dir) || this.options.isRunning(dir) || !Spool.exists(dir)) return;
+    if (readDirHealth(dir).state === "running" || isFullyDelivered(dir)) return;
+    const launch = LaunchRequestSchema.safeParse(readJsonFile(join(dir, LAUNCH_FILE)));
+    if (!launch.success) return;
+    const spool = Spool.open(dir);
+    const contents = spool.read();
+    const leftovers = contents.events.filter((event) => event.seq > contents.ackedThrough);
+    if (leftovers.length === 0) return;
+    const { events_url: url, run_token: token } = launch.data;
+    const sender = new EventSender({
+      post: (this.options.createPoster ?? defaultPoster)(url, token),
+      ackedThrough: contents.ackedThrough,
+      onDelivered: (seq) => spool.markAcked(seq),
+      log: (message) => console.error(message),
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+    });
+    this.active.set(dir, sender);
+    for (const event of leftovers) sender.enqueue(event);
+    void sender.flush(Number.POSITIVE_INFINITY).then(async () => {
+      await sender.stop();
+      this.active.delete(dir);
+    });
+  }
+
+  /** Dirs being delivered right now. */
+  get delivering(): string[] {
+    return [...this.active.keys()];
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.active.values()].map((sender) => sender.stop()));
+    this.active.clear();
+  }
+}
+
+/** Cheap check that skips reading the spool of a run that ended with everything delivered. */
+function isFullyDelivered(dir: string): boolean {
+  const exit = readJsonFile(join(dir, EXIT_FILE)) as { last_seq?: unknown } | null;
+  if (typeof exit?.last_seq !== "number") return false;
+  const acked = Number.parseInt(readTextFile(join(dir, SPOOL_ACKED_FILE)) ?? "", 10);
+  return Number.isFinite(acked) && acked >= exit.last_seq;
+}
+
+function readTextFile(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
+}
+
+function defaultPoster(url: string, token: string): PostBatch {
+  return createBatchPoster({ url, token });
+}
+
+function readJsonFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    // No readable launch request: not a run dir this server can deliver for.
+    return null;
+  }
+}
