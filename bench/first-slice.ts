@@ -1,0 +1,205 @@
+/**
+ * The first slice's figures: submit → SUCCESS of a one-op job beside a process-and-HTTP floor,
+ * and event ingestion beside a raw D1 batch-insert floor.
+ */
+import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { DefinitionsSchema, LaunchRequestSchema } from "../protocol";
+import type { FlightdeckClient } from "../scripts/lib/api-client";
+import type { ControlPlane } from "../scripts/lib/local-stack";
+import { REPO_ROOT } from "../scripts/lib/local-stack";
+import { runToCompletion, spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { ms, percentile, timeIt } from "./stats";
+
+export type LatencyResult = { n: number; p50: number; p95: number };
+
+function summarize(samples: number[]): LatencyResult {
+  return { n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
+/**
+ * Submit → SUCCESS as a client sees it, for `n` sequential runs of the demo's noop job: from
+ * sending `POST /api/runs` until a `GET /api/runs/:id` polled every 5 ms answers SUCCESS.
+ * The first 3 runs warm caches and are dropped.
+ */
+export async function measureSubmitToSuccess(client: FlightdeckClient, n: number, gapMs: number): Promise<LatencyResult> {
+  const samples: number[] = [];
+  for (let i = 0; i < n + 3; i++) {
+    const start = performance.now();
+    const run = await client.submitRun({ location: "demo", job: "noop" });
+    const done = await client.waitForRun(run.id, { intervalMs: 5, timeoutMs: 30_000 });
+    const elapsed = performance.now() - start;
+    if (done.status !== "SUCCESS") throw new Error(`bench run ${run.id} ended ${done.status}`);
+    if (i >= 3) samples.push(elapsed);
+    // With a gap the code location server has its next standby run worker warm; without, a
+    // launch may find it still starting (the worst case of a burst).
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return summarize(samples);
+}
+
+/** The floor: what any design must pay at least — start a bare `node` and make three local HTTP round trips. */
+export async function measureProcessAndHttpFloor(n: number): Promise<LatencyResult> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const samples: number[] = [];
+  for (let i = 0; i < n + 3; i++) {
+    const t = await timeIt(async () => {
+      for (let k = 0; k < 3; k++) await (await fetch(url, { method: "POST", body: "{}" })).text();
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+        child.once("exit", () => resolve());
+        child.once("error", reject);
+      });
+    });
+    if (i >= 3) samples.push(t);
+  }
+  server.close();
+  return summarize(samples);
+}
+
+type Sink = { url: string; launches: ReturnType<typeof LaunchRequestSchema.parse>[]; close: () => void };
+
+/** A code location server that records launches and runs nothing: ingestion is measured without run workers. */
+async function startLaunchSink(): Promise<Sink> {
+  const launches: Sink["launches"] = [];
+  const definitions = DefinitionsSchema.parse({
+    jobs: [
+      {
+        name: "sink",
+        description: null,
+        tags: {},
+        executor: "in_process",
+        nodes: [{ name: "op", op: "op", description: null, tags: {}, inputs: [], outputs: [], config_schema: null }],
+        run_config_schema: { type: "object" },
+        default_run_config: {},
+      },
+    ],
+    schedules: [],
+    sensors: [],
+  });
+  const server = http.createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    if (req.method === "GET" && req.url === "/definitions") return res.end(JSON.stringify(definitions));
+    if (req.method === "POST" && req.url === "/runs") {
+      const launch = LaunchRequestSchema.parse(JSON.parse(body));
+      launches.push(launch);
+      res.writeHead(202);
+      return res.end(JSON.stringify({ handle: launch.run_id }));
+    }
+    res.writeHead(404);
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, launches, close: () => server.close() };
+}
+
+function eventBatch(startSeq: number, size: number) {
+  return {
+    events: Array.from({ length: size }, (_, i) => ({
+      seq: startSeq + i,
+      type: "LOG" as const,
+      ts: Date.now(),
+      step_key: "op",
+      level: "INFO" as const,
+      message: `line ${startSeq + i} of a benchmark log`,
+    })),
+  };
+}
+
+export type ThroughputResult = { events: number; seconds: number; perSecond: number };
+
+/** Events per second into `POST /api/runs/:id/events`, sequential batches of `batchSize` as a run worker sends them. */
+export async function measureIngestion(
+  cp: ControlPlane,
+  batches: number,
+  batchSize: number,
+): Promise<ThroughputResult> {
+  const sink = await startLaunchSink();
+  try {
+    const { generateSecret } = await import("../protocol");
+    await cp.client.putCodeLocation({ name: "bench-sink", url: sink.url, secret: generateSecret() });
+    const run = await cp.client.submitRun({ location: "bench-sink", job: "sink" });
+    const launch = sink.launches.find((l) => l.run_id === run.id);
+    if (!launch) throw new Error("the sink never received the launch");
+    const post = async (seq: number) => {
+      const res = await fetch(launch.events_url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${launch.run_token}`, "content-type": "application/json" },
+        body: JSON.stringify(eventBatch(seq, batchSize)),
+      });
+      if (!res.ok) throw new Error(`ingestion failed: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    await post(1); // warm-up
+    const start = performance.now();
+    for (let b = 1; b <= batches; b++) await post(1 + b * batchSize);
+    const seconds = (performance.now() - start) / 1000;
+    return { events: batches * batchSize, seconds, perSecond: (batches * batchSize) / seconds };
+  } finally {
+    sink.close();
+  }
+}
+
+/** The same number of rows through a Worker that only does one raw D1 batch insert per request. */
+export async function measureD1Floor(
+  persistDir: string,
+  batches: number,
+  batchSize: number,
+): Promise<ThroughputResult> {
+  const config = path.join(REPO_ROOT, "bench/floors/wrangler.toml");
+  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+  const proc = spawnGroup(
+    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
+    { cwd: REPO_ROOT, env },
+  );
+  try {
+    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
+    await (await fetch(`${url}/setup`)).text();
+    const post = async (seq: number) => {
+      const rows = eventBatch(seq, batchSize).events.map((e) => [
+        "floor-run",
+        1,
+        e.seq,
+        e.type,
+        e.ts,
+        e.step_key,
+        e.level,
+        e.message,
+        null,
+      ]);
+      const res = await fetch(`${url}/`, { method: "POST", body: JSON.stringify(rows) });
+      if (!res.ok) throw new Error(`floor insert failed: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    await post(1);
+    const start = performance.now();
+    for (let b = 1; b <= batches; b++) await post(1 + b * batchSize);
+    const seconds = (performance.now() - start) / 1000;
+    return { events: batches * batchSize, seconds, perSecond: (batches * batchSize) / seconds };
+  } finally {
+    await proc.stop();
+  }
+}
+
+/** `wrangler deploy --dry-run`: the Worker bundle's size as Cloudflare would receive it. */
+export async function measureWorkerBundle(outDir: string): Promise<string> {
+  const out = await runToCompletion(
+    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
+    ["deploy", "--dry-run", "--outdir", outDir],
+    { cwd: REPO_ROOT, env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
+  );
+  return out.match(/Total Upload: ([^\n]+)/)?.[1]?.trim() ?? "unknown (no 'Total Upload' line)";
+}
+
+export function formatLatency(r: LatencyResult): string {
+  return `p50 ${ms(r.p50)}, p95 ${ms(r.p95)} (n=${r.n})`;
+}

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: Flightdeck's figures on this machine, each beside a floor measured in the same
+ * run, printed as a table and written to bench-results/latest.json. Real processes throughout:
+ * `wrangler dev` with local D1, the demo code location server, real run workers.
+ *
+ * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 50).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  generateAdminToken,
+  REPO_ROOT,
+  registerCodeLocation,
+  startCodeLocation,
+  startControlPlane,
+} from "../scripts/lib/local-stack";
+import { runToCompletion } from "../scripts/lib/processes";
+import {
+  formatLatency,
+  measureD1Floor,
+  measureIngestion,
+  measureProcessAndHttpFloor,
+  measureSubmitToSuccess,
+  measureWorkerBundle,
+} from "./first-slice";
+
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "60" }, batches: { type: "string", default: "50" } },
+});
+const runs = Number(values.runs);
+const batches = Number(values.batches);
+const BATCH_SIZE = 100;
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-bench-"));
+  await runToCompletion(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "ui", "--logLevel", "warn"], {
+    cwd: REPO_ROOT,
+  });
+  const cp = await startControlPlane({ persistDir: path.join(dir, "state"), adminToken: generateAdminToken() });
+  const location = await startCodeLocation({
+    name: "demo",
+    file: path.join(REPO_ROOT, "examples/demo/location.ts"),
+    dataDir: path.join(dir, "demo"),
+  });
+  try {
+    const registered = await registerCodeLocation(cp, location);
+    if (registered.status !== "LOADED") throw new Error(`demo did not load: ${registered.load_error}`);
+
+    console.log(`submit → SUCCESS, one-op job, ${runs} sequential runs…`);
+    const latency = await measureSubmitToSuccess(cp.client, runs, 250);
+    const backToBack = await measureSubmitToSuccess(cp.client, runs, 0);
+    const floor = await measureProcessAndHttpFloor(runs);
+    console.log(`event ingestion, ${batches} batches of ${BATCH_SIZE}…`);
+    const ingestion = await measureIngestion(cp, batches, BATCH_SIZE);
+    const d1Floor = await measureD1Floor(path.join(dir, "floor"), batches, BATCH_SIZE);
+    const bundle = await measureWorkerBundle(path.join(dir, "deploy"));
+
+    const rows = [
+      ["submit → SUCCESS (noop job, 250 ms apart)", formatLatency(latency)],
+      ["submit → SUCCESS (noop job, back to back)", formatLatency(backToBack)],
+      ["  floor: spawn node + 3 HTTP round trips", formatLatency(floor)],
+      ["  ratio p50 / floor p50", `${(latency.p50 / floor.p50).toFixed(2)}× (target ≤ 2×, p50 ≤ 250 ms)`],
+      ["event ingestion, batches of 100", `${ingestion.perSecond.toFixed(0)} events/s`],
+      ["  floor: raw D1 batch insert", `${d1Floor.perSecond.toFixed(0)} rows/s`],
+      ["  ratio", `${((100 * ingestion.perSecond) / d1Floor.perSecond).toFixed(0)}% of floor (target ≥ 50%)`],
+      ["Worker bundle (wrangler deploy --dry-run)", bundle],
+    ];
+    const width = Math.max(...rows.map(([k]) => (k ?? "").length));
+    console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
+
+    const results = { at: new Date().toISOString(), latency, backToBack, floor, ingestion, d1Floor, bundle };
+    await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
+    await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await Promise.allSettled([location.stop(), cp.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,130 @@
+/**
+ * A whole Flightdeck on this machine: the control plane under `wrangler dev` with local D1, and
+ * code location servers started with `flightdeck serve`. Used by `npm start`, the end-to-end
+ * tests and `npm run bench`, so all three exercise the same real parts.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { generateSecret } from "../../protocol";
+import { FlightdeckClient } from "./api-client";
+import { runToCompletion, type Spawned, spawnGroup, waitForOutput } from "./processes";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(REPO_ROOT, "node_modules/.bin");
+const D1_NAME = "flightdeck";
+
+const QUIET_WRANGLER_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+};
+
+export function generateAdminToken(): string {
+  return `fd_admin_${randomBytes(24).toString("base64url")}`;
+}
+
+export type ControlPlaneOptions = {
+  /** Local D1 and Durable Object storage; the same directory across restarts keeps the data. */
+  persistDir: string;
+  adminToken: string;
+  /** 0 picks a free port; a restart reuses the port it got. */
+  port?: number;
+  /** Extra `[vars]`, e.g. INSTANCE_CONFIG. */
+  vars?: Record<string, string>;
+  echoPrefix?: string;
+};
+
+export type ControlPlane = {
+  url: string;
+  port: number;
+  client: FlightdeckClient;
+  /** Stops the Worker; storage stays in persistDir. */
+  stop: () => Promise<void>;
+  /** Starts it again on the same port and storage. */
+  start: () => Promise<void>;
+};
+
+export async function applyMigrations(persistDir: string): Promise<void> {
+  await mkdir(persistDir, { recursive: true });
+  await runToCompletion(
+    path.join(BIN, "wrangler"),
+    ["d1", "migrations", "apply", D1_NAME, "--local", "--persist-to", persistDir],
+    { cwd: REPO_ROOT, env: { ...QUIET_WRANGLER_ENV, CI: "true" } },
+  );
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  await applyMigrations(opts.persistDir);
+  let port = opts.port ?? 0;
+  let proc: Spawned | undefined;
+  const vars = { ADMIN_TOKEN: opts.adminToken, ...opts.vars };
+  const start = async () => {
+    const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0"];
+    args.push("--persist-to", opts.persistDir, "--show-interactive-dev-session=false");
+    for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+    proc = spawnGroup(path.join(BIN, "wrangler"), args, {
+      cwd: REPO_ROOT,
+      env: QUIET_WRANGLER_ENV,
+      echoPrefix: opts.echoPrefix,
+    });
+    const match = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:(\d+))/);
+    port = Number(match[2]);
+  };
+  await start();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    client: new FlightdeckClient(url, opts.adminToken),
+    stop: async () => {
+      await proc?.stop();
+      proc = undefined;
+    },
+    start,
+  };
+}
+
+export type CodeLocationServer = {
+  name: string;
+  url: string;
+  secret: string;
+  process: Spawned;
+  stop: () => Promise<void>;
+};
+
+export async function startCodeLocation(opts: {
+  name: string;
+  file: string;
+  dataDir: string;
+  secret?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  echoPrefix?: string;
+}): Promise<CodeLocationServer> {
+  const secret = opts.secret ?? generateSecret();
+  const proc = spawnGroup(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, "runner/bin/flightdeck.mjs"),
+      "serve",
+      opts.file,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(opts.port ?? 0),
+      "--data-dir",
+      opts.dataDir,
+    ],
+    { cwd: REPO_ROOT, env: { ...opts.env, FLIGHTDECK_WEBHOOK_SECRET: secret }, echoPrefix: opts.echoPrefix },
+  );
+  const match = await waitForOutput(proc, /flightdeck: serving .* at (http:\/\/[^\s]+)/);
+  const url = match[1] ?? "";
+  return { name: opts.name, url, secret, process: proc, stop: () => proc.stop() };
+}
+
+/** Registers (or re-registers) a running code location server with the control plane. */
+export async function registerCodeLocation(controlPlane: ControlPlane, location: CodeLocationServer) {
+  return controlPlane.client.putCodeLocation({ name: location.name, url: location.url, secret: location.secret });
+}

@@ -1,0 +1,81 @@
+/**
+ * One control plane and one demo code location per test file, in fresh temporary directories,
+ * torn down after the file. Real processes, real HTTP both ways.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { runAttemptDir } from "../../runner/run-files";
+import { WORKER_FILE } from "../../runner/server/worker-record";
+import {
+  type CodeLocationServer,
+  type ControlPlane,
+  generateAdminToken,
+  REPO_ROOT,
+  registerCodeLocation,
+  startCodeLocation,
+  startControlPlane,
+} from "../../scripts/lib/local-stack";
+
+export const DEMO_LOCATION_FILE = path.join(REPO_ROOT, "examples/demo/location.ts");
+
+export type E2EStack = {
+  dir: string;
+  controlPlane: ControlPlane;
+  location: CodeLocationServer;
+  teardown: () => Promise<void>;
+};
+
+export async function startE2EStack(opts: { vars?: Record<string, string>; locationEnv?: NodeJS.ProcessEnv } = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));
+  const controlPlane = await startControlPlane({
+    persistDir: path.join(dir, "state"),
+    adminToken: generateAdminToken(),
+    vars: opts.vars,
+  });
+  const location = await startCodeLocation({
+    name: "demo",
+    file: DEMO_LOCATION_FILE,
+    dataDir: path.join(dir, "demo"),
+    env: opts.locationEnv,
+  });
+  const registered = await registerCodeLocation(controlPlane, location);
+  if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
+  const stack: E2EStack = {
+    dir,
+    controlPlane,
+    location,
+    teardown: async () => {
+      await Promise.allSettled([location.stop(), controlPlane.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** True while a process with this pid exists (signal 0 checks without signalling). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The pid of the run worker that took a run's first attempt, from the code location server's run dir; null if none did. */
+export function runWorkerPid(locationDataDir: string, runId: string): number | null {
+  const file = path.join(runAttemptDir(locationDataDir, runId, 1), WORKER_FILE);
+  if (!existsSync(file)) return null;
+  const pid: unknown = JSON.parse(readFileSync(file, "utf8")).pid;
+  return typeof pid === "number" ? pid : null;
+}
