@@ -1,10 +1,11 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Three projects, one `vitest run`: the Worker in workerd, the runner in Node, and the
-// end-to-end tests that start `wrangler dev` and real code location servers.
+// Four projects, one `vitest run`: the Worker in workerd, the runner in Node, the end-to-end
+// tests that start `wrangler dev` and real code location servers, and the dashboard in Chromium.
 export default defineConfig(async () => ({
   test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       {
         plugins: [
@@ -32,6 +33,18 @@ export default defineConfig(async () => ({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          // The dashboard's pure modules (validation, scaffold, step timeline) test here too, in Node.
+          include: ["test/browser/**/*.test.ts", "ui/**/*.test.ts"],
+          globalSetup: ["./test/browser/support/build-ui.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,14 +1,7 @@
-/** The dashboard's entry point. The pages themselves are the dashboard issue's work. */
+/** The dashboard's entry point: styles, then the shell. Pages load lazily from routes.tsx. */
 import { render } from "preact";
-
-function App() {
-  return (
-    <main>
-      <h1>Flightdeck</h1>
-      <p>The control plane is running. The API is at /api; the dashboard pages are on their way.</p>
-    </main>
-  );
-}
+import { App } from "./app";
+import "./styles.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

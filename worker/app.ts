@@ -12,11 +12,15 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorCode, ErrorEnvelope } from "../protocol";
+import { bulkTerminateRoutes } from "./api/bulk-terminate";
 import { codeLocationRoutes } from "./api/code-locations";
 import { healthRoutes } from "./api/health";
+import { instanceRoutes } from "./api/instance";
 import { jobRoutes } from "./api/jobs";
 import { runEventRoutes } from "./api/run-events";
+import { runStatsRoutes } from "./api/run-stats";
 import { runRoutes } from "./api/runs";
+import { sessionRoutes } from "./api/session";
 import type { AppEnv } from "./context";
 import { DomainError, PayloadTooLargeError } from "./errors";
 
@@ -51,6 +55,11 @@ app.use(
 app.route("/api/health", healthRoutes);
 app.route("/api/code-locations", codeLocationRoutes);
 app.route("/api/jobs", jobRoutes);
+app.route("/api/session", sessionRoutes);
+app.route("/api/instance", instanceRoutes);
+// Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
+app.route("/api/runs", runStatsRoutes);
+app.route("/api/runs", bulkTerminateRoutes);
 app.route("/api/runs", runEventRoutes);
 app.route("/api/runs", runRoutes);
 

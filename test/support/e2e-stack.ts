@@ -47,7 +47,8 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
     controlPlane,
     location,
     teardown: async () => {
-      await Promise.allSettled([location.stop(), controlPlane.stop()]);
+      // stack.location, not the first server: a test may have swapped in another one.
+      await Promise.allSettled([stack.location.stop(), controlPlane.stop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,163 @@
+/**
+ * The launchpad: edit a run config that starts from the job's scaffold and is validated against
+ * the job's JSON Schema as you type, add tags and a priority, and launch. The new run's page
+ * opens on success; a config the control plane still rejects shows its issues in place.
+ */
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import type { JobDetail } from "../../../protocol/api";
+import { ValidationIssueSchema } from "../../../protocol/errors";
+import { ApiError } from "../../api/client";
+import { getJob, submitRun } from "../../api/endpoints";
+import { Link } from "../../components/link";
+import { ErrorNotice, Loading } from "../../components/notices";
+import { PageHeader } from "../../components/page-header";
+import { navigate } from "../../lib/router";
+import type { RouteProps } from "../../routes";
+import { usePoll } from "../../stores/poll";
+import { ConfigEditor } from "./config-editor";
+import { initialConfigText } from "./scaffold";
+import { type TagRow, TagsEditor, tagProblems, tagsOf } from "./tags-editor";
+import { type ConfigProblem, checkConfig, makeValidator, placeIssues } from "./validate";
+
+function Launchpad({ job }: { job: JobDetail }) {
+  const validator = useMemo(() => makeValidator(job.run_config_schema), [job.run_config_schema]);
+  const scaffold = useMemo(() => initialConfigText(job.default_run_config, job.run_config_schema), [job]);
+  const text = useSignal(scaffold);
+  const tags = useSignal<TagRow[]>([]);
+  const priority = useSignal("0");
+  const busy = useSignal(false);
+  const serverProblems = useSignal<ConfigProblem[]>([]);
+  const submitError = useSignal<unknown>(null);
+  const check = useComputed(() => checkConfig(text.value, validator));
+  const problems = check.value.ok ? serverProblems.value : check.value.problems;
+  const tagIssues = tagProblems(tags.value);
+  const priorityOk = /^-?\d+$/.test(priority.value.trim());
+
+  const launch = async () => {
+    const current = check.value;
+    if (!current.ok || tagIssues.length > 0 || !priorityOk) return;
+    busy.value = true;
+    submitError.value = null;
+    serverProblems.value = [];
+    try {
+      const run = await submitRun({
+        location: job.location,
+        job: job.name,
+        run_config: current.value,
+        tags: tagsOf(tags.value),
+        priority: Number(priority.value.trim()),
+      });
+      navigate(`/runs/${run.id}`);
+    } catch (err) {
+      const issues =
+        err instanceof ApiError
+          ? ValidationIssueSchema.array().safeParse((err.details as { issues?: unknown } | undefined)?.issues)
+          : null;
+      if (err instanceof ApiError && err.code === "invalid_run_config" && issues?.success) {
+        serverProblems.value = placeIssues(text.value, issues.data);
+      }
+      submitError.value = err;
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const blocked = !check.value.ok || tagIssues.length > 0 || !priorityOk || busy.value;
+  return (
+    <div class="launchpad">
+      <section class="card launchpad-main">
+        <div class="card-title-row">
+          <h2>Run config</h2>
+          <button
+            type="button"
+            class="btn btn-small btn-ghost"
+            data-testid="launchpad-reset"
+            onClick={() => {
+              text.value = scaffold;
+              serverProblems.value = [];
+            }}
+          >
+            Reset to scaffold
+          </button>
+        </div>
+        <ConfigEditor
+          text={text.value}
+          problems={problems}
+          onChange={(t) => {
+            text.value = t;
+            serverProblems.value = [];
+          }}
+        />
+      </section>
+      <aside class="card launchpad-side">
+        <h2>Tags</h2>
+        <TagsEditor
+          rows={tags.value}
+          onChange={(rows) => {
+            tags.value = rows;
+          }}
+        />
+        {tagIssues.map((p) => (
+          <div key={p} class="field-error" data-testid="launchpad-tag-error">
+            {p}
+          </div>
+        ))}
+        <h2>Priority</h2>
+        <input
+          class="input"
+          type="number"
+          step="1"
+          value={priority.value}
+          aria-label="Priority"
+          data-testid="launchpad-priority"
+          onInput={(e) => {
+            priority.value = e.currentTarget.value;
+          }}
+        />
+        <div class="muted small">Higher launches first among queued runs. Default 0.</div>
+        {priorityOk ? null : <div class="field-error">The priority must be a whole number.</div>}
+        {submitError.value ? <ErrorNotice error={submitError.value} title="The run was not launched." /> : null}
+        <button
+          type="button"
+          class="btn btn-primary btn-block"
+          disabled={blocked}
+          data-testid="launchpad-launch"
+          onClick={() => void launch()}
+        >
+          {busy.value ? "Launching…" : "Launch run"}
+        </button>
+        {!check.value.ok ? <div class="muted small">Fix the run config to launch.</div> : null}
+      </aside>
+    </div>
+  );
+}
+
+export default function LaunchpadPage({ params }: RouteProps) {
+  const location = params.location ?? "";
+  const name = params.job ?? "";
+  // The job's schema is loaded once: polling it would reset what the user is typing.
+  const job = usePoll((signal) => getJob(location, name, signal), [location, name], { intervalMs: 3_600_000 });
+  useEffect(() => {
+    document.title = `Launchpad · ${name} · Flightdeck`;
+    return () => {
+      document.title = "Flightdeck";
+    };
+  }, [name]);
+  const j = job.data.value;
+  return (
+    <div class="page" data-testid="launchpad-page">
+      <PageHeader
+        title={`Launchpad: ${name}`}
+        sub={
+          <>
+            <Link href="/jobs">Jobs</Link> / {location} /{" "}
+            <Link href={`/jobs/${encodeURIComponent(location)}/${encodeURIComponent(name)}`}>{name}</Link>
+          </>
+        }
+      />
+      <ErrorNotice error={job.error.value} title="This job could not be loaded." />
+      {j ? <Launchpad key={`${location}/${name}`} job={j} /> : job.error.value ? null : <Loading what="the job" />}
+    </div>
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * One run: status, timing, tags and run config; the step timeline; the errors with their stacks;
+ * the event log. Live until the run ends. Terminate asks for confirmation first.
+ */
+import { useComputed, useSignal } from "@preact/signals";
+import { ErrorEventDataSchema } from "../../../protocol/events";
+import { isTerminalStatus } from "../../../protocol/run";
+import { errorMessage } from "../../api/client";
+import { getRun, terminateRun } from "../../api/endpoints";
+import { ConfirmDialog } from "../../components/confirm";
+import { Link } from "../../components/link";
+import { ErrorNotice, Loading } from "../../components/notices";
+import { PageHeader } from "../../components/page-header";
+import { StatusBadge } from "../../components/status-badge";
+import { TagList } from "../../components/tags";
+import { AbsoluteTime, Duration } from "../../components/time";
+import type { RouteProps } from "../../routes";
+import { usePoll } from "../../stores/poll";
+import { ErrorView } from "./error-view";
+import { EventLog } from "./event-log";
+import { useRunEvents } from "./run-events";
+import { StepTimeline } from "./step-timeline";
+import { deriveSteps } from "./steps";
+
+export default function RunPage({ params }: RouteProps) {
+  const id = params.id ?? "";
+  const run = usePoll((signal) => getRun(id, signal), [id]);
+  const ended = useComputed(() => {
+    const current = run.data.value;
+    return current !== undefined && isTerminalStatus(current.status);
+  });
+  const r = run.data.value;
+  const log = useRunEvents(id, ended);
+  const step = useSignal<string | null>(null);
+  const confirming = useSignal(false);
+  const busy = useSignal(false);
+  const actionError = useSignal<string | null>(null);
+  const steps = useComputed(() => deriveSteps(log.events.value, run.data.value?.ended_at ?? null));
+  const errors = useComputed(() =>
+    log.events.value.flatMap((e) => {
+      if (e.type !== "STEP_FAILURE" && e.type !== "RUN_FAILURE") return [];
+      const parsed = ErrorEventDataSchema.safeParse(e.data);
+      return parsed.success ? [{ event: e, error: parsed.data.error }] : [];
+    }),
+  );
+
+  if (!r) {
+    return (
+      <div class="page">
+        <PageHeader title={<span class="mono">Run {id.slice(0, 8)}</span>} />
+        <ErrorNotice error={run.error.value} title="This run could not be loaded." />
+        {run.error.value ? null : <Loading what="the run" />}
+      </div>
+    );
+  }
+
+  const terminate = async () => {
+    busy.value = true;
+    actionError.value = null;
+    try {
+      await terminateRun(r.id);
+      run.refresh();
+    } catch (err) {
+      actionError.value = errorMessage(err);
+    } finally {
+      busy.value = false;
+      confirming.value = false;
+    }
+  };
+
+  return (
+    <div class="page" data-testid="run-page" data-run-id={r.id}>
+      <PageHeader
+        title={
+          <>
+            <Link href={`/jobs/${r.location}/${r.job}`}>{r.job}</Link> <span class="mono muted title-id">{r.id}</span>
+          </>
+        }
+        sub={<StatusBadge status={r.status} testId="run-status" />}
+        actions={
+          isTerminalStatus(r.status) ? null : (
+            <button
+              type="button"
+              class="btn btn-danger"
+              disabled={r.status === "CANCELING"}
+              data-testid="run-terminate"
+              onClick={() => {
+                confirming.value = true;
+              }}
+            >
+              {r.status === "CANCELING" ? "Canceling…" : "Terminate"}
+            </button>
+          )
+        }
+      />
+      <ErrorNotice error={run.error.value} />
+      {actionError.value ? <div class="notice notice-error">{actionError.value}</div> : null}
+      <section class="card facts" data-testid="run-facts">
+        <dl>
+          <div>
+            <dt>Code location</dt>
+            <dd>{r.location}</dd>
+          </div>
+          <div>
+            <dt>Created</dt>
+            <dd>
+              <AbsoluteTime ms={r.created_at} />
+            </dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd>
+              <AbsoluteTime ms={r.started_at} />
+            </dd>
+          </div>
+          <div>
+            <dt>Ended</dt>
+            <dd>
+              <AbsoluteTime ms={r.ended_at} />
+            </dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd data-testid="run-duration">
+              <Duration start={r.started_at} end={r.ended_at} />
+            </dd>
+          </div>
+          <div>
+            <dt>Attempt</dt>
+            <dd>{r.attempt}</dd>
+          </div>
+          <div>
+            <dt>Priority</dt>
+            <dd>{r.priority}</dd>
+          </div>
+          {r.parent_run_id ? (
+            <div>
+              <dt>Parent run</dt>
+              <dd>
+                <Link href={`/runs/${r.parent_run_id}`} class="mono">
+                  {r.parent_run_id.slice(0, 8)}
+                </Link>
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+        <div class="facts-tags" data-testid="run-tags">
+          <span class="facts-label">Tags</span>
+          {Object.keys(r.tags).length === 0 ? <span class="muted">none</span> : <TagList tags={r.tags} full />}
+        </div>
+        <details class="run-config">
+          <summary>Run config</summary>
+          <pre data-testid="run-config">{JSON.stringify(r.run_config, null, 2)}</pre>
+        </details>
+      </section>
+      <section class="card">
+        <h2>Steps</h2>
+        <StepTimeline
+          steps={steps.value}
+          start={r.started_at}
+          end={r.ended_at}
+          selectedStep={step.value}
+          onSelect={(s) => {
+            step.value = s;
+          }}
+        />
+      </section>
+      {errors.value.length > 0 ? (
+        <section class="card card-error" data-testid="run-errors">
+          <h2>Errors</h2>
+          {errors.value.map(({ event, error }) => (
+            <div key={event.id} class="run-error">
+              <div class="small muted">{event.step_key ? `Step ${event.step_key}` : "Run"}</div>
+              <ErrorView error={error} open />
+            </div>
+          ))}
+        </section>
+      ) : null}
+      <section class="card">
+        <h2>Event log</h2>
+        <ErrorNotice error={log.error.value} />
+        {log.caughtUp.value || log.events.value.length > 0 ? (
+          <EventLog
+            events={log.events.value}
+            step={step.value}
+            onClearStep={() => {
+              step.value = null;
+            }}
+          />
+        ) : (
+          <Loading what="events" />
+        )}
+      </section>
+      {confirming.value ? (
+        <ConfirmDialog
+          title="Terminate this run?"
+          confirmLabel="Terminate run"
+          busy={busy.value}
+          onConfirm={() => void terminate()}
+          onCancel={() => {
+            confirming.value = false;
+          }}
+        >
+          {r.status === "QUEUED" || r.status === "NOT_STARTED"
+            ? "The run has not started: it is canceled at once."
+            : "The run worker is asked to stop; the run shows Canceling until it exits."}
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+/** The route table: every page lazy-loaded, matched in order. */
+import type { ComponentType } from "preact";
+import { lazyPage } from "./lib/lazy";
+
+export type RouteProps = { params: Record<string, string> };
+export type Route = { pattern: string; page: ComponentType<RouteProps>; nav: string };
+
+export const ROUTES: Route[] = [
+  { pattern: "/", nav: "overview", page: lazyPage(() => import("./pages/overview")) },
+  { pattern: "/runs", nav: "runs", page: lazyPage(() => import("./pages/runs/runs-page")) },
+  { pattern: "/runs/:id", nav: "runs", page: lazyPage(() => import("./pages/run/run-page")) },
+  { pattern: "/jobs", nav: "jobs", page: lazyPage(() => import("./pages/jobs/jobs-page")) },
+  { pattern: "/jobs/:location/:job", nav: "jobs", page: lazyPage(() => import("./pages/jobs/job-page")) },
+  {
+    pattern: "/jobs/:location/:job/launchpad",
+    nav: "jobs",
+    page: lazyPage(() => import("./pages/launchpad/launchpad-page")),
+  },
+  { pattern: "/locations", nav: "locations", page: lazyPage(() => import("./pages/code-locations")) },
+  { pattern: "/instance", nav: "instance", page: lazyPage(() => import("./pages/instance")) },
+];

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BulkTerminateReplySchema } from "../../protocol";
+import type { FakeCodeLocation } from "../test/fake-code-location";
+import { interceptCodeLocations } from "../test/fake-code-location";
+import { forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
+import { call, expectError, useCleanDatabase } from "../test/helpers";
+
+useCleanDatabase();
+
+let fake: FakeCodeLocation;
+let spy: ReturnType<typeof interceptCodeLocations>;
+beforeEach(async () => {
+  fake = newFake();
+  spy = interceptCodeLocations(fake);
+  await registerFake(fake);
+});
+afterEach(() => spy.mockRestore());
+
+describe("POST /api/runs/terminate", () => {
+  it("terminates each run it can and says why for each it cannot", async () => {
+    const running = await submitGreet();
+    await forceStatus(running.id, "STARTED");
+    const done = await submitGreet();
+    await forceStatus(done.id, "SUCCESS");
+
+    const res = await call("POST", "/api/runs/terminate", { body: { run_ids: [running.id, done.id, "nope"] } });
+    expect(res.status).toBe(200);
+    const { results } = BulkTerminateReplySchema.parse(await res.json());
+    expect(results.map((r) => [r.run_id, r.ok])).toEqual([
+      [running.id, true],
+      [done.id, false],
+      ["nope", false],
+    ]);
+    expect(results[0]).toMatchObject({ ok: true, run: { status: "CANCELING" } });
+    expect(results[2]).toMatchObject({ ok: false, error: { code: "run_not_found" } });
+    expect((await getRunReply(running.id)).status).toBe("CANCELING");
+    expect((await getRunReply(done.id)).status).toBe("SUCCESS");
+  });
+
+  it("refuses an empty list and more than 100 runs", async () => {
+    await expectError(await call("POST", "/api/runs/terminate", { body: { run_ids: [] } }), 422, "validation_failed");
+    const many = Array.from({ length: 101 }, (_, i) => `r${i}`);
+    await expectError(await call("POST", "/api/runs/terminate", { body: { run_ids: many } }), 422, "validation_failed");
+  });
+});

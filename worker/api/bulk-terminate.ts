@@ -1,0 +1,30 @@
+/**
+ * `POST /api/runs/terminate {run_ids}`: terminate several runs at once (DESIGN.md §8), each the
+ * way `POST /api/runs/:id/terminate` does. One run that cannot be terminated (finished, unknown)
+ * does not stop the others: the reply says, per run, what happened.
+ */
+import { Hono } from "hono";
+import type { BulkTerminateReply } from "../../protocol";
+import { BulkTerminateSchema } from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { DomainError } from "../errors";
+import { readJsonBody } from "../http/read-json-body";
+import { servicesFor } from "../services";
+
+export const bulkTerminateRoutes = new Hono<AppEnv>().post("/terminate", requireAdmin, async (c) => {
+  const { run_ids } = await readJsonBody(c, BulkTerminateSchema);
+  const { coordinator } = servicesFor(c);
+  const results: BulkTerminateReply["results"] = [];
+  // One at a time: each termination is a few conditional writes and one launcher call, and the
+  // list is capped, so serial keeps the load on D1 and the code location servers gentle.
+  for (const runId of new Set(run_ids)) {
+    try {
+      results.push({ run_id: runId, ok: true, run: await coordinator.cancel(runId) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.push({ run_id: runId, ok: false, error: { code: err.code, message: err.message } });
+    }
+  }
+  return c.json({ results } satisfies BulkTerminateReply);
+});
