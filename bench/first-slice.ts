@@ -24,7 +24,11 @@ function summarize(samples: number[]): LatencyResult {
  * sending `POST /api/runs` until a `GET /api/runs/:id` polled every 5 ms answers SUCCESS.
  * The first 3 runs warm caches and are dropped.
  */
-export async function measureSubmitToSuccess(client: FlightdeckClient, n: number, gapMs: number): Promise<LatencyResult> {
+export async function measureSubmitToSuccess(
+  client: FlightdeckClient,
+  n: number,
+  gapMs: number,
+): Promise<LatencyResult> {
   const samples: number[] = [];
   for (let i = 0; i < n + 3; i++) {
     const start = performance.now();
