@@ -7,6 +7,8 @@
  * without a TypeScript loader.
  */
 import { realpathSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Definitions } from "../protocol";
 import { runWorker } from "./run-worker";
@@ -39,8 +41,7 @@ export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundle
 async function standBy(loadModule: () => Promise<unknown>): Promise<string | null> {
   // Load failures are reported by the run itself, as RUN_FAILURE; here they only end the warm-up.
   await loadModule().catch(() => undefined);
-  // The first fetch loads Node's HTTP client (~40 ms); pay that now rather than at RUN_START.
-  await fetch("data:,warm").catch(() => undefined);
+  await warmUpHttpClient().catch(() => undefined);
   return new Promise((resolve) => {
     let buffer = "";
     const finish = (line: string | null) => {
@@ -59,4 +60,30 @@ async function standBy(loadModule: () => Promise<unknown>): Promise<string | nul
     process.stdin.on("data", onData);
     process.stdin.once("end", onEnd);
   });
+}
+
+/**
+ * The first HTTP request of a Node process pays for loading fetch and compiling its HTTP parser
+ * (~50 ms here, measured), which would otherwise land between RUN_START and the first step. One
+ * real request to a throwaway loopback server pays it while the process waits for a launch.
+ */
+async function warmUpHttpClient(): Promise<void> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.text();
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
 }

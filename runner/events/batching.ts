@@ -1,7 +1,8 @@
 /**
  * When to post the next batch of events, and which events go in it. Pure: time is a parameter.
- * The latency budget drives it: the first event of a run goes at once, later ones linger a few
- * milliseconds so bursts travel together, and a run's last event goes without waiting.
+ * The latency budget drives it: events linger a few milliseconds so bursts travel together (a
+ * short run's RUN_START ... RUN_SUCCESS is one request, not two round trips in a row), and a run's
+ * last event goes without waiting.
  */
 import type { RunWorkerEvent, RunWorkerEventType } from "../../protocol";
 
@@ -18,8 +19,6 @@ export function isFinalEvent(event: Pick<RunWorkerEvent, "type">): boolean {
 export interface PendingState {
   /** Events waiting to be posted, oldest first. */
   readonly pending: readonly { event: RunWorkerEvent; queuedAt: number }[];
-  /** When the previous batch was posted; null before the first. */
-  readonly lastPostAt: number | null;
 }
 
 export type SendDecision = { kind: "idle" } | { kind: "send" } | { kind: "wait"; ms: number };
@@ -31,7 +30,6 @@ export function decideSend(
 ): SendDecision {
   const oldest = state.pending[0];
   if (!oldest) return { kind: "idle" };
-  if (state.lastPostAt === null) return { kind: "send" };
   if (state.pending.length >= options.maxBatch) return { kind: "send" };
   if (state.pending.some((p) => isFinalEvent(p.event))) return { kind: "send" };
   const waited = now - oldest.queuedAt;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RunWorkerEvent } from "../../protocol";
 import type { DeliveryResult } from "./post-batch";
 import { EventSender, type SenderClock } from "./sender";
@@ -31,7 +31,7 @@ function scriptedPost(script: DeliveryResult[] = []) {
 }
 
 describe("EventSender", () => {
-  it("posts the first event at once and batches the ones that arrive meanwhile", async () => {
+  it("sends events that arrive together in one request, and batches what arrives while one is in flight", async () => {
     const clock = fakeClock();
     let release: () => void = () => {};
     const batches: number[][] = [];
@@ -44,10 +44,15 @@ describe("EventSender", () => {
       },
     });
     sender.enqueue(event(1));
-    for (const seq of [2, 3, 4]) sender.enqueue(event(seq));
+    sender.enqueue(event(2));
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    for (const seq of [3, 4]) sender.enqueue(event(seq));
     release();
     await sender.flush(Number.POSITIVE_INFINITY);
-    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(sender.acked).toBe(4);
   });
 
@@ -88,10 +93,13 @@ describe("EventSender", () => {
     const { post, batches } = scriptedPost([{ kind: "rejected", reason: "HTTP 400: bad event" }]);
     const sender = new EventSender({ clock: fakeClock(), post, log: (m) => logs.push(m) });
     sender.enqueue(event(1));
-    sender.enqueue(event(2, "RUN_FAILURE"));
+    sender.enqueue(event(2));
     await sender.flush(Number.POSITIVE_INFINITY);
-    expect(batches).toEqual([[1], [2]]);
-    expect(logs).toEqual([expect.stringMatching(/refused events 1\.\.1 for good; dropping them: HTTP 400/)]);
+    sender.enqueue(event(3, "RUN_FAILURE"));
+    await sender.flush(Number.POSITIVE_INFINITY);
+    expect(batches).toEqual([[1, 2], [3]]);
+    expect(sender.acked).toBe(3);
+    expect(logs).toEqual([expect.stringMatching(/refused events 1\.\.2 for good; dropping them: HTTP 400/)]);
   });
 
   it("caps each batch at the batch size", async () => {
@@ -100,10 +108,9 @@ describe("EventSender", () => {
     for (let seq = 1; seq <= 250; seq++) sender.enqueue(event(seq));
     await sender.flush(Number.POSITIVE_INFINITY);
     expect(batches.map((b) => [b[0], b.at(-1)])).toEqual([
-      [1, 1],
-      [2, 101],
-      [102, 201],
-      [202, 250],
+      [1, 100],
+      [101, 200],
+      [201, 250],
     ]);
   });
 
@@ -122,6 +129,7 @@ describe("EventSender", () => {
     sender.enqueue(event(1));
     await sender.flush(Number.POSITIVE_INFINITY);
     expect(batches).toEqual([[1], [1]]);
-    expect(clock.sleeps).toEqual([25]);
+    // The first sleep is the linger before the first request; the second is the backoff.
+    expect(clock.sleeps).toEqual([5, 25]);
   });
 });

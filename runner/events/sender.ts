@@ -38,7 +38,6 @@ export class EventSender {
   private readonly pending: { event: RunWorkerEvent; queuedAt: number }[] = [];
   private readonly clock: SenderClock;
   private deliveredThrough: number;
-  private lastPostAt: number | null = null;
   private wake: (() => void) | null = null;
   private drained: (() => void)[] = [];
   private stopped = false;
@@ -90,7 +89,7 @@ export class EventSender {
   private async run(): Promise<void> {
     let retry = 0;
     while (!this.stopped) {
-      const decision = decideSend({ pending: this.pending, lastPostAt: this.lastPostAt }, this.clock.now(), {
+      const decision = decideSend({ pending: this.pending }, this.clock.now(), {
         lingerMs: this.options.lingerMs ?? DEFAULT_LINGER_MS,
         maxBatch: this.options.maxBatch ?? MAX_BATCH_SIZE,
       });
@@ -99,7 +98,6 @@ export class EventSender {
         continue;
       }
       const batch = this.pending.slice(0, this.options.maxBatch ?? MAX_BATCH_SIZE).map((p) => p.event);
-      this.lastPostAt = this.clock.now();
       const result = await this.options.post(batch);
       const last = batch[batch.length - 1]?.seq ?? this.deliveredThrough;
       if (result.kind === "acked" && result.ackedThrough > this.deliveredThrough) {

@@ -8,7 +8,7 @@ import type { Run } from "../../protocol";
 import { issueRunToken } from "../auth/run-token";
 import type { RunDeps } from "../runs/run-deps";
 import { terminateRun } from "../runs/terminate-run";
-import { getRun, saveLaunchHandle, transitionRun } from "../storage/runs-repo";
+import { getRun, insertRunStatements, saveLaunchHandle, transitionRun } from "../storage/runs-repo";
 import type { RunCoordinator } from "./run-coordinator";
 
 export type DefaultRunCoordinatorDeps = RunDeps & {
@@ -25,6 +25,8 @@ export class DefaultRunCoordinator implements RunCoordinator {
     // a run worker may post its first events before the launch reply comes back.
     const { token, hash } = await issueRunToken();
     const startingAt = now();
+    // The run is inserted NOT_STARTED and moved to STARTING in the same batch: one round trip
+    // on the submit → launch path, and the state machine still sees both steps.
     const starting = await transitionRun(
       db,
       { runId: run.id, to: "STARTING", from: ["NOT_STARTED"], now: startingAt, runTokenHash: hash },
@@ -36,6 +38,7 @@ export class DefaultRunCoordinator implements RunCoordinator {
         level: "INFO",
         message: `Launching run worker on code location ${run.location}.`,
       },
+      insertRunStatements(db, run),
     );
     if (!starting) return this.#current(run.id); // terminated before it could start
 
@@ -46,7 +49,10 @@ export class DefaultRunCoordinator implements RunCoordinator {
     });
     const endedAt = now();
     if (outcome.ok) {
-      if (outcome.handle !== null) await saveLaunchHandle(db, run.id, run.attempt, outcome.handle, endedAt);
+      if (outcome.handle !== null) {
+        const saved = await saveLaunchHandle(db, run.id, run.attempt, outcome.handle, endedAt);
+        if (saved) return saved;
+      }
     } else {
       // From STARTING, or CANCELING if a terminate came in meanwhile: no run worker exists to
       // finish either. A run that already reported RUN_START keeps its truth.

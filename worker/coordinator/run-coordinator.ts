@@ -1,13 +1,16 @@
 /**
- * The run coordinator seam (Dagster's RunCoordinator): what happens to a run once it is stored
- * NOT_STARTED, and how a terminate request is carried out. The default coordinator launches at
+ * The run coordinator seam (Dagster's RunCoordinator): what happens to a submitted run, and how
+ * a terminate request is carried out. The default coordinator launches at
  * once; the queued coordinator (a Durable Object owning admission, DESIGN.md §2) is a later issue
  * and plugs in here without touching the API.
  */
 import type { Run } from "../../protocol";
 
 export interface RunCoordinator {
-  /** Takes a run just stored as NOT_STARTED; returns it as it stands after the coordinator acted. */
+  /**
+   * Takes a new run (NOT_STARTED, validated, not yet stored), stores it together with the
+   * coordinator's first decision in one batch, acts, and returns the run as it then stands.
+   */
   submit(run: Run): Promise<Run>;
   /** Cancels a run that has not started, or asks a running one to stop; returns it afterwards. */
   cancel(runId: string): Promise<Run>;

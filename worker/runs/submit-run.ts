@@ -1,8 +1,8 @@
 /**
  * Submitting a run (Dagster's `submit_run`): check the job exists in a LOADED code location,
- * validate the run config against the job's schema, store the run NOT_STARTED with its tags in one
- * batch, and hand it to the run coordinator. Every check runs before the first write, so a
- * rejected submit stores nothing.
+ * validate the run config against the job's schema, and hand the new run to the run coordinator,
+ * which stores it with its first decision. Every check runs before the first write, so a rejected
+ * submit stores nothing.
  */
 import type { Run, RunConfig, SubmitRun } from "../../protocol";
 import { resolveLoadedJob } from "../code-locations/jobs";
@@ -11,8 +11,6 @@ import { InvalidRunConfigError } from "../errors";
 import { describeIssues } from "../http/validation-issues";
 import { validateRunConfig } from "../run-config/validate-run-config";
 import type { Database } from "../storage/db";
-import { runBatch } from "../storage/db";
-import { insertRunStatements } from "../storage/runs-repo";
 import { resolveRunTags } from "./run-tags";
 
 export type SubmitDeps = { db: Database; coordinator: RunCoordinator; now: () => number };
@@ -45,7 +43,6 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
     started_at: null,
     ended_at: null,
   };
-  await runBatch(deps.db, insertRunStatements(deps.db, run));
   return deps.coordinator.submit(run);
 }
 

@@ -115,16 +115,34 @@ export function runTransitionStatement(db: Database, t: RunTransition): BatchSta
  * Applies one transition and, only when it took effect, logs `event` with it — atomically.
  * Returns false when the run was not in an allowed predecessor: the caller lost a race.
  */
-export async function transitionRun(db: Database, t: RunTransition, event?: ControlPlaneEvent): Promise<boolean> {
-  const statements = [runTransitionStatement(db, t)];
+export async function transitionRun(
+  db: Database,
+  t: RunTransition,
+  event?: ControlPlaneEvent,
+  /** Writes that must land in the same batch, before the transition (e.g. inserting the run). */
+  before: readonly BatchStatement[] = [],
+): Promise<boolean> {
+  const statements = [...before, runTransitionStatement(db, t)];
   if (event) statements.push(eventIfPreviousChangedStatement(db, event));
-  const [changed] = await runBatch(db, statements);
+  const changed = (await runBatch(db, statements))[before.length];
   return Array.isArray(changed) && changed.length > 0;
 }
 
-export async function saveLaunchHandle(db: Database, runId: string, attempt: number, handle: string, now: number) {
-  await db
-    .update(runs)
-    .set({ launchHandle: handle, updatedAt: now })
-    .where(and(eq(runs.id, runId), eq(runs.attempt, attempt)));
+/** Records the launcher's handle for the attempt and reads the run back, in one round trip. */
+export async function saveLaunchHandle(
+  db: Database,
+  runId: string,
+  attempt: number,
+  handle: string,
+  now: number,
+): Promise<Run | null> {
+  const [, rows] = await runBatch(db, [
+    db
+      .update(runs)
+      .set({ launchHandle: handle, updatedAt: now })
+      .where(and(eq(runs.id, runId), eq(runs.attempt, attempt))),
+    db.select().from(runs).where(eq(runs.id, runId)),
+  ]);
+  const row = Array.isArray(rows) ? (rows[0] as typeof runs.$inferSelect | undefined) : undefined;
+  return row ? toRun(row) : null;
 }
