@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EffectiveInstanceConfigSchema, INSTANCE_CONFIG_LEAF_PATHS, resolveInstanceConfig } from "../../protocol";
 import { DomainError } from "../errors";
+import { wranglerLayer } from "../instance/load-instance-config";
 import { call, expectError } from "../test/helpers";
-import { wranglerLayer } from "./instance";
 
 describe("GET /api/instance", () => {
   it("returns the effective config with a source for every setting", async () => {
