@@ -25,6 +25,7 @@ import {
   measureSubmitToSuccess,
   measureWorkerBundle,
 } from "./first-slice";
+import { runUiBench, uiRows } from "./ui";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "60" }, batches: { type: "string", default: "50" } },
@@ -67,10 +68,16 @@ async function main() {
       ["  ratio", `${((100 * ingestion.perSecond) / d1Floor.perSecond).toFixed(0)}% of floor (target ≥ 50%)`],
       ["Worker bundle (wrangler deploy --dry-run)", bundle],
     ];
+    // The dashboard's figures start their own control plane: stop this one first so they do not compete.
+    await Promise.allSettled([location.stop(), cp.stop()]);
+    console.log("dashboard: initial JS, and the runs page with 10,000 runs stored…");
+    const ui = await runUiBench(path.join(dir, "ui"));
+    rows.push(...uiRows(ui));
+
     const width = Math.max(...rows.map(([k]) => (k ?? "").length));
     console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
 
-    const results = { at: new Date().toISOString(), latency, backToBack, floor, ingestion, d1Floor, bundle };
+    const results = { at: new Date().toISOString(), latency, backToBack, floor, ingestion, d1Floor, bundle, ui };
     await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
     await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
