@@ -6,14 +6,12 @@
  * Call from bench/index.ts after `vite build ui`:
  *   const ui = await runUiBench(path.join(dir, "ui"));   rows.push(...uiRows(ui));
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
 import { TERMINAL_STATUSES } from "../protocol";
+import { launchChromium } from "../scripts/lib/chromium";
 import { applyMigrations, generateAdminToken, REPO_ROOT, startControlPlane } from "../scripts/lib/local-stack";
 import { runToCompletion } from "../scripts/lib/processes";
 import { percentile } from "./stats";
@@ -98,25 +96,8 @@ export async function measureRunsPage(
   adminToken: string,
   samples: number,
 ): Promise<Omit<RunsPageTiming, "runsStored">> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-bench-chromium-"));
-  const executablePath = execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const { page, close } = await launchChromium();
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${url}/sign-in`);
     await page.getByTestId("sign-in-token").fill(adminToken);
     await page.getByTestId("sign-in-submit").click();
@@ -134,8 +115,7 @@ export async function measureRunsPage(
     for (let i = 0; i < samples; i++) warm.push(await once());
     return { first, warm: summarize(warm) };
   } finally {
-    await context.close();
-    await rm(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
