@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { runAttemptDir } from "../../runner/run-files";
 import { WORKER_FILE } from "../../runner/server/worker-record";
+
 import {
   type CodeLocationServer,
   type ControlPlane,
@@ -17,6 +18,8 @@ import {
   startCodeLocation,
   startControlPlane,
 } from "../../scripts/lib/local-stack";
+
+export { isProcessAlive } from "../../runner/server/worker-record";
 
 export const DEMO_LOCATION_FILE = path.join(REPO_ROOT, "examples/demo/location.ts");
 
@@ -53,16 +56,6 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
     },
   };
   return stack;
-}
-
-/** True while a process with this pid exists (signal 0 checks without signalling). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
