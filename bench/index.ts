@@ -17,6 +17,8 @@ import {
   startControlPlane,
 } from "../scripts/lib/local-stack";
 import { runToCompletion } from "../scripts/lib/processes";
+import { daemonRows, measureDeathToFailure } from "./daemon";
+import { executorRows, measureExecutors } from "./executors";
 import {
   formatLatency,
   measureD1Floor,
@@ -25,6 +27,7 @@ import {
   measureSubmitToSuccess,
   measureWorkerBundle,
 } from "./first-slice";
+import { queueRows, runQueueBench } from "./queue";
 import { runUiBench, uiRows } from "./ui";
 
 const { values } = parseArgs({
@@ -57,6 +60,9 @@ async function main() {
     const ingestion = await measureIngestion(cp, batches, BATCH_SIZE);
     const d1Floor = await measureD1Floor(path.join(dir, "floor"), batches, BATCH_SIZE);
     const bundle = await measureWorkerBundle(path.join(dir, "deploy"));
+    console.log("run worker death → FAILURE, 10 run workers killed with SIGKILL…");
+    const deathToFailure = await measureDeathToFailure(cp.client, path.join(dir, "demo"), 10);
+    const queue = await runQueueBench(cp, path.join(dir, "queue"));
 
     const rows = [
       ["submit → SUCCESS (noop job, 250 ms apart)", formatLatency(latency)],
@@ -67,9 +73,14 @@ async function main() {
       ["  floor: raw D1 batch insert", `${d1Floor.perSecond.toFixed(0)} rows/s`],
       ["  ratio", `${((100 * ingestion.perSecond) / d1Floor.perSecond).toFixed(0)}% of floor (target ≥ 50%)`],
       ["Worker bundle (wrangler deploy --dry-run)", bundle],
+      ...daemonRows(deathToFailure),
+      ...queueRows(queue),
     ];
     // The dashboard's figures start their own control plane: stop this one first so they do not compete.
     await Promise.allSettled([location.stop(), cp.stop()]);
+    console.log("executors: 100 no-op steps, multiprocess beside spawning bare node, and in-process…");
+    const executors = await measureExecutors();
+    rows.push(...executorRows(executors));
     console.log("dashboard: initial JS, and the runs page with 10,000 runs stored…");
     const ui = await runUiBench(path.join(dir, "ui"));
     rows.push(...uiRows(ui));
@@ -77,7 +88,19 @@ async function main() {
     const width = Math.max(...rows.map(([k]) => (k ?? "").length));
     console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
 
-    const results = { at: new Date().toISOString(), latency, backToBack, floor, ingestion, d1Floor, bundle, ui };
+    const results = {
+      at: new Date().toISOString(),
+      latency,
+      backToBack,
+      floor,
+      ingestion,
+      d1Floor,
+      bundle,
+      deathToFailure,
+      queue,
+      executors,
+      ui,
+    };
     await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
     await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   } finally {

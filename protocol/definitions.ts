@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { JsonSchemaDocumentSchema, JsonValueSchema } from "./json";
-import { TagsSchema } from "./run";
+import { RunConfigSchema, TagsSchema } from "./run";
 
 export const NameSchema = z
   .string()
@@ -54,6 +54,11 @@ export const ScheduleDefinitionSchema = z.object({
   execution_timezone: z.string(),
   default_status: DefaultStatusSchema,
   description: z.string().nullable(),
+  /** Static run config and tags of every run (issue 6); absent: the job's defaults, no tags. */
+  run_config: RunConfigSchema.nullable().optional(),
+  tags: TagsSchema.optional(),
+  /** True when the code location evaluates each tick (`POST /schedules/:name/evaluate`). */
+  evaluated: z.boolean().optional(),
 });
 export type ScheduleDefinition = z.infer<typeof ScheduleDefinitionSchema>;
 
@@ -63,6 +68,10 @@ export const SensorDefinitionSchema = z.object({
   minimum_interval_seconds: z.number().int().positive(),
   default_status: DefaultStatusSchema,
   description: z.string().nullable(),
+  /** Set for a run status sensor (issue 6): it fires once for each run of `monitored_jobs` reaching this status. */
+  run_status: z.enum(["SUCCESS", "FAILURE"]).optional(),
+  /** The jobs a run status sensor watches; null or absent: every job of the instance. */
+  monitored_jobs: z.array(NameSchema).nullable().optional(),
 });
 export type SensorDefinition = z.infer<typeof SensorDefinitionSchema>;
 

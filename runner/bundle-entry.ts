@@ -11,9 +11,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Definitions } from "../protocol";
+import { STEP_FLAG } from "./executors/step-messages";
+import { serveStep } from "./executors/step-process";
 import { runWorker } from "./run-worker";
 import { codeLocationOf } from "./sdk/code-location";
 import { describeCodeLocation } from "./sdk/definitions";
+import { evaluateInstigator } from "./sdk/evaluate-instigator";
 
 const STANDBY_FLAG = "--standby";
 
@@ -21,11 +24,22 @@ export async function describeLocationModule(loadModule: () => Promise<unknown>)
   return describeCodeLocation(codeLocationOf(await loadModule()));
 }
 
+/** `POST /schedules|sensors/:name/evaluate` on the code location server: runs the user's function. */
+export async function evaluateInLocationModule(
+  loadModule: () => Promise<unknown>,
+  kind: "schedules" | "sensors",
+  name: string,
+  body: unknown,
+): Promise<unknown> {
+  return evaluateInstigator(codeLocationOf(await loadModule()), kind, name, body);
+}
+
 /** Runs the run worker when this bundle is the process's main module, then exits with its code. */
 export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundleUrl: string): Promise<void> {
   const main = process.argv[1];
   if (!main || pathToFileURL(realpathSync(main)).href !== bundleUrl) return;
   const argument = process.argv[2];
+  if (argument === STEP_FLAG) process.exit(await serveStep(loadModule));
   const launchFile = argument === STANDBY_FLAG ? await standBy(loadModule) : argument;
   if (launchFile === null) process.exit(0);
   if (!launchFile) {

@@ -15,6 +15,8 @@ import { createBatchPoster } from "./events/post-batch";
 import { EventSender } from "./events/sender";
 import { Spool } from "./events/spool";
 import { selectExecutor } from "./executors";
+import { ComputeLogUploader } from "./executors/compute-log-uploader";
+import { executionResources } from "./executors/execution-resources";
 import { errorData, serializeError } from "./executors/serialize-error";
 import { EXIT_FILE } from "./run-files";
 import { readWorkerSettings, type WorkerSettings } from "./run-worker-settings";
@@ -26,6 +28,8 @@ export const EXIT_CANCELED = 143;
 
 /** How long a canceled run worker waits for its last events; the server kills it after its grace. */
 const CANCELED_FLUSH_MS = 5000;
+/** How long a finished run worker keeps trying to upload the last compute logs (they stay on disk). */
+const COMPUTE_LOG_FLUSH_MS = 5000;
 
 export async function runWorker(loadModule: () => Promise<unknown>, launchFile: string): Promise<number> {
   const launch = readLaunch(launchFile);
@@ -53,8 +57,11 @@ export async function runWorker(loadModule: () => Promise<unknown>, launchFile: 
   process.on("SIGINT", onSignal);
   const heartbeat = setInterval(() => log.emit({ type: "HEARTBEAT" }), settings.heartbeatSeconds * 1000);
 
-  const code = await executeRun(loadModule, launch, log, termination.signal, settings);
+  const computeLogs = new ComputeLogUploader({ runDir: dir, eventsUrl: launch.events_url, token: launch.run_token });
+  computeLogs.start();
+  const code = await executeRun(loadModule, launch, log, termination.signal, settings, dir);
   clearInterval(heartbeat);
+  await computeLogs.stop(Math.min(COMPUTE_LOG_FLUSH_MS, settings.flushTimeoutMs));
   const flushMs =
     code === EXIT_CANCELED ? Math.min(CANCELED_FLUSH_MS, settings.flushTimeoutMs) : settings.flushTimeoutMs;
   if (!(await sender.flush(flushMs))) {
@@ -73,6 +80,7 @@ async function executeRun(
   log: RunEventLog,
   signal: AbortSignal,
   settings: WorkerSettings,
+  runDir: string,
 ): Promise<number> {
   log.emit({
     type: "RUN_START",
@@ -84,7 +92,13 @@ async function executeRun(
     const job = findJob(location, launch.job);
     if (!job) throw new Error(`job "${launch.job}" is not in this code location`);
     const executor = selectExecutor(job.executor);
-    const result = await executor.execute({ job, launch, emit: log.emit, signal });
+    const result = await executor.execute({
+      job,
+      launch,
+      emit: log.emit,
+      signal,
+      ...(await executionResources(job, launch, runDir)),
+    });
     if (signal.aborted) {
       log.emit({ type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` });
       return EXIT_CANCELED;

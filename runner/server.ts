@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { DefinitionsSchema } from "../protocol";
 import { authenticate, ReplayGuard } from "./server/auth";
 import { bundleLocation } from "./server/bundle";
+import { type EvaluateFn, handleEvaluation, matchEvaluation } from "./server/evaluation-route";
 import { HttpError, headerReader, readBody, sendError, sendJson } from "./server/http-util";
 import { handleRoute, type LoadedLocation, type RouteContext } from "./server/routes";
 import { RunLauncher } from "./server/run-launcher";
@@ -40,6 +41,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   process.setSourceMapsEnabled(true);
   const bundle = await bundleLocation(options.file, options.dataDir);
   const location: LoadedLocation = bundle.ok ? await loadDefinitions(bundle.path) : { ok: false, error: bundle.error };
+  const evaluator = bundle.ok && location.ok ? await loadEvaluator(bundle.path) : null;
   if (!location.ok) console.error(`flightdeck: ${options.file} failed to load:\n${location.error}`);
 
   let sweeper: SpoolSweeper | null = null;
@@ -50,7 +52,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         terminateGraceMs: options.terminateGraceMs,
         withheldEnv: [SECRET_ENV],
         standbyWorkers: options.standbyWorkers,
-        onExit: (dir) => sweeper?.sweep(dir),
+        onExit: (dir, exit) => sweeper?.sweep(dir, exit),
       })
     : null;
   sweeper = new SpoolSweeper({ dataDir: options.dataDir, isRunning: (dir) => launcher?.isRunning(dir) ?? false });
@@ -63,7 +65,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         const body = await readBody(req);
         const auth = await authenticate(options.secret, headerReader(req), body, guard, Math.floor(Date.now() / 1000));
         if (!auth.ok) throw new HttpError(401, "unauthorized", auth.message);
-        const reply = handleRoute(context, req.method ?? "GET", req.url ?? "/", body);
+        const evaluation = matchEvaluation(req.method ?? "GET", req.url ?? "/");
+        const reply = evaluation
+          ? await handleEvaluation(location, evaluator, evaluation, body)
+          : handleRoute(context, req.method ?? "GET", req.url ?? "/", body);
         sendJson(res, reply.status, reply.body);
       } catch (error) {
         if (error instanceof HttpError) return sendError(res, error);
@@ -97,6 +102,12 @@ async function loadDefinitions(bundlePath: string): Promise<LoadedLocation> {
   } catch (error) {
     return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
+}
+
+/** The bundle's `evaluate` export: schedules' and sensors' functions (evaluation-route.ts). */
+async function loadEvaluator(bundlePath: string): Promise<EvaluateFn | null> {
+  const module = (await import(pathToFileURL(bundlePath).href)) as { evaluate?: unknown };
+  return typeof module.evaluate === "function" ? (module.evaluate as EvaluateFn) : null;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

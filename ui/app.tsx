@@ -18,6 +18,8 @@ const NAV = [
   { key: "overview", href: "/", label: "Overview" },
   { key: "runs", href: "/runs", label: "Runs" },
   { key: "jobs", href: "/jobs", label: "Jobs" },
+  { key: "schedules", href: "/schedules", label: "Schedules" },
+  { key: "sensors", href: "/sensors", label: "Sensors" },
   { key: "locations", href: "/locations", label: "Code locations" },
   { key: "instance", href: "/instance", label: "Instance" },
 ];

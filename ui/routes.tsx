@@ -16,6 +16,8 @@ export const ROUTES: Route[] = [
     nav: "jobs",
     page: lazyPage(() => import("./pages/launchpad/launchpad-page")),
   },
+  { pattern: "/schedules", nav: "schedules", page: lazyPage(() => import("./pages/automation/schedules-page")) },
+  { pattern: "/sensors", nav: "sensors", page: lazyPage(() => import("./pages/automation/sensors-page")) },
   { pattern: "/locations", nav: "locations", page: lazyPage(() => import("./pages/code-locations")) },
   { pattern: "/instance", nav: "instance", page: lazyPage(() => import("./pages/instance")) },
 ];

@@ -4,8 +4,11 @@ import { HealthSchema } from "../protocol";
 import { interceptCodeLocations } from "./test/fake-code-location";
 import { newFake, registerFake, submitGreet } from "./test/fixtures";
 import { call, countAllRows, expectError, useCleanDatabase } from "./test/helpers";
+import { useRunCoordinator } from "./test/run-coordinator-type";
 
 useCleanDatabase();
+// Written for launch-at-once; the queue has its own tests (worker/coordinator/).
+useRunCoordinator("default");
 
 const ADMIN_ROUTES: ReadonlyArray<readonly [string, string]> = [
   ["GET", "/api/code-locations"],

@@ -14,12 +14,19 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorCode, ErrorEnvelope } from "../protocol";
 import { bulkTerminateRoutes } from "./api/bulk-terminate";
 import { codeLocationRoutes } from "./api/code-locations";
+import { computeLogRoutes } from "./api/compute-logs";
 import { healthRoutes } from "./api/health";
 import { instanceRoutes } from "./api/instance";
+import { instanceOverrideRoutes } from "./api/instance-overrides";
 import { jobRoutes } from "./api/jobs";
+import { queueRoutes } from "./api/queue";
+import { reexecuteRoutes } from "./api/reexecute";
 import { runEventRoutes } from "./api/run-events";
+import { runPriorityRoutes } from "./api/run-priority";
 import { runStatsRoutes } from "./api/run-stats";
 import { runRoutes } from "./api/runs";
+import { scheduleRoutes } from "./api/schedules";
+import { sensorRoutes } from "./api/sensors";
 import { sessionRoutes } from "./api/session";
 import type { AppEnv } from "./context";
 import { DomainError, PayloadTooLargeError } from "./errors";
@@ -56,12 +63,19 @@ app.route("/api/health", healthRoutes);
 app.route("/api/code-locations", codeLocationRoutes);
 app.route("/api/jobs", jobRoutes);
 app.route("/api/session", sessionRoutes);
+app.route("/api/schedules", scheduleRoutes);
+app.route("/api/sensors", sensorRoutes);
 app.route("/api/instance", instanceRoutes);
+app.route("/api/instance", instanceOverrideRoutes);
+app.route("/api/queue", queueRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
 app.route("/api/runs", runStatsRoutes);
 app.route("/api/runs", bulkTerminateRoutes);
 app.route("/api/runs", runEventRoutes);
+app.route("/api/runs", reexecuteRoutes);
+app.route("/api/runs", computeLogRoutes);
 app.route("/api/runs", runRoutes);
+app.route("/api/runs", runPriorityRoutes);
 
 app.notFound((c) =>
   errorReply(c, 404, {

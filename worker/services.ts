@@ -6,8 +6,11 @@
 import type { Context } from "hono";
 import type { WorkspaceDeps } from "./code-locations/workspace";
 import type { AppEnv } from "./context";
+import { ConfiguredRunCoordinator } from "./coordinator/configured-run-coordinator";
 import { DefaultRunCoordinator } from "./coordinator/default-run-coordinator";
+import { QueuedRunCoordinator } from "./coordinator/queued-run-coordinator";
 import type { RunCoordinator } from "./coordinator/run-coordinator";
+import { loadInstanceConfig } from "./instance/load-instance-config";
 import { DEFAULT_LAUNCH_TIMEOUT_MS, HttpRunLauncher } from "./launcher/http-run-launcher";
 import { defaultFetch } from "./launcher/signed-fetch";
 import type { Database } from "./storage/db";
@@ -26,15 +29,20 @@ export function controlPlaneUrl(publicUrl: string | undefined, requestUrl: strin
 }
 
 export function servicesFor(c: Context<AppEnv>): Services {
-  const db = openDatabase(c.env.DB);
+  return servicesForEnv(c.env, controlPlaneUrl(c.env.PUBLIC_URL, c.req.url));
+}
+
+/** The same services outside a request (the daemon's `scheduled()`), with the base URL given. */
+export function servicesForEnv(env: Env, baseUrl: string): Services {
+  const db = openDatabase(env.DB);
   const now = () => Date.now();
   const launcher = new HttpRunLauncher(db);
-  const baseUrl = controlPlaneUrl(c.env.PUBLIC_URL, c.req.url);
-  const coordinator = new DefaultRunCoordinator({
-    db,
-    now,
-    launcher,
-    eventsUrlFor: (runId) => `${baseUrl}/api/runs/${encodeURIComponent(runId)}/events`,
-  });
+  const eventsUrlFor = (runId: string) => `${baseUrl}/api/runs/${encodeURIComponent(runId)}/events`;
+  // `run_coordinator.type` picks queued (the default, DESIGN §4) or launch-at-once, per submit.
+  const coordinator = new ConfiguredRunCoordinator(
+    () => loadInstanceConfig(env),
+    new QueuedRunCoordinator({ db, now, launcher, env, eventsUrlFor }),
+    new DefaultRunCoordinator({ db, now, launcher, eventsUrlFor }),
+  );
   return { db, now, coordinator, workspace: { db, fetch: defaultFetch, timeoutMs: DEFAULT_LAUNCH_TIMEOUT_MS, now } };
 }

@@ -7,10 +7,17 @@
  *   sleepy   sleeps `config.seconds` (default 30), stopping early when the run is terminated
  *   noop     one op that does nothing, for latency benchmarks
  *   greet    requires config (`{name}`), for run config validation
+ *
+ * Automation (issue 6):
+ *   greet_weekdays  a schedule: greets at 09:00 Paris time on weekdays (STOPPED until started)
+ *   new_files       a sensor: one `greet` run per new file in FLIGHTDECK_DEMO_INBOX (default
+ *                   .flightdeck/demo-inbox), keyed by the file name so each file runs once
  */
 
+import { existsSync, readdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { defineCodeLocation, defineJob, defineOp, In } from "@flightdeck/runner";
+import { defineCodeLocation, defineJob, defineOp, defineSchedule, defineSensor, In } from "@flightdeck/runner";
 import { z } from "zod";
 
 // ---- diamond
@@ -121,4 +128,40 @@ const greet = defineJob({
   graph: () => hello(),
 });
 
-export default defineCodeLocation({ jobs: [diamond, fails, sleepy, noop, greet] });
+// ---- automation
+
+const greetWeekdays = defineSchedule({
+  name: "greet_weekdays",
+  job: greet,
+  cron: "0 9 * * 1-5",
+  timezone: "Europe/Paris",
+  runConfig: { ops: { hello: { config: { name: "team" } } } },
+  description: "Says good morning on weekdays.",
+});
+
+const newFiles = defineSensor({
+  name: "new_files",
+  job: greet,
+  // FLIGHTDECK_DEMO_SENSOR_INTERVAL lets the end-to-end tests evaluate it every second.
+  minimumIntervalSeconds: Number(process.env.FLIGHTDECK_DEMO_SENSOR_INTERVAL ?? 30),
+  defaultStatus: "RUNNING",
+  description: "One greet run per new file in the inbox directory.",
+  evaluate: () => {
+    const inbox = resolve(process.env.FLIGHTDECK_DEMO_INBOX ?? ".flightdeck/demo-inbox");
+    if (!existsSync(inbox)) return { skipReason: `${inbox} does not exist yet.` };
+    const files = readdirSync(inbox).filter((name) => !name.startsWith("."));
+    if (files.length === 0) return { skipReason: `No files in ${inbox}.` };
+    // The file name is the run key: the control plane launches each file's run once, forever.
+    return files.map((file) => ({
+      run_key: file,
+      run_config: { ops: { hello: { config: { name: file } } } },
+      tags: { file },
+    }));
+  },
+});
+
+export default defineCodeLocation({
+  jobs: [diamond, fails, sleepy, noop, greet],
+  schedules: [greetWeekdays],
+  sensors: [newFiles],
+});

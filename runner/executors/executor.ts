@@ -1,11 +1,12 @@
 /**
  * The executor seam: Dagster's Executor, which decides how a run's steps are executed once the
- * run worker has a plan. `in_process` runs them in the run worker itself; `multiprocess` (a later
- * issue) will run each step in a child process and plug in here without touching the run worker.
+ * run worker has a plan. `in_process` runs them in the run worker itself; `multiprocess` runs each
+ * step in a child process (multiprocess.ts).
  */
 import type { ExecutorKind, LaunchRequest } from "../../protocol";
 import type { EmitEvent } from "../events/event-log";
 import type { Job } from "../sdk/job";
+import type { IoManager } from "./io-manager";
 
 export interface ExecutionContext {
   readonly job: Job;
@@ -13,6 +14,21 @@ export interface ExecutionContext {
   readonly emit: EmitEvent;
   /** Aborted when the run is terminated. */
   readonly signal: AbortSignal;
+  /** Outputs between steps; absent (unit tests), in-process steps pass values in memory only. */
+  readonly io?: IoManager;
+  /** How a multiprocess executor starts a step process (see execution-resources.ts). */
+  readonly stepProcess?: StepProcessSpec;
+  /** The run attempt's dir, where step processes' stdout and stderr are captured. */
+  readonly runDir?: string;
+  /** Sources of time and chance for retry delays; tests pin them. */
+  readonly random?: () => number;
+}
+
+export interface StepProcessSpec {
+  readonly execPath: string;
+  /** Every argument: Node flags and `<bundle> --step`, or `--snapshot-blob <blob>`. */
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type StepStatus = "success" | "failure" | "skipped";

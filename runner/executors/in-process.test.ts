@@ -1,9 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import type { NewEvent } from "../events/event-log";
 import { defineJob } from "../sdk/job";
 import { defineOp, In } from "../sdk/op";
+import { Failure, RetryRequested } from "../sdk/step-errors";
 import { inProcessExecutor } from "./in-process";
+import { FsIoManager } from "./io-manager";
 
 const launch: LaunchRequest = {
   run_id: "r",
@@ -89,6 +94,65 @@ describe("inProcessExecutor", () => {
     });
     expect(events.find((e) => e.type === "STEP_FAILURE")?.data).toEqual({
       error: { name: "NonErrorThrown", message: 'a non-Error value was thrown: "a string"' },
+      attempt: 1,
     });
+  });
+
+  it("retries on RetryRequested without a policy, and never retries Failure even with one", async () => {
+    let calls = 0;
+    const again = defineOp({
+      name: "again",
+      run: (ctx) => {
+        calls++;
+        if (ctx.retryNumber === 0) throw new RetryRequested({ maxRetries: 1, secondsToWait: 0 });
+        return ctx.retryNumber;
+      },
+    });
+    const stop = defineOp({
+      name: "stop",
+      retryPolicy: { maxRetries: 5 },
+      run: () => {
+        throw new Failure("no point retrying");
+      },
+    });
+    const { emit, steps } = recorder();
+    const result = await inProcessExecutor.execute({
+      job: defineJob({ name: "j", graph: () => add({ a: again(), b: stop() }) }),
+      launch,
+      emit,
+      signal: new AbortController().signal,
+    });
+    expect(calls).toBe(2);
+    expect(result.failed).toEqual(["stop"]);
+    expect(steps()).toEqual([
+      "STEP_START again",
+      "STEP_UP_FOR_RETRY again",
+      "STEP_RESTARTED again",
+      "STEP_OUTPUT again",
+      "STEP_SUCCESS again",
+      "STEP_START stop",
+      "STEP_FAILURE stop",
+      "STEP_SKIPPED add",
+    ]);
+  });
+
+  it("re-executes only the selected steps, loading the others' outputs from the parent run's files", async () => {
+    const io = new FsIoManager(mkdtempSync(join(tmpdir(), "flightdeck-io-")));
+    const job = defineJob({ name: "j", graph: () => add({ a: one(), b: one.alias("other")() }) });
+    await inProcessExecutor.execute({ job, launch, emit: recorder().emit, signal: new AbortController().signal, io });
+    io.recordParent("child", "r");
+    const { emit, events, steps } = recorder();
+    const child = { ...launch, run_id: "child", reexecution: { parent_run_id: "r", step_keys: ["add"] } };
+    const result = await inProcessExecutor.execute({
+      job,
+      launch: child,
+      emit,
+      signal: new AbortController().signal,
+      io,
+    });
+    expect(result.failed).toEqual([]);
+    expect(steps()).toEqual(["STEP_START add", "STEP_OUTPUT add", "STEP_SUCCESS add"]);
+    expect(events.find((e) => e.type === "STEP_OUTPUT")?.data).toEqual({ output: "result", value: 2 });
+    expect(io.loadInput({ runId: "child", stepKey: "add", output: "result" })).toBe(2);
   });
 });

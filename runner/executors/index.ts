@@ -2,12 +2,13 @@
 import type { ExecutorKind } from "../../protocol";
 import type { Executor } from "./executor";
 import { inProcessExecutor } from "./in-process";
+import { multiprocessExecutor } from "./multiprocess";
 
 export function selectExecutor(kind: ExecutorKind): Executor {
   switch (kind) {
     case "in_process":
       return inProcessExecutor;
     case "multiprocess":
-      throw new Error('the "multiprocess" executor is not available yet; use "in_process"');
+      return multiprocessExecutor;
   }
 }

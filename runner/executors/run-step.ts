@@ -1,7 +1,9 @@
 /**
- * Executes one step in the current process: Dagster's `execute_step` core. Resolves the node's
- * config, calls the op with its inputs and an OpContext, and reports STEP_START, LOG,
- * STEP_OUTPUT and STEP_SUCCESS or STEP_FAILURE. Shared by every executor that runs a step.
+ * Executes one attempt of one step in the current process: Dagster's `execute_step` core. Resolves
+ * the node's config, calls the op with its inputs and an OpContext, stores its outputs through
+ * the IO manager, and reports STEP_START (or STEP_RESTARTED for a retry), LOG, STEP_OUTPUT and
+ * STEP_SUCCESS — or, when it fails, STEP_UP_FOR_RETRY if the retry policy (or a RetryRequested the
+ * op threw) says so, else STEP_FAILURE. Shared by every executor and by the step process.
  */
 import type { JsonValue, LogLevel, SerializedError, StepOutputData } from "../../protocol";
 import type { EmitEvent } from "../events/event-log";
@@ -9,6 +11,7 @@ import { pickNodeConfig, resolveOpConfig } from "../sdk/config";
 import type { OpContext } from "../sdk/context";
 import type { JobNode } from "../sdk/job";
 import type { ExecutionContext } from "./executor";
+import { decideRetry, type FailureKind, type RetryDecision } from "./retry-policy";
 import { errorData, serializeError } from "./serialize-error";
 
 /** How long a terminated step may take to stop before it is reported failed anyway. */
@@ -16,27 +19,66 @@ export const STOP_GRACE_MS = 2000;
 /** Output values larger than this (as JSON) are reported by name only. */
 export const MAX_OUTPUT_VALUE_BYTES = 16 * 1024;
 
-export type StepOutcome = { ok: true; outputs: Map<string, unknown> } | { ok: false; error: SerializedError };
+export type StepOutcome =
+  | { ok: true; outputs: Map<string, unknown> }
+  | { ok: false; error: SerializedError; retry: RetryDecision };
+
+type ComputeOutcome =
+  | { ok: true; outputs: Map<string, unknown> }
+  | { ok: false; error: SerializedError; kind: FailureKind };
 
 export async function runStep(
   context: ExecutionContext,
   node: JobNode,
   inputs: Record<string, unknown>,
+  attempt = 1,
   now: () => number = Date.now,
 ): Promise<StepOutcome> {
   const { emit } = context;
   const stepKey = node.name;
   const started = now();
-  emit({ type: "STEP_START", stepKey, message: `Started execution of step "${stepKey}".` });
-  const outcome = await computeStep(context, node, inputs);
-  if (!outcome.ok) {
+  if (attempt === 1) emit({ type: "STEP_START", stepKey, message: `Started execution of step "${stepKey}".` });
+  else {
     emit({
-      type: "STEP_FAILURE",
+      type: "STEP_RESTARTED",
       stepKey,
-      message: `Execution of step "${stepKey}" failed: ${outcome.error.message}`,
-      data: errorData(outcome.error),
+      message: `Started re-execution (attempt ${attempt}) of step "${stepKey}".`,
+      data: { attempt },
     });
-    return outcome;
+  }
+  let outcome = await computeStep(context, node, inputs, attempt);
+  if (outcome.ok && context.io) {
+    try {
+      for (const [output, value] of outcome.outputs) {
+        await context.io.handleOutput({ runId: context.launch.run_id, stepKey, output }, value);
+      }
+    } catch (error) {
+      outcome = { ok: false, error: serializeError(error), kind: { kind: "error" } };
+    }
+  }
+  if (!outcome.ok) {
+    // A terminated run retries nothing.
+    const policy = node.op.retryPolicy ?? context.job.retryPolicy;
+    const retry = context.signal.aborted
+      ? { retry: false as const }
+      : decideRetry(policy, outcome.kind, attempt, context.random);
+    if (retry.retry) {
+      emit({
+        type: "STEP_UP_FOR_RETRY",
+        stepKey,
+        level: "WARNING",
+        message: `Execution of step "${stepKey}" failed and will be retried in ${retry.delayMs} ms (retry ${retry.retryNumber}): ${outcome.error.message}`,
+        data: { ...errorData(outcome.error), attempt, retry_number: retry.retryNumber, delay_ms: retry.delayMs },
+      });
+    } else {
+      emit({
+        type: "STEP_FAILURE",
+        stepKey,
+        message: `Execution of step "${stepKey}" failed: ${outcome.error.message}`,
+        data: { ...errorData(outcome.error), attempt },
+      });
+    }
+    return { ok: false, error: outcome.error, retry };
   }
   for (const [output, value] of outcome.outputs) emitOutput(emit, stepKey, output, value);
   const durationMs = now() - started;
@@ -44,23 +86,77 @@ export async function runStep(
     type: "STEP_SUCCESS",
     stepKey,
     message: `Finished execution of step "${stepKey}" in ${durationMs} ms.`,
-    data: { duration_ms: durationMs },
+    data: { duration_ms: durationMs, attempt },
   });
   return outcome;
+}
+
+/** Attempts until success, a failure not retried, or termination; waits each retry's delay. */
+export async function runStepWithRetries(
+  context: ExecutionContext,
+  stepKey: string,
+  attemptOnce: (attempt: number) => Promise<StepOutcome>,
+): Promise<StepOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptOnce(attempt);
+    if (outcome.ok || !outcome.retry.retry) return outcome;
+    if (!(await sleepUnlessAborted(outcome.retry.delayMs, context.signal))) {
+      const message = `Step "${stepKey}" was waiting to retry when the run was terminated.`;
+      context.emit({
+        type: "STEP_FAILURE",
+        stepKey,
+        message,
+        data: { ...errorData(outcome.error), attempt },
+      });
+      return { ok: false, error: outcome.error, retry: { retry: false } };
+    }
+  }
+}
+
+/** Resolves true after `ms`, or false as soon as the signal aborts. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** RetryRequested / Failure are recognized by name, so they survive bundling and process boundaries. */
+export function classifyFailure(error: unknown): FailureKind {
+  if (!(error instanceof Error)) return { kind: "error" };
+  if (error.name === "Failure") return { kind: "failure" };
+  if (error.name === "RetryRequested") {
+    const { maxRetries, secondsToWait } = error as Error & { maxRetries?: unknown; secondsToWait?: unknown };
+    return {
+      kind: "retry_requested",
+      maxRetries: typeof maxRetries === "number" ? maxRetries : 1,
+      secondsToWait: typeof secondsToWait === "number" ? secondsToWait : null,
+    };
+  }
+  return { kind: "error" };
 }
 
 async function computeStep(
   context: ExecutionContext,
   node: JobNode,
   inputs: Record<string, unknown>,
-): Promise<StepOutcome> {
+  attempt: number,
+): Promise<ComputeOutcome> {
   const { op } = node;
   const config = resolveOpConfig(op.config, pickNodeConfig(context.launch.run_config, node.name));
   if (!config.ok) {
     const message = `invalid config for node "${node.name}" (op "${op.name}"): ${config.message}`;
-    return { ok: false, error: { name: "ConfigError", message } };
+    return { ok: false, error: { name: "ConfigError", message }, kind: { kind: "failure" } };
   }
-  const opContext = buildOpContext(context, node.name, config.value);
+  const opContext = buildOpContext(context, node.name, config.value, attempt);
   let returned: unknown;
   try {
     returned = await untilSettledOrStopped(
@@ -68,14 +164,14 @@ async function computeStep(
       context.signal,
     );
   } catch (error) {
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: serializeError(error), kind: classifyFailure(error) };
   }
   if (!op.multipleOutputs) return { ok: true, outputs: new Map([[op.outputs[0]?.name ?? "result", returned]]) };
   const outputs = new Map<string, unknown>();
   for (const output of op.outputs) {
     if (typeof returned !== "object" || returned === null || !(output.name in returned)) {
       const message = `op "${op.name}" declares output "${output.name}" but returned no value for it`;
-      return { ok: false, error: { name: "MissingOutputError", message } };
+      return { ok: false, error: { name: "MissingOutputError", message }, kind: { kind: "failure" } };
     }
     outputs.set(output.name, (returned as Record<string, unknown>)[output.name]);
   }
@@ -102,13 +198,14 @@ function untilSettledOrStopped<T>(work: Promise<T>, signal: AbortSignal): Promis
   });
 }
 
-function buildOpContext(context: ExecutionContext, stepKey: string, config: unknown): OpContext {
+function buildOpContext(context: ExecutionContext, stepKey: string, config: unknown, attempt: number): OpContext {
   const log = (level: LogLevel) => (message: string) =>
     context.emit({ type: "LOG", stepKey, level, message: String(message) });
   return {
     config,
     runId: context.launch.run_id,
     attempt: context.launch.attempt,
+    retryNumber: attempt - 1,
     jobName: context.job.name,
     stepKey,
     signal: context.signal,

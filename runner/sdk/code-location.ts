@@ -3,21 +3,22 @@
  * (`export default defineCodeLocation({ jobs })`). The code location server serves it and the run
  * worker looks jobs up in it.
  */
-import type { ScheduleDefinition, SensorDefinition } from "../../protocol";
+import { type ExecutorSpec, toExecutorConfig } from "./executor-config";
 import { DefinitionError } from "./graph-validation";
 import type { Job } from "./job";
+import type { Schedule } from "./schedule";
+import type { Sensor } from "./sensor";
 
-/**
- * Schedules and sensors are declared by their wire definitions for now; evaluating them (the
- * functions that return run requests) comes with the automation issue.
- */
-export type Schedule = ScheduleDefinition;
-export type Sensor = SensorDefinition;
+/** Schedules and sensors: their wire definitions plus the functions the server evaluates. */
+export type { Schedule } from "./schedule";
+export type { Sensor } from "./sensor";
 
 export interface CodeLocationSpec {
   jobs: readonly Job[];
   schedules?: readonly Schedule[];
   sensors?: readonly Sensor[];
+  /** The executor of every job that names none (Dagster's `Definitions(executor=...)`). */
+  executor?: ExecutorSpec;
 }
 
 export interface CodeLocation {
@@ -40,7 +41,11 @@ export function defineCodeLocation(spec: CodeLocationSpec): CodeLocation {
     }
   }
   if (problems.length > 0) throw new DefinitionError("code location", problems);
-  return { kind: "code_location", jobs: spec.jobs, schedules: spec.schedules ?? [], sensors: spec.sensors ?? [] };
+  const fallback = spec.executor === undefined ? null : toExecutorConfig(spec.executor);
+  const jobs = fallback
+    ? spec.jobs.map((job) => (job.executorSet ? job : { ...job, executor: fallback.kind, executorConfig: fallback }))
+    : spec.jobs;
+  return { kind: "code_location", jobs, schedules: spec.schedules ?? [], sensors: spec.sensors ?? [] };
 }
 
 export function isCodeLocation(value: unknown): value is CodeLocation {

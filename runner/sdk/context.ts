@@ -17,6 +17,8 @@ export interface OpContext<Config = unknown> {
   readonly config: Config;
   readonly runId: string;
   readonly attempt: number;
+  /** 0 on a step's first attempt, n on its n-th retry (Dagster's `context.retry_number`). */
+  readonly retryNumber: number;
   readonly jobName: string;
   /** The step being executed; equal to the node's name in the job's graph. */
   readonly stepKey: string;

@@ -3,20 +3,28 @@
  * `defineJob` records the graph, validates it and throws one DefinitionError naming the job and
  * every bad node, so a broken job fails the code location's load instead of a run.
  */
-import type { Tags } from "../../protocol";
+import type { ExecutorKind, Tags } from "../../protocol";
+import type { IoManager } from "../executors/io-manager";
+import type { RetryPolicy } from "../executors/retry-policy";
 import { orderNodes } from "../graph/order";
+import { type ExecutorConfig, type ExecutorSpec, toExecutorConfig } from "./executor-config";
 import { recordGraph } from "./graph-builder";
 import { DefinitionError, findGraphProblems, type OpShape, upstreamOf } from "./graph-validation";
 import type { OpDefinition, OutputHandle } from "./op";
 
-/** Executors available today; "multiprocess" is part of the wire contract and comes later. */
-export type AvailableExecutor = "in_process";
+/** Kept for existing imports: every executor kind is available now. */
+export type AvailableExecutor = ExecutorKind;
 
 export interface JobSpec {
   name: string;
   description?: string;
   tags?: Tags;
-  executor?: AvailableExecutor;
+  /** Absent: the code location's default executor, else in_process. */
+  executor?: ExecutorSpec;
+  /** Dagster's job-level `op_retry_policy`: for every op that has none of its own. */
+  retryPolicy?: RetryPolicy;
+  /** Where outputs between steps are kept; the default keeps them as files (see io-manager.ts). */
+  ioManager?: IoManager;
   /** Invoke ops here; pass the handles they return as inputs of downstream ops. */
   graph: () => void;
 }
@@ -34,7 +42,12 @@ export interface Job {
   readonly name: string;
   readonly description: string | null;
   readonly tags: Tags;
-  readonly executor: AvailableExecutor;
+  readonly executor: ExecutorKind;
+  readonly executorConfig: ExecutorConfig;
+  /** False when the job named no executor, so the code location's default applies. */
+  readonly executorSet: boolean;
+  readonly retryPolicy: RetryPolicy | null;
+  readonly ioManager: IoManager | null;
   /** In dependency order: every node comes after the nodes it takes inputs from. */
   readonly nodes: readonly JobNode[];
 }
@@ -72,12 +85,17 @@ export function defineJob(spec: JobSpec): Job {
     });
     return [{ name, op: node.op, inputs, upstream: [...new Set(inputs.map((i) => i.from.node))] }];
   });
+  const executorConfig = toExecutorConfig(spec.executor ?? "in_process");
   return {
     kind: "job",
     name: spec.name,
     description: spec.description ?? null,
     tags: spec.tags ?? {},
-    executor: spec.executor ?? "in_process",
+    executor: executorConfig.kind,
+    executorConfig,
+    executorSet: spec.executor !== undefined,
+    retryPolicy: spec.retryPolicy ?? null,
+    ioManager: spec.ioManager ?? null,
     nodes,
   };
 }

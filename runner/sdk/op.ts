@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Tags } from "../../protocol";
+import type { RetryPolicy } from "../executors/retry-policy";
 import type { OpContext } from "./context";
 import { invokeOp } from "./graph-builder";
 
@@ -62,6 +63,8 @@ export interface OpDefinition {
   /** True when the function returns an object keyed by output name (`outs`), false for one `result`. */
   readonly multipleOutputs: boolean;
   readonly config: z.ZodType | null;
+  /** Dagster's op-level `retry_policy`; wins over the job's. */
+  readonly retryPolicy: RetryPolicy | null;
   compute(ctx: OpContext, inputs: Record<string, unknown>): unknown;
 }
 
@@ -81,6 +84,7 @@ interface OpSpecBase<I extends InDefs, C extends z.ZodType | undefined> {
   tags?: Tags;
   ins?: I;
   config?: C;
+  retryPolicy?: RetryPolicy;
 }
 
 export interface SingleOutputOpSpec<I extends InDefs, C extends z.ZodType | undefined, R> extends OpSpecBase<I, C> {
@@ -118,6 +122,7 @@ export function defineOp(
       : [{ name: DEFAULT_OUTPUT, description: single?.description ?? null }],
     multipleOutputs: outs !== undefined,
     config: spec.config ?? null,
+    retryPolicy: spec.retryPolicy ?? null,
     compute: (ctx, inputs) => spec.run(ctx as OpContext<never>, inputs),
   };
   const invoke = (alias: string | null) => (inputs?: Record<string, unknown>) =>

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LaunchRequest, RunWorkerHealth } from "../../protocol";
 import { LAUNCH_FILE, runAttemptDir } from "../run-files";
+import type { RunWorkerExit } from "./crash-report";
 import { type SpawnSettings, StandbyWorkers, spawnRunWorker } from "./standby";
 import { readLivePid, readRecordedHealth, WORKER_FILE } from "./worker-record";
 
@@ -33,7 +34,8 @@ export interface LauncherOptions {
   readonly withheldEnv: readonly string[];
   /** How many started run workers wait for the next launches (see standby.ts); 0 starts each on launch. */
   readonly standbyWorkers: number;
-  readonly onExit?: (dir: string) => void;
+  /** Called when a launched run worker exits, with how (crash-report.ts turns a crash into the run's end). */
+  readonly onExit?: (dir: string, exit: RunWorkerExit) => void;
 }
 
 export class RunLauncher {
@@ -121,7 +123,7 @@ export class RunLauncher {
     if (worker.killTimer) clearTimeout(worker.killTimer);
     // Whatever the run's ops left behind in its group goes with it.
     if (worker.terminating) signalGroup(worker.child, "SIGKILL");
-    this.options.onExit?.(worker.dir);
+    this.options.onExit?.(worker.dir, { code, signal, terminating: worker.terminating });
   }
 
   /** A run worker started before this server restarted: signal its group by the recorded pid. */

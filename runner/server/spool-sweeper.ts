@@ -12,6 +12,7 @@ import { createBatchPoster, type PostBatch } from "../events/post-batch";
 import { EventSender, type SenderClock } from "../events/sender";
 import { SPOOL_ACKED_FILE, Spool } from "../events/spool";
 import { EXIT_FILE, LAUNCH_FILE, runsRoot } from "../run-files";
+import { type RunWorkerExit, reportCrashIfUnfinished } from "./crash-report";
 import { readDirHealth } from "./worker-record";
 
 export const SWEEP_INTERVAL_MS = 30_000;
@@ -44,10 +45,16 @@ export class SpoolSweeper {
     }
   }
 
-  /** Starts delivering one run dir's leftovers unless its run worker still owns the spool. */
-  sweep(dir: string): void {
-    if (this.active.has(dir) || this.options.isRunning(dir) || !Spool.exists(dir)) return;
-    if (readDirHealth(dir).state === "running" || isFullyDelivered(dir)) return;
+  /**
+   * Starts delivering one run dir's leftovers unless its run worker still owns the spool. A run
+   * worker that is gone without ending its run gets the ending written for it first
+   * (crash-report.ts); `exit` says how it went when this server saw it go.
+   */
+  sweep(dir: string, exit?: RunWorkerExit): void {
+    if (this.active.has(dir) || this.options.isRunning(dir)) return;
+    if (readDirHealth(dir).state === "running") return;
+    reportCrashIfUnfinished(dir, exit ?? { code: null, signal: null, terminating: false });
+    if (!Spool.exists(dir) || isFullyDelivered(dir)) return;
     const launch = LaunchRequestSchema.safeParse(readJsonFile(join(dir, LAUNCH_FILE)));
     if (!launch.success) return;
     const spool = Spool.open(dir);

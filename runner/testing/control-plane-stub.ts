@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EventBatchSchema, type RunWorkerEvent } from "../../protocol";
+import { ComputeLogChunkSchema, EventBatchSchema, type RunWorkerEvent } from "../../protocol";
 
 export class ControlPlaneStub {
   /** Events by run id, by seq: what storage would hold. */
@@ -55,7 +55,13 @@ export class ControlPlaneStub {
     return [...(this.stored.get(runId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Compute logs by run id, then `<step>/<stream>`: the uploaded text, chunks in offset order. */
+  readonly computeLogs = new Map<string, Map<string, string>>();
+
   private handle(url: string, authorization: string | undefined, body: string): { status: number; body: unknown } {
+    const logs = /^\/api\/runs\/([^/]+)\/compute-logs\/([^/]+)$/.exec(url);
+    if (logs?.[1] && logs[2])
+      return this.handleComputeLog(decodeURIComponent(logs[1]), decodeURIComponent(logs[2]), authorization, body);
     const runId = decodeURIComponent(/^\/api\/runs\/([^/]+)\/events$/.exec(url)?.[1] ?? "");
     if (this.down) {
       this.failures++;
@@ -81,5 +87,18 @@ export class ControlPlaneStub {
     let ackedThrough = 0;
     while (stored.has(ackedThrough + 1)) ackedThrough++;
     return { status: 200, body: { acked_through: ackedThrough } };
+  }
+
+  private handleComputeLog(runId: string, step: string, authorization: string | undefined, body: string) {
+    if (authorization !== `Bearer ${this.tokens.get(runId)}`) {
+      return { status: 401, body: { error: { code: "unauthorized", message: "bad run token" } } };
+    }
+    const chunk = ComputeLogChunkSchema.parse(JSON.parse(body));
+    const byStep = this.computeLogs.get(runId) ?? new Map<string, string>();
+    this.computeLogs.set(runId, byStep);
+    const key = `${step}/${chunk.stream}`;
+    const text = byStep.get(key) ?? "";
+    if (Buffer.byteLength(text) === chunk.offset) byStep.set(key, text + chunk.data);
+    return { status: 200, body: { stored_through: chunk.offset + Buffer.byteLength(chunk.data) } };
   }
 }

@@ -33,6 +33,8 @@ export type ControlPlaneOptions = {
   port?: number;
   /** Extra `[vars]`, e.g. INSTANCE_CONFIG. */
   vars?: Record<string, string>;
+  /** `--test-scheduled`: `GET /__scheduled` runs the daemon's scheduled() (wrangler dev never fires crons itself). */
+  testScheduled?: boolean;
   echoPrefix?: string;
 };
 
@@ -63,6 +65,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const start = async () => {
     const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0"];
     args.push("--persist-to", opts.persistDir, "--show-interactive-dev-session=false");
+    if (opts.testScheduled) args.push("--test-scheduled");
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     proc = spawnGroup(path.join(BIN, "wrangler"), args, {
       cwd: REPO_ROOT,

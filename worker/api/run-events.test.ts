@@ -7,8 +7,11 @@ import type { FakeCodeLocation } from "../test/fake-code-location";
 import { interceptCodeLocations } from "../test/fake-code-location";
 import { forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
 import { ADMIN_TOKEN, call, countAllRows, countRows, expectError, useCleanDatabase } from "../test/helpers";
+import { useRunCoordinator } from "../test/run-coordinator-type";
 
 useCleanDatabase();
+// Written for launch-at-once; the queue has its own tests (worker/coordinator/).
+useRunCoordinator("default");
 
 let fake: FakeCodeLocation;
 let spy: ReturnType<typeof interceptCodeLocations>;

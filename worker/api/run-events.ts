@@ -16,9 +16,10 @@ import { requireAdmin } from "../auth/admin-auth";
 import { readBearerToken } from "../auth/bearer-token";
 import { tokenMatchesHash } from "../auth/token-hash";
 import type { AppEnv } from "../context";
+import { notifyRunsEnded } from "../coordinator/coordinator-stub";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
-import { ingestRunEvents } from "../runs/ingest-run-events";
+import { endsRun, ingestRunEvents } from "../runs/ingest-run-events";
 import { openDatabase } from "../storage/db";
 import { listRunEvents } from "../storage/event-log-repo";
 import { getRun, getRunCredentials } from "../storage/runs-repo";
@@ -61,5 +62,13 @@ export const runEventRoutes = new Hono<AppEnv>()
       events: batch.events,
       now: Date.now(),
     });
+    // The run ended: the run coordinator frees its slot and admits the next run, after the ack.
+    if (endsRun(batch.events)) {
+      const told = notifyRunsEnded(c.env, [runId]).catch((err: unknown) => {
+        // Not fatal: the coordinator's reconciliation with D1 frees the slot on its next alarm.
+        console.error(`run ${runId} ended but the run coordinator could not be told:`, err);
+      });
+      c.executionCtx.waitUntil(told);
+    }
     return c.json({ acked_through: ackedThrough } satisfies EventAck);
   });

@@ -2,8 +2,11 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BulkTerminateReplySchema, RunListSchema, SessionReplySchema } from "../../protocol";
 import { ADMIN_TOKEN, call, expectError, ORIGIN, useCleanDatabase } from "../test/helpers";
+import { useRunCoordinator } from "../test/run-coordinator-type";
 
 useCleanDatabase();
+// Written for launch-at-once; the queue has its own tests (worker/coordinator/).
+useRunCoordinator("default");
 
 /** A browser-like request: no Authorization header, the cookie, and an Origin when given. */
 function browserCall(

@@ -1,8 +1,8 @@
 /**
  * The effective instance configuration (Dagster's `dagster.yaml`, DESIGN.md §4), built from its
  * layers: the built-in defaults, then `INSTANCE_CONFIG` in wrangler.toml `[vars]`, then the
- * overrides an admin saved through the API (stored in D1; that layer arrives with
- * `PATCH /api/instance`). Every part of the control plane that needs a setting reads it here.
+ * overrides an admin saved through `PATCH /api/instance` (stored in D1, audited). Every part of
+ * the control plane that needs a setting reads it here.
  */
 import {
   type EffectiveInstanceConfig,
@@ -11,6 +11,17 @@ import {
   resolveInstanceConfig,
 } from "../../protocol";
 import { DomainError } from "../errors";
+import { openDatabase } from "../storage/db";
+import { readInstanceOverrides } from "../storage/instance-overrides-repo";
+
+function parseLayer(json: unknown, source: InstanceConfigLayer["source"], where: string): InstanceConfigLayer {
+  const parsed = InstanceConfigOverridesSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new DomainError(500, "internal_error", `${where} is not valid: ${problems}`);
+  }
+  return { source, values: parsed.data };
+}
 
 /** The wrangler.toml layer, or a 500 naming what is wrong with INSTANCE_CONFIG. */
 export function wranglerLayer(raw: string | undefined): InstanceConfigLayer {
@@ -20,14 +31,15 @@ export function wranglerLayer(raw: string | undefined): InstanceConfigLayer {
   } catch (err) {
     throw new DomainError(500, "internal_error", `INSTANCE_CONFIG in wrangler.toml is not JSON: ${String(err)}`);
   }
-  const parsed = InstanceConfigOverridesSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new DomainError(500, "internal_error", `INSTANCE_CONFIG in wrangler.toml is not valid: ${problems}`);
-  }
-  return { source: "wrangler.toml", values: parsed.data };
+  return parseLayer(json, "wrangler.toml", "INSTANCE_CONFIG in wrangler.toml");
 }
 
-export async function loadInstanceConfig(env: Pick<Env, "INSTANCE_CONFIG">): Promise<EffectiveInstanceConfig> {
-  return resolveInstanceConfig([wranglerLayer(env.INSTANCE_CONFIG)]);
+/** The D1 layer: what admins saved, or nothing. */
+export async function overridesLayer(d1: D1Database): Promise<InstanceConfigLayer> {
+  const saved = await readInstanceOverrides(openDatabase(d1));
+  return parseLayer(saved ?? {}, "override", "The instance config overrides saved in D1");
+}
+
+export async function loadInstanceConfig(env: Pick<Env, "INSTANCE_CONFIG" | "DB">): Promise<EffectiveInstanceConfig> {
+  return resolveInstanceConfig([wranglerLayer(env.INSTANCE_CONFIG), await overridesLayer(env.DB)]);
 }

@@ -10,6 +10,7 @@ import type { LaunchRequest, Run } from "../../protocol";
 import { LaunchReplySchema } from "../../protocol";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
+import { getReexecutionPlan } from "../storage/reexecution-repo";
 import type { LaunchInput, LaunchOutcome, RunLauncher, TerminateOutcome } from "./run-launcher";
 import type { FetchFn } from "./signed-fetch";
 import { defaultFetch, sendSignedRequest } from "./signed-fetch";
@@ -44,6 +45,9 @@ export class HttpRunLauncher implements RunLauncher {
       events_url: eventsUrl,
       run_token: runToken,
     };
+    // Only a re-execution has a plan, and only a run with a parent can be one: no read otherwise.
+    const plan = run.parent_run_id === null ? null : await getReexecutionPlan(this.db, run.id);
+    if (plan) body.reexecution = { parent_run_id: plan.parent_run_id, step_keys: plan.step_keys };
     const reply = await sendSignedRequest(this.#fetch, {
       method: "POST",
       baseUrl: endpoint.url,

@@ -6,6 +6,7 @@
  * predecessor changes nothing — that is how late deliveries to a finished run are kept harmless.
  */
 import type { RunWorkerEvent } from "../../protocol";
+import { isTerminalStatus } from "../../protocol";
 import type { Database } from "../storage/db";
 import { runBatch } from "../storage/db";
 import { runWorkerEventStatements } from "../storage/event-log-repo";
@@ -22,4 +23,9 @@ export async function ingestRunEvents(db: Database, delivery: EventDelivery): Pr
   ];
   await runBatch(db, statements);
   return ackedThrough(events);
+}
+
+/** Whether the batch carries a run-level event that ends the run: the run coordinator must then be told (notifyRunsEnded). */
+export function endsRun(events: readonly RunWorkerEvent[]): boolean {
+  return statusChangesFor(events).some((change) => isTerminalStatus(change.to));
 }

@@ -107,3 +107,6 @@ export type RunRow = typeof runs.$inferSelect;
 export type NewRunRow = typeof runs.$inferInsert;
 export type EventLogRow = typeof eventLog.$inferSelect;
 export type NewEventLogRow = typeof eventLog.$inferInsert;
+export * from "./schema-coordinator";
+export * from "./schema-daemon";
+export * from "./schema-executors";

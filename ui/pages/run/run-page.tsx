@@ -16,8 +16,11 @@ import { TagList } from "../../components/tags";
 import { AbsoluteTime, Duration } from "../../components/time";
 import type { RouteProps } from "../../routes";
 import { usePoll } from "../../stores/poll";
+import { ComputeLogs } from "./compute-logs";
 import { ErrorView } from "./error-view";
 import { EventLog } from "./event-log";
+import { RunLineage } from "./lineage";
+import { ReexecuteActions } from "./reexecute-actions";
 import { useRunEvents } from "./run-events";
 import { StepTimeline } from "./step-timeline";
 import { deriveSteps } from "./steps";
@@ -78,7 +81,14 @@ export default function RunPage({ params }: RouteProps) {
         }
         sub={<StatusBadge status={r.status} testId="run-status" />}
         actions={
-          isTerminalStatus(r.status) ? null : (
+          isTerminalStatus(r.status) ? (
+            <ReexecuteActions
+              run={r}
+              onError={(message) => {
+                actionError.value = message;
+              }}
+            />
+          ) : (
             <button
               type="button"
               class="btn btn-danger"
@@ -165,6 +175,8 @@ export default function RunPage({ params }: RouteProps) {
           }}
         />
       </section>
+      {step.value ? <ComputeLogs runId={r.id} step={step.value} ended={ended.value} /> : null}
+      <RunLineage runId={r.id} live={!ended.value} />
       {errors.value.length > 0 ? (
         <section class="card card-error" data-testid="run-errors">
           <h2>Errors</h2>

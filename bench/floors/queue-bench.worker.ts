@@ -1,0 +1,125 @@
+/**
+ * In one Durable Object: the run coordinator's real admission pass over its real SQLite storage
+ * (QueueStore, runAdmissionPass), and the floors beside it. Workerd's clock does not advance
+ * during synchronous work, so each request does `iterations` steps and Node times the request;
+ * an empty request is timed too and subtracted.
+ *
+ * One step is the steady state of a busy queue: the oldest run in progress ends (its slot is
+ * freed and it is queued again at the back, so the queue keeps its length) and an admission pass
+ * launches whatever now fits. The SQL floor does the bare storage work of the same step: delete
+ * and insert an in-progress row, insert a queued row, read the head of the queue by its index,
+ * delete it. `/rpc-floor` is one RPC and one SQLite write, the floor of a submit.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { RunCoordinatorConfigSchema } from "../../protocol/instance-config";
+import { runAdmissionPass } from "../../worker/coordinator/admission-pass";
+import { QueueStore } from "../../worker/coordinator/queue-store";
+
+type Env = { BENCH: DurableObjectNamespace<QueueBench> };
+
+const TAG_KEYS = Array.from({ length: 20 }, (_, i) => `t${i}`);
+const CONFIG = RunCoordinatorConfigSchema.parse({
+  max_concurrent_runs: 20,
+  tag_concurrency_limits: TAG_KEYS.map((key) => ({ key, limit: 2 })),
+});
+
+/** A deterministic pseudo-random tag set: none, one or two of the 20 limited keys. */
+function tagsFor(i: number): Record<string, string> {
+  const n = (i * 2654435761) >>> 0;
+  const tags: Record<string, string> = {};
+  if (n % 3 >= 1) tags[TAG_KEYS[n % 20] ?? "t0"] = "x";
+  if (n % 3 === 2) tags[TAG_KEYS[(n >>> 8) % 20] ?? "t1"] = "y";
+  return tags;
+}
+
+export class QueueBench extends DurableObject<Env> {
+  readonly store = new QueueStore(this.ctx.storage);
+  #next = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`
+      CREATE TABLE IF NOT EXISTS floor_q (id TEXT PRIMARY KEY, p INTEGER, t INTEGER);
+      CREATE INDEX IF NOT EXISTS floor_q_order ON floor_q (p DESC, t, id);
+      CREATE TABLE IF NOT EXISTS floor_p (id TEXT PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS rpc_floor (id INTEGER PRIMARY KEY, v TEXT);`);
+  }
+
+  reset(queued: number): number {
+    this.ctx.storage.sql.exec("DELETE FROM queued; DELETE FROM queued_tags; DELETE FROM in_progress;");
+    this.ctx.storage.sql.exec("DELETE FROM floor_q; DELETE FROM floor_p;");
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < queued; i++) this.#enqueue();
+      for (let i = 0; i < 20; i++) {
+        const id = `f${this.#next++}`;
+        this.ctx.storage.sql.exec("INSERT INTO floor_q (id, p, t) VALUES (?, 0, ?)", id, this.#next);
+      }
+    });
+    runAdmissionPass(this.store, CONFIG, 0); // fill the 20 slots
+    return this.store.countQueued();
+  }
+
+  #enqueue(): void {
+    const i = this.#next++;
+    this.store.enqueue({ id: `r${i}`, tags: tagsFor(i), enqueuedAt: i, eventsUrl: "http://x/api/runs/r/events" });
+  }
+
+  /** `iterations` steps: the oldest run ends and is queued again; an admission pass fills the slot. Returns runs admitted. */
+  admit(iterations: number): number {
+    let admitted = 0;
+    for (let k = 0; k < iterations; k++) {
+      const oldest = this.store.inProgress()[0];
+      if (oldest) {
+        this.store.free([oldest.id]);
+        this.store.enqueue({
+          id: oldest.id,
+          tags: oldest.tags,
+          enqueuedAt: this.#next++,
+          eventsUrl: "http://x/api/runs/r/events",
+        });
+      }
+      admitted += runAdmissionPass(this.store, CONFIG, k).length;
+    }
+    return admitted;
+  }
+
+  sqlFloor(iterations: number): number {
+    const sql = this.ctx.storage.sql;
+    for (let k = 0; k < iterations; k++) {
+      this.ctx.storage.transactionSync(() => {
+        const id = `f${this.#next++}`;
+        sql.exec("DELETE FROM floor_p WHERE id = ?", `p${k - 1}`);
+        sql.exec("INSERT INTO floor_q (id, p, t) VALUES (?, 0, ?)", id, this.#next);
+        const head = sql.exec("SELECT id FROM floor_q ORDER BY p DESC, t, id LIMIT 1").one();
+        sql.exec("DELETE FROM floor_q WHERE id = ?", head.id);
+        sql.exec("INSERT OR REPLACE INTO floor_p (id) VALUES (?)", `p${k}`);
+      });
+    }
+    return iterations;
+  }
+
+  rpcFloor(): number {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO rpc_floor (id, v) VALUES (1, ?)", String(this.#next++));
+    return 1;
+  }
+}
+
+export default {
+  async fetch(req: Request, env: Env): Promise<Response> {
+    const url = new URL(req.url);
+    const stub = env.BENCH.get(env.BENCH.idFromName("bench"));
+    const n = Number(url.searchParams.get("n") ?? "0");
+    switch (url.pathname) {
+      case "/reset":
+        return Response.json({ queued: await stub.reset(n) });
+      case "/admit":
+        return Response.json({ admitted: await stub.admit(n) });
+      case "/sql-floor":
+        return Response.json({ done: await stub.sqlFloor(n) });
+      case "/rpc-floor":
+        return Response.json({ done: await stub.rpcFloor() });
+      default:
+        return new Response("ok");
+    }
+  },
+};

@@ -1,0 +1,206 @@
+/**
+ * The run queue's figures (issue 4), each beside a floor measured in the same run:
+ * - submit → launch request received by a code location server, p50/p99, through the queued
+ *   coordinator (D1 + the RunCoordinator Durable Object + the HTTP run launcher), beside a bare
+ *   Worker → DO RPC with one SQLite write plus a bare local HTTP POST;
+ * - admissions per second through the coordinator's own admission pass and storage with 10,000
+ *   runs queued and 20 tag limits, beside the bare SQLite work of one admission;
+ * - the cost of one admission with 10 vs 100,000 runs queued.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { DefinitionsSchema, generateSecret, LaunchRequestSchema } from "../protocol";
+import type { ControlPlane } from "../scripts/lib/local-stack";
+import { REPO_ROOT } from "../scripts/lib/local-stack";
+import { spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { percentile, timeIt } from "./stats";
+
+export type Percentiles = { n: number; p50: number; p99: number };
+
+function summarize(samples: number[]): Percentiles {
+  return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** A code location server that notes when each launch arrives, then reports the run finished at once. */
+async function startTimingSink() {
+  const arrivals = new Map<string, number>();
+  const definitions = DefinitionsSchema.parse({
+    jobs: [
+      {
+        name: "sink",
+        description: null,
+        tags: {},
+        executor: "in_process",
+        nodes: [{ name: "op", op: "op", description: null, tags: {}, inputs: [], outputs: [], config_schema: null }],
+        run_config_schema: { type: "object" },
+        default_run_config: {},
+      },
+    ],
+    schedules: [],
+    sensors: [],
+  });
+  const server = http.createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    if (req.method === "GET" && req.url === "/definitions") return res.end(JSON.stringify(definitions));
+    if (req.method === "POST" && req.url === "/runs") {
+      const launch = LaunchRequestSchema.parse(JSON.parse(body));
+      arrivals.set(launch.run_id, performance.now());
+      res.writeHead(202);
+      res.end(JSON.stringify({ handle: launch.run_id }));
+      const ts = Date.now();
+      void fetch(launch.events_url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${launch.run_token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          events: [
+            { seq: 1, type: "RUN_START", ts },
+            { seq: 2, type: "RUN_SUCCESS", ts },
+          ],
+        }),
+      }).then((r) => r.arrayBuffer());
+      return;
+    }
+    res.writeHead(404);
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => server.close() };
+}
+
+/** Submit → launch request received, `n` sequential submits 20 ms apart (3 warm-ups dropped). */
+export async function measureSubmitToLaunch(cp: ControlPlane, n: number): Promise<Percentiles> {
+  const sink = await startTimingSink();
+  try {
+    await cp.client.putCodeLocation({ name: "queue-sink", url: sink.url, secret: generateSecret() });
+    const samples: number[] = [];
+    for (let i = 0; i < n + 3; i++) {
+      const start = performance.now();
+      const run = await cp.client.submitRun({ location: "queue-sink", job: "sink" });
+      const deadline = Date.now() + 10_000;
+      while (!sink.arrivals.has(run.id)) {
+        if (Date.now() > deadline) throw new Error(`run ${run.id} was never launched`);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      if (i >= 3) samples.push((sink.arrivals.get(run.id) ?? start) - start);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return summarize(samples);
+  } finally {
+    sink.close();
+  }
+}
+
+/** A bare local HTTP POST round trip, Node to Node. */
+export async function measureHttpPostFloor(n: number): Promise<Percentiles> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const samples: number[] = [];
+  for (let i = 0; i < n + 3; i++) {
+    const t = await timeIt(async () => {
+      await (await fetch(url, { method: "POST", body: "{}" })).text();
+    });
+    if (i >= 3) samples.push(t);
+  }
+  server.close();
+  return summarize(samples);
+}
+
+export type AdmissionFigures = {
+  rpcFloor: Percentiles;
+  admissionsPerSecond: number;
+  floorPerSecond: number;
+  admissionMsAt10: number;
+  admissionMsAt100k: number;
+};
+
+/** Starts the harness Worker (bench/floors/queue-bench.worker.ts) and measures admissions and the DO floors. */
+export async function measureAdmissions(persistDir: string, rpcSamples: number): Promise<AdmissionFigures> {
+  const config = path.join(REPO_ROOT, "bench/floors/queue.wrangler.toml");
+  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+  const proc = spawnGroup(
+    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
+    { cwd: REPO_ROOT, env },
+  );
+  try {
+    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
+    const get = async (p: string) => {
+      const res = await fetch(`${url}${p}`);
+      if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, number>;
+    };
+    /** ms per step of `p` (n steps per request), minus an empty request, best of 5. */
+    const perStep = async (p: string, n: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const empty = await timeIt(async () => void (await get(`${p}?n=0`)));
+        const full = await timeIt(async () => void (await get(`${p}?n=${n}`)));
+        times.push(Math.max(0, full - empty) / n);
+      }
+      return Math.min(...times);
+    };
+    const rpc: number[] = [];
+    for (let i = 0; i < rpcSamples + 3; i++) {
+      const t = await timeIt(async () => void (await get("/rpc-floor")));
+      if (i >= 3) rpc.push(t);
+    }
+    await get("/reset?n=10000");
+    const admitMs = await perStep("/admit", 500);
+    const floorMs = await perStep("/sql-floor", 500);
+    await get("/reset?n=10");
+    const at10 = await perStep("/admit", 500);
+    await get("/reset?n=100000");
+    const at100k = await perStep("/admit", 500);
+    return {
+      rpcFloor: summarize(rpc),
+      admissionsPerSecond: 1000 / admitMs,
+      floorPerSecond: 1000 / floorMs,
+      admissionMsAt10: at10,
+      admissionMsAt100k: at100k,
+    };
+  } finally {
+    await proc.stop();
+  }
+}
+
+export type QueueBenchResults = { submitToLaunch: Percentiles; httpFloor: Percentiles } & AdmissionFigures;
+
+export async function runQueueBench(cp: ControlPlane, dir: string, samples = 100): Promise<QueueBenchResults> {
+  console.log(`run queue: submit → launch received, ${samples} submits; admissions with 10 / 10,000 / 100,000 queued…`);
+  const submitToLaunch = await measureSubmitToLaunch(cp, samples);
+  const httpFloor = await measureHttpPostFloor(samples);
+  const admissions = await measureAdmissions(dir, samples);
+  return { submitToLaunch, httpFloor, ...admissions };
+}
+
+const f = (n: number) => `${n.toFixed(1)} ms`;
+
+export function queueRows(r: QueueBenchResults): [string, string][] {
+  const floorP50 = r.rpcFloor.p50 + r.httpFloor.p50;
+  return [
+    [
+      "submit → launch received (queued coordinator)",
+      `p50 ${f(r.submitToLaunch.p50)}, p99 ${f(r.submitToLaunch.p99)} (n=${r.submitToLaunch.n})`,
+    ],
+    ["  floor: Worker → DO RPC + 1 SQLite write", `p50 ${f(r.rpcFloor.p50)}, p99 ${f(r.rpcFloor.p99)}`],
+    ["  floor: bare local HTTP POST", `p50 ${f(r.httpFloor.p50)}, p99 ${f(r.httpFloor.p99)}`],
+    [
+      "  ratio p50 / (sum of floors p50)",
+      `${(r.submitToLaunch.p50 / floorP50).toFixed(2)}× (target ≤ 3×, p50 ≤ 15 ms)`,
+    ],
+    ["admissions/s, 10,000 queued, 20 tag limits", `${r.admissionsPerSecond.toFixed(0)}/s`],
+    ["  floor: the bare SQLite work of one admission", `${r.floorPerSecond.toFixed(0)}/s`],
+    ["  ratio", `${((100 * r.admissionsPerSecond) / r.floorPerSecond).toFixed(0)}% of floor (target ≥ 50%)`],
+    [
+      "one admission, 10 vs 100,000 queued",
+      `${(1000 * r.admissionMsAt10).toFixed(1)} µs vs ${(1000 * r.admissionMsAt100k).toFixed(1)} µs`,
+    ],
+    ["  ratio", `${(r.admissionMsAt100k / r.admissionMsAt10).toFixed(2)}× (target ≤ 1.5×)`],
+  ];
+}

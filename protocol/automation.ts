@@ -1,0 +1,150 @@
+/**
+ * The daemon's wire shapes (DESIGN.md §6): why a run failed (Dagster's RunFailureReason, which
+ * run retries read), and the monitoring and retry decisions as they appear in
+ * a run's event log (`data` of the control plane's ENGINE_EVENTs). Retry strategies are
+ * re-execution's (executors.ts, ReexecutionStrategySchema).
+ */
+import { z } from "zod";
+import { NameSchema, ScheduleDefinitionSchema, SensorDefinitionSchema } from "./definitions";
+import { RunConfigSchema, TagsSchema, TimestampSchema } from "./run";
+
+/**
+ * Dagster's RunFailureReason. Carried as `data.failure_reason` on the event that failed the run;
+ * a run worker's own RUN_FAILURE without one means its steps failed (STEP_FAILURE).
+ */
+export const RunFailureReasonSchema = z.enum([
+  "STEP_FAILURE",
+  "RUN_WORKER_CRASHED",
+  "START_TIMEOUT",
+  "HEARTBEAT_TIMEOUT",
+  "MAX_RUNTIME",
+  "LAUNCH_FAILED",
+  "UNEXPECTED_ERROR",
+]);
+export type RunFailureReason = z.infer<typeof RunFailureReasonSchema>;
+
+/** What run monitoring decided about a run, in `data.monitoring` of its ENGINE_EVENT. */
+export const MonitoringDecisionKindSchema = z.enum(["FAIL", "CANCEL", "RESUME"]);
+
+/**
+ * `data` of the ENGINE_EVENT a code location server appends for a run worker that exited without
+ * reporting how its run ended (killed, out of memory, crashed).
+ */
+export const RunWorkerExitDataSchema = z.object({
+  failure_reason: z.literal("RUN_WORKER_CRASHED"),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+});
+export type RunWorkerExitData = z.infer<typeof RunWorkerExitDataSchema>;
+
+// ---- schedules and sensors (DESIGN.md §5.2, §5.1)
+
+/** What a schedule or sensor asks for; a `run_key` already used by the same one launches nothing. */
+export const RunRequestSchema = z.object({
+  run_key: z.string().min(1).max(512).optional(),
+  job: NameSchema.optional(),
+  run_config: RunConfigSchema.optional(),
+  tags: TagsSchema.optional(),
+});
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+
+/** `POST /schedules/:name/evaluate` on the code location server. */
+export const ScheduleEvaluateRequestSchema = z.object({ scheduled_time: TimestampSchema });
+export const ScheduleEvaluateReplySchema = z.union([
+  z.object({ run_requests: z.array(RunRequestSchema) }),
+  z.object({ skip_reason: z.string() }),
+]);
+export type ScheduleEvaluateReply = z.infer<typeof ScheduleEvaluateReplySchema>;
+
+export const TickStatusSchema = z.enum(["STARTED", "SUCCESS", "SKIPPED", "FAILURE"]);
+export type TickStatus = z.infer<typeof TickStatusSchema>;
+
+export const InstigatorStatusSchema = z.enum(["RUNNING", "STOPPED"]);
+export type InstigatorStatus = z.infer<typeof InstigatorStatusSchema>;
+
+export const ScheduleTickSchema = z.object({
+  id: z.number().int(),
+  location: z.string(),
+  schedule: z.string(),
+  scheduled_time: TimestampSchema,
+  status: TickStatusSchema,
+  run_ids: z.array(z.string()),
+  skip_reason: z.string().nullable(),
+  error: z.string().nullable(),
+  started_at: TimestampSchema,
+  ended_at: TimestampSchema.nullable(),
+});
+export type ScheduleTick = z.infer<typeof ScheduleTickSchema>;
+
+export const ScheduleSummarySchema = ScheduleDefinitionSchema.pick({
+  name: true,
+  job: true,
+  cron_schedule: true,
+  execution_timezone: true,
+  description: true,
+  default_status: true,
+}).extend({
+  location: z.string(),
+  status: InstigatorStatusSchema,
+  /** The cron in words: "every weekday at 09:00". */
+  cron_description: z.string(),
+  /** The next few ticks (UTC ms); the dashboard shows them in the user's time zone. */
+  next_ticks: z.array(TimestampSchema),
+  last_tick: ScheduleTickSchema.nullable(),
+});
+export type ScheduleSummary = z.infer<typeof ScheduleSummarySchema>;
+
+export const ScheduleListSchema = z.object({ schedules: z.array(ScheduleSummarySchema) });
+export const ScheduleReplySchema = z.object({ schedule: ScheduleSummarySchema });
+export const ScheduleTickListSchema = z.object({ ticks: z.array(ScheduleTickSchema) });
+
+/** The run a run status sensor is evaluated for. */
+export const SensorRunSchema = z.object({
+  id: z.string(),
+  location: z.string(),
+  job: z.string(),
+  status: z.enum(["SUCCESS", "FAILURE"]),
+  tags: TagsSchema,
+});
+export type SensorRun = z.infer<typeof SensorRunSchema>;
+
+/** `POST /sensors/:name/evaluate` on the code location server. */
+export const SensorEvaluateRequestSchema = z.object({
+  cursor: z.string().nullable(),
+  last_tick_at: TimestampSchema.nullable(),
+  /** Only for run status sensors: the run that reached the watched status. */
+  run: SensorRunSchema.optional(),
+});
+export type SensorEvaluateRequest = z.infer<typeof SensorEvaluateRequestSchema>;
+export const SensorEvaluateReplySchema = z.object({
+  run_requests: z.array(RunRequestSchema),
+  skip_reason: z.string().optional(),
+  /** The new cursor; absent keeps the old one. The control plane moves it only on success. */
+  cursor: z.string().nullable().optional(),
+});
+export type SensorEvaluateReply = z.infer<typeof SensorEvaluateReplySchema>;
+
+export const SensorTickSchema = z.object({
+  id: z.number().int(),
+  location: z.string(),
+  sensor: z.string(),
+  status: TickStatusSchema,
+  run_ids: z.array(z.string()),
+  skip_reason: z.string().nullable(),
+  error: z.string().nullable(),
+  cursor: z.string().nullable(),
+  started_at: TimestampSchema,
+  ended_at: TimestampSchema.nullable(),
+});
+export type SensorTick = z.infer<typeof SensorTickSchema>;
+
+export const SensorSummarySchema = SensorDefinitionSchema.extend({
+  location: z.string(),
+  status: InstigatorStatusSchema,
+  cursor: z.string().nullable(),
+  last_tick: SensorTickSchema.nullable(),
+});
+export type SensorSummary = z.infer<typeof SensorSummarySchema>;
+export const SensorListSchema = z.object({ sensors: z.array(SensorSummarySchema) });
+export const SensorReplySchema = z.object({ sensor: SensorSummarySchema });
+export const SensorTickListSchema = z.object({ ticks: z.array(SensorTickSchema) });

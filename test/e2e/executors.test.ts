@@ -1,0 +1,146 @@
+/**
+ * Executors end to end (issue 5): `wrangler dev` with local D1 and R2, a real `flightdeck serve` of
+ * examples/executors/location.ts, real run workers starting real step processes.
+ */
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ComputeLogReplySchema,
+  type RunConfig,
+  RunLineageSchema,
+  RunReplySchema,
+  type StoredEvent,
+} from "../../protocol";
+import {
+  type CodeLocationServer,
+  REPO_ROOT,
+  registerCodeLocation,
+  startCodeLocation,
+} from "../../scripts/lib/local-stack";
+import { type E2EStack, runWorkerPid, startE2EStack, waitUntil } from "../support/e2e-stack";
+
+let stack: E2EStack;
+let executors: CodeLocationServer;
+const dataDir = () => path.join(stack.dir, "executors");
+
+beforeAll(async () => {
+  stack = await startE2EStack();
+  executors = await startCodeLocation({
+    name: "executors",
+    file: path.join(REPO_ROOT, "examples/executors/location.ts"),
+    dataDir: dataDir(),
+  });
+  const registered = await registerCodeLocation(stack.controlPlane, executors);
+  if (registered.status !== "LOADED") throw new Error(`executors location did not load: ${registered.load_error}`);
+});
+afterAll(async () => {
+  await executors?.stop();
+  await stack?.teardown();
+});
+
+const of = (events: StoredEvent[], type: string, step?: string) =>
+  events.filter((e) => e.type === type && (step === undefined || e.step_key === step));
+
+async function runToEnd(job: string, runConfig: RunConfig = {}) {
+  const { client } = stack.controlPlane;
+  const submitted = await client.submitRun({ location: "executors", job, run_config: runConfig });
+  const run = await client.waitForRun(submitted.id, { timeoutMs: 60_000 });
+  return { run, events: await client.listEvents(run.id) };
+}
+
+describe("executors against the control plane", () => {
+  it("a 20-step fan-out under multiprocess with max_concurrent 4 never runs more than 4 steps at once", async () => {
+    const { run, events } = await runToEnd("fan_out");
+    expect(run.status).toBe("SUCCESS");
+    let running = 0;
+    let max = 0;
+    for (const e of events) {
+      if (e.type === "STEP_START") max = Math.max(max, ++running);
+      if (e.type === "STEP_SUCCESS" || e.type === "STEP_FAILURE") running--;
+    }
+    expect(of(events, "STEP_SUCCESS")).toHaveLength(20);
+    expect(max).toBe(4);
+  });
+
+  it("a flaky op succeeds on its third attempt after the delays its policy says (LINEAR 0.3 s: 300, 600 ms)", async () => {
+    const { run, events } = await runToEnd("flaky");
+    expect(run.status).toBe("SUCCESS");
+    const retries = of(events, "STEP_UP_FOR_RETRY");
+    const restarts = of(events, "STEP_RESTARTED");
+    expect(retries.map((e) => e.data?.delay_ms)).toEqual([300, 600]);
+    expect(restarts).toHaveLength(2);
+    retries.forEach((retry, i) => {
+      const waited = (restarts[i]?.ts ?? 0) - retry.ts;
+      expect(waited).toBeGreaterThanOrEqual(Number(retry.data?.delay_ms) - 5);
+    });
+    expect(of(events, "STEP_SUCCESS", "flaky_op")[0]?.data?.attempt).toBe(3);
+  });
+
+  it("a run failing in its last step, re-executed FROM_FAILURE, runs only that step with inputs from the parent", async () => {
+    const marker = path.join(os.tmpdir(), `flightdeck-e2e-marker-${randomUUID()}`);
+    const parent = await runToEnd("last_fails", { ops: { c: { config: { marker } } } });
+    expect(parent.run.status).toBe("FAILURE");
+    const { client } = stack.controlPlane;
+    const child = (
+      await client.request("POST", `/api/runs/${parent.run.id}/reexecute`, RunReplySchema, { strategy: "FROM_FAILURE" })
+    ).run;
+    expect(child.tags).toMatchObject({
+      "flightdeck/parent_run_id": parent.run.id,
+      "flightdeck/root_run_id": parent.run.id,
+    });
+    const done = await client.waitForRun(child.id, { timeoutMs: 60_000 });
+    expect(done.status).toBe("SUCCESS");
+    const events = await client.listEvents(child.id);
+    expect(new Set(events.flatMap((e) => (e.step_key ? [e.step_key] : [])))).toEqual(new Set(["c"]));
+    expect(of(events, "STEP_OUTPUT", "c")[0]?.data).toEqual({ output: "result", value: 42 });
+    const lineage = await client.request("GET", `/api/runs/${child.id}/lineage`, RunLineageSchema);
+    expect(lineage.runs.map((r) => r.id)).toEqual([parent.run.id, child.id]);
+  });
+
+  it("terminating a multiprocess run leaves no process behind", async () => {
+    const { client } = stack.controlPlane;
+    const submitted = await client.submitRun({ location: "executors", job: "long_steps" });
+    await waitUntil(
+      async () => of(await client.listEvents(submitted.id), "STEP_START").length === 3,
+      30_000,
+      "3 steps to start",
+    );
+    const pgid = runWorkerPid(dataDir(), submitted.id);
+    expect(pgid).not.toBeNull();
+    expect(processesInGroup(pgid ?? 0).length).toBeGreaterThanOrEqual(4);
+    await client.terminateRun(submitted.id);
+    const run = await client.waitForRun(submitted.id, { timeoutMs: 30_000 });
+    expect(run.status).toBe("CANCELED");
+    await waitUntil(() => processesInGroup(pgid ?? 0).length === 0, 15_000, "no process left in the run's group");
+  });
+
+  it("a step's printed lines appear in its compute log", async () => {
+    const { run } = await runToEnd("prints");
+    expect(run.status).toBe("SUCCESS");
+    const { client } = stack.controlPlane;
+    let log = { stdout: "", stderr: "" };
+    await waitUntil(
+      async () => {
+        log = await client.request("GET", `/api/runs/${run.id}/compute-logs/printer`, ComputeLogReplySchema);
+        return log.stderr.includes("a line on stderr");
+      },
+      15_000,
+      "the compute log upload",
+    );
+    expect(log.stdout).toContain(
+      "hello from the printer, line 1\nhello from the printer, line 2\nhello from the printer, line 3\n",
+    );
+  });
+});
+
+function processesInGroup(pgid: number): string[] {
+  const out = execFileSync("ps", ["-eo", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => Number(cols[1]) === pgid && !String(cols[2]).startsWith("Z"))
+    .map((cols) => cols.join(" "));
+}

@@ -1,0 +1,26 @@
+/** API calls of the executors area (issue 5): re-execution, lineage, compute logs. */
+import { RunReplySchema } from "../../protocol/api";
+import { ComputeLogReplySchema, type ReexecutionStrategy, RunLineageSchema } from "../../protocol/executors";
+import { apiRequest } from "./client";
+
+const enc = encodeURIComponent;
+
+export const reexecuteRun = async (id: string, strategy: ReexecutionStrategy) =>
+  (await apiRequest("POST", `/api/runs/${enc(id)}/reexecute`, RunReplySchema, { strategy })).run;
+
+export const getRunLineage = (id: string, signal?: AbortSignal) =>
+  apiRequest("GET", `/api/runs/${enc(id)}/lineage`, RunLineageSchema, undefined, { signal });
+
+export const getComputeLogs = (
+  id: string,
+  step: string,
+  offsets: { stdout: number; stderr: number },
+  signal?: AbortSignal,
+) =>
+  apiRequest(
+    "GET",
+    `/api/runs/${enc(id)}/compute-logs/${enc(step)}?stdout_offset=${offsets.stdout}&stderr_offset=${offsets.stderr}`,
+    ComputeLogReplySchema,
+    undefined,
+    { signal },
+  );

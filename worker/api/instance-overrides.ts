@@ -1,0 +1,36 @@
+/**
+ * `PATCH /api/instance` (DESIGN.md §4): an admin's overrides, a deep-partial instance config.
+ * Validated leaf by leaf with the config's own schema (bad input stores nothing), merged over the
+ * saved overrides, saved in D1 in one batch with an audit row saying who changed what, and applied
+ * at once: the run coordinator re-reads its limits and admits.
+ */
+import { Hono } from "hono";
+import type { InstanceConfigOverrides, InstancePatchReply, JsonObject } from "../../protocol";
+import { InstanceConfigOverridesSchema, resolveInstanceConfig } from "../../protocol";
+import { actorOf } from "../auth/actor";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { readJsonBody } from "../http/read-json-body";
+import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
+import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
+import { openDatabase } from "../storage/db";
+import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
+
+export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin, async (c) => {
+  const patch: InstanceConfigOverrides = await readJsonBody(c, InstanceConfigOverridesSchema);
+  const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
+  const saved = await overridesLayer(c.env.DB);
+  const before = resolveInstanceConfig([wrangler, saved]);
+  const merged = mergeOverrides(saved.values, patch);
+  const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
+  const changes = describeChanges(before.config, after.config);
+  await saveInstanceOverrides(openDatabase(c.env.DB), merged, {
+    ts: Date.now(),
+    actor: actorOf(c),
+    action: "instance.update",
+    details: { patch: patch as JsonObject, changes: changes as unknown as JsonObject[] } as JsonObject,
+  });
+  await coordinatorStub(c.env).configChanged();
+  return c.json({ ...after, changes } satisfies InstancePatchReply);
+});

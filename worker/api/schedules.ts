@@ -1,0 +1,116 @@
+/**
+ * `/api/schedules` (DESIGN.md §5.1): every schedule of every LOADED code location with its status,
+ * its cron in words and its next ticks; start and stop; its tick history. Admin only, like jobs.
+ * A schedule is named by its name, with `?location=` when two locations use the same name.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { z } from "zod";
+import type {
+  ScheduleDefinition,
+  ScheduleListSchema,
+  ScheduleReplySchema,
+  ScheduleSummary,
+  ScheduleTickListSchema,
+} from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { nextCronTicks, parseCron } from "../daemon/cron";
+import { describeCron } from "../daemon/schedule-policy";
+import { ConflictError, NotFoundError } from "../errors";
+import { servicesFor } from "../services";
+import { listLoadedDefinitions } from "../storage/code-locations-repo";
+import type { Database } from "../storage/db";
+import type { ScheduleStateRow } from "../storage/schedules-repo";
+import { listScheduleStates, listScheduleTicks, setScheduleStatus, stateKey } from "../storage/schedules-repo";
+
+const NEXT_TICKS = 5;
+const MAX_TICKS = 100;
+
+type Found = { location: string; schedule: ScheduleDefinition };
+
+async function listAll(db: Database): Promise<Found[]> {
+  const locations = await listLoadedDefinitions(db);
+  return locations.flatMap(({ name, definitions }) =>
+    definitions.schedules.map((schedule) => ({ location: name, schedule })),
+  );
+}
+
+async function findOne(db: Database, name: string, location: string | undefined): Promise<Found> {
+  const matches = (await listAll(db)).filter(
+    (f) => f.schedule.name === name && (location === undefined || f.location === location),
+  );
+  const [first, second] = matches;
+  if (!first) {
+    const where = location === undefined ? "in any loaded code location" : `in code location ${location}`;
+    throw new NotFoundError("not_found", `There is no schedule named ${name} ${where}.`);
+  }
+  if (second) {
+    throw new ConflictError(
+      "conflict",
+      `Schedule ${name} exists in code locations ${matches.map((m) => m.location).join(", ")}; add ?location=<name>.`,
+    );
+  }
+  return first;
+}
+
+function summarize(found: Found, state: ScheduleStateRow | undefined, now: number): ScheduleSummary {
+  const { schedule, location } = found;
+  let description = `on the cron schedule "${schedule.cron_schedule}"`;
+  let nextTicks: number[] = [];
+  try {
+    const fields = parseCron(schedule.cron_schedule);
+    description = describeCron(schedule.cron_schedule, fields);
+    nextTicks = nextCronTicks(fields, schedule.execution_timezone, now, NEXT_TICKS);
+  } catch (error) {
+    description = `not a valid schedule: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return {
+    location,
+    name: schedule.name,
+    job: schedule.job,
+    cron_schedule: schedule.cron_schedule,
+    execution_timezone: schedule.execution_timezone,
+    description: schedule.description,
+    default_status: schedule.default_status,
+    status: state?.status ?? schedule.default_status,
+    cron_description: description,
+    next_ticks: nextTicks,
+    last_tick: null,
+  };
+}
+
+async function summaryWithLastTick(db: Database, found: Found, state: ScheduleStateRow | undefined, now: number) {
+  const [last] = await listScheduleTicks(db, found.location, found.schedule.name, 1);
+  return { ...summarize(found, state, now), last_tick: last ?? null };
+}
+
+function setStatus(status: "RUNNING" | "STOPPED") {
+  return async (c: Context<AppEnv>) => {
+    const { db, now } = servicesFor(c);
+    const found = await findOne(db, c.req.param("name") ?? "", c.req.query("location"));
+    await setScheduleStatus(db, found.location, found.schedule.name, status, now());
+    const state = (await listScheduleStates(db)).get(stateKey(found.location, found.schedule.name));
+    const schedule = await summaryWithLastTick(db, found, state, now());
+    return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
+  };
+}
+
+export const scheduleRoutes = new Hono<AppEnv>()
+  .get("/", requireAdmin, async (c) => {
+    const { db, now } = servicesFor(c);
+    const [all, states] = await Promise.all([listAll(db), listScheduleStates(db)]);
+    const schedules = await Promise.all(
+      all.map((f) => summaryWithLastTick(db, f, states.get(stateKey(f.location, f.schedule.name)), now())),
+    );
+    return c.json({ schedules } satisfies z.infer<typeof ScheduleListSchema>);
+  })
+  .post("/:name/start", requireAdmin, setStatus("RUNNING"))
+  .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
+  .get("/:name/ticks", requireAdmin, async (c) => {
+    const { db } = servicesFor(c);
+    const found = await findOne(db, c.req.param("name"), c.req.query("location"));
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
+    const ticks = await listScheduleTicks(db, found.location, found.schedule.name, limit);
+    return c.json({ ticks } satisfies z.infer<typeof ScheduleTickListSchema>);
+  });

@@ -1,0 +1,91 @@
+/**
+ * `/api/sensors` (DESIGN.md §5.1): every sensor of every LOADED code location with its status,
+ * cursor and last tick; start and stop; its tick history (runs, skip reasons, errors). Admin only.
+ * A sensor is named by its name, with `?location=` when two locations use the same name.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { z } from "zod";
+import type {
+  SensorDefinition,
+  SensorListSchema,
+  SensorReplySchema,
+  SensorSummary,
+  SensorTickListSchema,
+} from "../../protocol";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { ConflictError, NotFoundError } from "../errors";
+import { servicesFor } from "../services";
+import { listLoadedDefinitions } from "../storage/code-locations-repo";
+import type { Database } from "../storage/db";
+import type { SensorStateRow } from "../storage/sensors-repo";
+import { listSensorStates, listSensorTicks, setSensorStatus } from "../storage/sensors-repo";
+
+const MAX_TICKS = 100;
+type Found = { location: string; sensor: SensorDefinition };
+
+async function listAll(db: Database): Promise<Found[]> {
+  const locations = await listLoadedDefinitions(db);
+  return locations.flatMap(({ name, definitions }) =>
+    definitions.sensors.map((sensor) => ({ location: name, sensor })),
+  );
+}
+
+async function findOne(db: Database, name: string, location: string | undefined): Promise<Found> {
+  const matches = (await listAll(db)).filter(
+    (f) => f.sensor.name === name && (location === undefined || f.location === location),
+  );
+  const [first, second] = matches;
+  if (!first) {
+    const where = location === undefined ? "in any loaded code location" : `in code location ${location}`;
+    throw new NotFoundError("not_found", `There is no sensor named ${name} ${where}.`);
+  }
+  if (second) {
+    throw new ConflictError(
+      "conflict",
+      `Sensor ${name} exists in code locations ${matches.map((m) => m.location).join(", ")}; add ?location=<name>.`,
+    );
+  }
+  return first;
+}
+
+async function summarize(db: Database, found: Found, state: SensorStateRow | undefined): Promise<SensorSummary> {
+  const [last] = await listSensorTicks(db, found.location, found.sensor.name, 1);
+  return {
+    ...found.sensor,
+    location: found.location,
+    status: state?.status ?? found.sensor.default_status,
+    cursor: state?.cursor ?? null,
+    last_tick: last ?? null,
+  };
+}
+
+function setStatus(status: "RUNNING" | "STOPPED") {
+  return async (c: Context<AppEnv>) => {
+    const { db, now } = servicesFor(c);
+    const found = await findOne(db, c.req.param("name") ?? "", c.req.query("location"));
+    await setSensorStatus(db, found.location, found.sensor.name, status, now());
+    const state = (await listSensorStates(db)).get(`${found.location}\u0000${found.sensor.name}`);
+    return c.json({ sensor: await summarize(db, found, state) } satisfies z.infer<typeof SensorReplySchema>);
+  };
+}
+
+export const sensorRoutes = new Hono<AppEnv>()
+  .get("/", requireAdmin, async (c) => {
+    const { db } = servicesFor(c);
+    const [all, states] = await Promise.all([listAll(db), listSensorStates(db)]);
+    const sensors = await Promise.all(
+      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.sensor.name}`))),
+    );
+    return c.json({ sensors } satisfies z.infer<typeof SensorListSchema>);
+  })
+  .post("/:name/start", requireAdmin, setStatus("RUNNING"))
+  .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
+  .get("/:name/ticks", requireAdmin, async (c) => {
+    const { db } = servicesFor(c);
+    const found = await findOne(db, c.req.param("name"), c.req.query("location"));
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
+    const ticks = await listSensorTicks(db, found.location, found.sensor.name, limit);
+    return c.json({ ticks } satisfies z.infer<typeof SensorTickListSchema>);
+  });

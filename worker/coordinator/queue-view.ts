@@ -1,0 +1,114 @@
+/**
+ * What `GET /api/queue` shows (DESIGN.md §8), built from one snapshot of the run coordinator
+ * object as a pure function: every queued run of the page with its position, the reason it waits
+ * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
+ * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
+ */
+import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../protocol";
+import { tagLimitKind } from "../../protocol";
+import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "./limits";
+import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
+import type { StoredInProgressRun, StoredQueuedRun } from "./queue-store";
+import { estimateStartTimes } from "./start-estimates";
+
+// The pure module's shapes travel as is: these fail to compile if they drift from protocol/queue.ts.
+const _usageFits = (usage: TagLimitUsage): TagLimitUsageWire => ({ ...usage, held_by: [...usage.held_by] });
+const _reasonFits = (reason: WaitReason): WaitReasonWire =>
+  reason.reason === "tag_limit" ? { ...reason, limits: reason.limits.map(_usageFits) } : reason;
+
+export type QueueViewInput = {
+  config: RunCoordinatorConfig;
+  paused: boolean;
+  totalQueued: number;
+  offset: number;
+  queued: readonly StoredQueuedRun[];
+  inProgress: readonly StoredInProgressRun[];
+  recentDurationsMs: readonly number[];
+  /** The job of each run shown (the object knows runs by id and tags only); a run missing here shows null. */
+  jobs: ReadonlyMap<string, { readonly location: string; readonly job: string }>;
+  now: number;
+};
+
+/** Every configured tag limit with its usage by the runs in progress; a per-value limit once per value in use. */
+export function summarizeTagLimits(
+  config: RunCoordinatorConfig,
+  inProgress: readonly TaggedRun[],
+): TagLimitUsageWire[] {
+  return config.tag_concurrency_limits.flatMap((limit): TagLimitUsageWire[] => {
+    const kind = tagLimitKind(limit);
+    const holders = inProgress.filter((run) => {
+      const value = run.tags[limit.key];
+      return value !== undefined && (kind !== "value" || value === limit.value);
+    });
+    if (kind !== "per_unique_value") {
+      const value = kind === "value" && typeof limit.value === "string" ? limit.value : null;
+      const held_by = holders.map((run) => run.id);
+      return [{ kind, key: limit.key, value, limit: limit.limit, in_use: held_by.length, held_by }];
+    }
+    const byValue = new Map<string, string[]>();
+    for (const run of holders) {
+      const value = run.tags[limit.key] ?? "";
+      byValue.set(value, [...(byValue.get(value) ?? []), run.id]);
+    }
+    if (byValue.size === 0) return [{ kind, key: limit.key, value: null, limit: limit.limit, in_use: 0, held_by: [] }];
+    return [...byValue].map(([value, held_by]) => ({
+      kind,
+      key: limit.key,
+      value,
+      limit: limit.limit,
+      in_use: held_by.length,
+      held_by,
+    }));
+  });
+}
+
+export function buildQueueView(input: QueueViewInput): QueueReply {
+  const { config, inProgress, now } = input;
+  const jobOf = (runId: string) => input.jobs.get(runId) ?? { location: null, job: null };
+  const pausedBy = pausedByOf(config, input.paused);
+  const limited = config.type === "queued";
+  const counter = countInProgressRuns(
+    limited ? config : { ...config, max_concurrent_runs: -1, tag_concurrency_limits: [] },
+    inProgress,
+  );
+  const estimates = new Map(
+    estimateStartTimes({
+      queued: input.queued,
+      inProgress,
+      config,
+      paused: input.paused,
+      recentDurationsMs: input.recentDurationsMs,
+      now,
+    }).map((estimate) => [estimate.runId, estimate.estimatedStartAt]),
+  );
+  return {
+    paused: pausedBy !== null,
+    paused_by: pausedBy,
+    coordinator: config.type,
+    total_queued: input.totalQueued,
+    queued: input.queued.map((run, index) => {
+      const reason = explainWait(run, counter, pausedBy);
+      return {
+        run_id: run.id,
+        ...jobOf(run.id),
+        position: input.offset + index + 1,
+        priority: run.priority,
+        enqueued_at: run.enqueuedAt,
+        tags: { ...run.tags },
+        wait: reason ? _reasonFits(reason) : { reason: "launching" },
+        estimated_start_at: estimates.get(run.id) ?? null,
+      };
+    }),
+    in_progress: inProgress.map((run) => ({
+      run_id: run.id,
+      ...jobOf(run.id),
+      tags: { ...run.tags },
+      launched_at: run.launchedAt,
+    })),
+    limits: {
+      max_concurrent_runs: { limit: limited ? config.max_concurrent_runs : -1, in_use: inProgress.length },
+      tags: limited ? summarizeTagLimits(config, inProgress) : [],
+    },
+    now,
+  };
+}

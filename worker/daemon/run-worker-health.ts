@@ -1,0 +1,38 @@
+/**
+ * Asks a code location server about a run's worker: `GET <location>/runs/:id`, signed (DESIGN.md
+ * §5.2) — Dagster's `RunLauncher.check_run_worker_health`. Null when the server cannot be reached
+ * or answers something unreadable: then only heartbeats can tell (the machine may be gone).
+ */
+import type { Run, RunWorkerHealth } from "../../protocol";
+import { RunWorkerHealthSchema } from "../../protocol";
+import type { FetchFn } from "../launcher/signed-fetch";
+import { sendSignedRequest } from "../launcher/signed-fetch";
+import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
+import type { Database } from "../storage/db";
+
+/** Shorter than a launch's deadline: a pass checks many runs, and a dead server must not stall it. */
+export const HEALTH_CHECK_TIMEOUT_MS = 5_000;
+
+export async function checkRunWorkerHealth(
+  db: Database,
+  fetchFn: FetchFn,
+  run: Pick<Run, "id" | "location">,
+): Promise<RunWorkerHealth | null> {
+  const endpoint = await getCodeLocationEndpoint(db, run.location);
+  if (!endpoint) return null;
+  const reply = await sendSignedRequest(fetchFn, {
+    method: "GET",
+    baseUrl: endpoint.url,
+    path: `/runs/${encodeURIComponent(run.id)}`,
+    secret: endpoint.secret,
+    timeoutMs: HEALTH_CHECK_TIMEOUT_MS,
+  });
+  if (!reply.ok) return null;
+  try {
+    const parsed = RunWorkerHealthSchema.safeParse(JSON.parse(reply.text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    // Not JSON: no usable answer, same as no answer.
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Schedules through the Worker's `scheduled()` and the API, in workerd with D1, against a fake
+ * code location: one run per tick even when two invocations run the same minute at once, ticks
+ * recorded with their runs or reasons, start and stop. (Dagster: test_scheduler_run.py —
+ * test_simple_schedule, test_skip, test_bad_eval_fn, test_stopped_schedule.)
+ */
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ScheduleDefinition, ScheduleEvaluateReply } from "../../protocol";
+import { ScheduleListSchema, ScheduleReplySchema, ScheduleTickListSchema } from "../../protocol";
+import worker from "../index";
+import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
+import { newFake, registerFake } from "../test/fixtures";
+import { call, useCleanDatabase } from "../test/helpers";
+
+useCleanDatabase();
+
+const MINUTE = 60_000;
+const schedule = (overrides: Partial<ScheduleDefinition>): ScheduleDefinition => ({
+  name: "every_minute",
+  job: "noop",
+  cron_schedule: "* * * * *",
+  execution_timezone: "UTC",
+  default_status: "RUNNING",
+  description: null,
+  ...overrides,
+});
+
+let evaluations: { name: string; scheduled_time: number }[];
+let evaluateReply: ScheduleEvaluateReply | { status: number };
+
+async function setUp(schedules: ScheduleDefinition[]) {
+  const fake = newFake();
+  fake.definitions = { ...SAMPLE_DEFINITIONS, schedules };
+  const realFetch = globalThis.fetch;
+  const origin = new URL(fake.url).origin;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.origin !== origin) return realFetch(input, init);
+    const evaluate = /^\/schedules\/([^/]+)\/evaluate$/.exec(url.pathname);
+    if (request.method === "POST" && evaluate?.[1]) {
+      const body = (await request.json()) as { scheduled_time: number };
+      evaluations.push({ name: decodeURIComponent(evaluate[1]), scheduled_time: body.scheduled_time });
+      if ("status" in evaluateReply) return new Response("boom", { status: evaluateReply.status });
+      return Response.json(evaluateReply);
+    }
+    return fake.handle(request);
+  });
+  await registerFake(fake);
+  return fake;
+}
+
+beforeEach(() => {
+  evaluations = [];
+  evaluateReply = { run_requests: [{}] };
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function tick(scheduledTime: number): Promise<void> {
+  const config = { run_coordinator: { type: "default" } };
+  const daemonEnv = { ...env, INSTANCE_CONFIG: JSON.stringify(config), PUBLIC_URL: "https://flightdeck.test" };
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), daemonEnv);
+}
+
+async function ticks(name: string) {
+  const res = await call("GET", `/api/schedules/${name}/ticks`);
+  expect(res.status).toBe(200);
+  return ScheduleTickListSchema.parse(await res.json()).ticks;
+}
+
+async function scheduledRuns(name: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT r.id, r.job FROM runs r JOIN run_tags t ON t.run_id = r.id AND t.key = 'flightdeck/schedule' AND t.value = ?",
+  )
+    .bind(name)
+    .all<{ id: string; job: string }>();
+  return results;
+}
+
+/** A minute boundary a little ahead of the real clock (submits stamp runs with the real time). */
+const T0 = Math.ceil(Date.now() / MINUTE) * MINUTE;
+
+describe("schedules in scheduled()", () => {
+  it("Dagster test_simple_schedule: one run per tick, even when two invocations run the same minute", async () => {
+    await setUp([schedule({})]);
+    await tick(T0); // first sight: the schedule starts from now
+    expect(await scheduledRuns("every_minute")).toHaveLength(0);
+
+    await Promise.all([tick(T0 + MINUTE), tick(T0 + MINUTE)]);
+    const runs = await scheduledRuns("every_minute");
+    expect(runs).toHaveLength(1);
+    const history = await ticks("every_minute");
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ scheduled_time: T0 + MINUTE, status: "SUCCESS", run_ids: [runs[0]?.id] });
+
+    await Promise.all([tick(T0 + 2 * MINUTE), tick(T0 + 2 * MINUTE + 5000)]);
+    expect(await scheduledRuns("every_minute")).toHaveLength(2);
+  });
+
+  it("after downtime runs only the latest missed tick and records the ones before it SKIPPED", async () => {
+    await setUp([schedule({})]);
+    await tick(T0);
+    await tick(T0 + 10 * MINUTE + 30_000);
+    expect(await scheduledRuns("every_minute")).toHaveLength(1);
+    const history = await ticks("every_minute");
+    expect(history.map((t) => t.status)).toEqual(["SUCCESS", "SKIPPED", "SKIPPED", "SKIPPED", "SKIPPED"]);
+    expect(history[0]?.scheduled_time).toBe(T0 + 10 * MINUTE);
+  });
+
+  it("Dagster test_skip: an evaluated schedule that skips records the reason and launches nothing", async () => {
+    await setUp([schedule({ evaluated: true })]);
+    evaluateReply = { skip_reason: "nothing new upstream" };
+    await tick(T0);
+    await tick(T0 + MINUTE);
+    expect(evaluations).toEqual([{ name: "every_minute", scheduled_time: T0 + MINUTE }]);
+    expect((await ticks("every_minute"))[0]).toMatchObject({ status: "SKIPPED", skip_reason: "nothing new upstream" });
+    expect(await scheduledRuns("every_minute")).toHaveLength(0);
+  });
+
+  it("Dagster test_bad_eval_fn: an evaluation error fails the tick and touches no other schedule", async () => {
+    await setUp([schedule({ evaluated: true }), schedule({ name: "hourly_static", cron_schedule: "0 * * * *" })]);
+    evaluateReply = { status: 500 };
+    const hour = Math.ceil(T0 / (60 * MINUTE)) * 60 * MINUTE;
+    await tick(hour - MINUTE);
+    await tick(hour);
+    const failed = await ticks("every_minute");
+    expect(failed[0]?.status).toBe("FAILURE");
+    expect(failed[0]?.error).toContain("500");
+    expect(await scheduledRuns("hourly_static")).toHaveLength(1);
+  });
+
+  it("evaluated run requests with the same run_key launch once across ticks", async () => {
+    await setUp([schedule({ evaluated: true })]);
+    evaluateReply = { run_requests: [{ run_key: "2026-11-01", tags: { day: "2026-11-01" } }] };
+    await tick(T0);
+    await tick(T0 + MINUTE);
+    await tick(T0 + 2 * MINUTE);
+    expect(await scheduledRuns("every_minute")).toHaveLength(1);
+    expect((await ticks("every_minute")).map((t) => t.status)).toEqual(["SKIPPED", "SUCCESS"]);
+  });
+});
+
+describe("/api/schedules", () => {
+  it("lists schedules with status, the cron in words and the next ticks in UTC", async () => {
+    await setUp([schedule({ name: "weekdays", cron_schedule: "0 9 * * 1-5", execution_timezone: "Europe/Paris" })]);
+    const res = await call("GET", "/api/schedules");
+    const [listed] = ScheduleListSchema.parse(await res.json()).schedules;
+    expect(listed).toMatchObject({
+      location: "demo",
+      name: "weekdays",
+      status: "RUNNING",
+      cron_description: "every weekday at 09:00",
+    });
+    expect(listed?.next_ticks).toHaveLength(5);
+    for (const t of listed?.next_ticks ?? []) expect([7, 8]).toContain(new Date(t).getUTCHours());
+  });
+
+  it("Dagster test_stopped_schedule: a stopped schedule does not tick; started again, it begins from now", async () => {
+    await setUp([schedule({})]);
+    await tick(T0);
+    const stopped = await call("POST", "/api/schedules/every_minute/stop");
+    expect(ScheduleReplySchema.parse(await stopped.json()).schedule.status).toBe("STOPPED");
+    await tick(T0 + MINUTE);
+    expect(await scheduledRuns("every_minute")).toHaveLength(0);
+    expect((await call("POST", "/api/schedules/every_minute/start")).status).toBe(200);
+    await tick(T0 + 20 * MINUTE);
+    expect(await scheduledRuns("every_minute")).toHaveLength(1);
+  });
+
+  it("answers 404 in the error envelope for an unknown schedule", async () => {
+    await setUp([]);
+    const res = await call("POST", "/api/schedules/nope/start");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Re-executing a run (Dagster's `ReexecutionOptions` + `create_reexecuted_run`): a new run of the
+ * parent's job and run config, tagged `flightdeck/parent_run_id` and `flightdeck/root_run_id`
+ * (the columns say the same), whose launch request carries `reexecution: {parent_run_id,
+ * step_keys}`, so the run worker executes only those steps and reads the other steps' outputs from
+ * the parent's stored outputs.
+ *
+ * ```ts
+ * reexecuteRun(
+ *   deps: SubmitDeps,                  // { db, coordinator, now } — the same deps as submitRun
+ *   parentRunId: string,
+ *   options: {
+ *     strategy: "FROM_FAILURE" | "ALL_STEPS",
+ *     tags?: Tags,                     // extra tags, override the parent's (e.g. flightdeck/retry_number)
+ *   },
+ * ): Promise<Run>                      // the new run, as the coordinator left it
+ * ```
+ * Throws NotFoundError (run_not_found, job_not_found, location_not_found) when the parent, its job
+ * or its location is gone; ConflictError "invalid_transition" when the parent has not finished,
+ * "conflict" when FROM_FAILURE finds nothing to re-run (the parent succeeded), "location_not_loaded"
+ * when the location is not LOADED. Run retries (the daemon) call it with the strategy from
+ * `flightdeck/retry_strategy` and their own tags; the API calls it for the run page's buttons.
+ *
+ * Tags copied from the parent: all but `flightdeck/parent_run_id` and `flightdeck/root_run_id`,
+ * which are set anew; the caller's `tags` win over both. Every check runs before the first write.
+ */
+import type { ReexecutionPlan, ReexecutionStrategy, Run, Tags } from "../../protocol";
+import { isTerminalStatus, TAG } from "../../protocol";
+import { resolveLoadedJob } from "../code-locations/jobs";
+import { ConflictError, NotFoundError } from "../errors";
+import { getReexecutionPlan, listSucceededSteps, saveReexecutionPlan } from "../storage/reexecution-repo";
+import { getRun } from "../storage/runs-repo";
+import { selectStepsToReexecute } from "./reexecution-plan";
+import { resolveRunTags } from "./run-tags";
+import type { SubmitDeps } from "./submit-run";
+
+export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags };
+
+export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, options: ReexecuteOptions): Promise<Run> {
+  const parent = await getRun(deps.db, parentRunId);
+  if (!parent) throw new NotFoundError("run_not_found", `There is no run with id ${parentRunId}.`);
+  if (!isTerminalStatus(parent.status)) {
+    throw new ConflictError(
+      "invalid_transition",
+      `Run ${parentRunId} is ${parent.status}; only a finished run (SUCCESS, FAILURE or CANCELED) can be re-executed.`,
+    );
+  }
+  const job = await resolveLoadedJob(deps.db, parent.location, parent.job);
+  const [parentPlan, succeeded] = await Promise.all([
+    getReexecutionPlan(deps.db, parent.id),
+    options.strategy === "FROM_FAILURE" ? listSucceededSteps(deps.db, parent.id) : Promise.resolve(new Set<string>()),
+  ]);
+  const selection = selectStepsToReexecute(job.nodes, options.strategy, {
+    selected: parentPlan?.step_keys ?? null,
+    succeeded,
+  });
+  if (!selection.ok)
+    throw new ConflictError("conflict", `Run ${parentRunId} cannot be re-executed: ${selection.reason}.`);
+
+  const rootRunId = parent.root_run_id ?? parent.id;
+  const inherited: Tags = { ...parent.tags };
+  delete inherited[TAG.parentRunId];
+  delete inherited[TAG.rootRunId];
+  const { tags, priority } = resolveRunTags({
+    tags: { ...inherited, [TAG.parentRunId]: parent.id, [TAG.rootRunId]: rootRunId, ...(options.tags ?? {}) },
+  });
+  const now = deps.now();
+  const run: Run = {
+    id: crypto.randomUUID(),
+    location: parent.location,
+    job: parent.job,
+    status: "NOT_STARTED",
+    run_config: parent.run_config,
+    tags,
+    priority,
+    attempt: 1,
+    parent_run_id: parent.id,
+    root_run_id: rootRunId,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    ended_at: null,
+  };
+  const plan: ReexecutionPlan = { parent_run_id: parent.id, strategy: options.strategy, step_keys: selection.stepKeys };
+  // Before the submit: a coordinator may launch at once, and the launcher reads the plan then.
+  await saveReexecutionPlan(deps.db, run.id, plan, now);
+  return deps.coordinator.submit(run);
+}

@@ -1,0 +1,191 @@
+/**
+ * Schedule storage (Dagster's schedule storage: instigator state and ticks) and the run-key claims
+ * shared with sensors. Every write that decides something is a claim: an insert that a second
+ * daemon pass cannot repeat (unique row), or a monotonic update.
+ */
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { InstigatorStatus, ScheduleTick, TickStatus } from "../../protocol";
+import type { Database } from "./db";
+import type { ScheduleTickRow } from "./schema-daemon";
+import { runKeys, scheduleState, scheduleTicks } from "./schema-daemon";
+
+export type ScheduleStateRow = typeof scheduleState.$inferSelect;
+export const stateKey = (location: string, name: string) => `${location}\u0000${name}`;
+
+export async function listScheduleStates(db: Database): Promise<Map<string, ScheduleStateRow>> {
+  const rows = await db.select().from(scheduleState);
+  return new Map(rows.map((r) => [stateKey(r.location, r.name), r]));
+}
+
+/** First sight of a schedule: its cursor starts now (no ticks from before it existed). */
+export async function ensureScheduleState(db: Database, location: string, name: string, now: number): Promise<void> {
+  await db
+    .insert(scheduleState)
+    .values({ location, name, status: null, cursor: now, updatedAt: now })
+    .onConflictDoNothing();
+}
+
+/** Moves the cursor forward only: overlapping passes can never move it back. */
+export async function advanceScheduleCursor(db: Database, location: string, name: string, to: number, now: number) {
+  await db
+    .update(scheduleState)
+    .set({ cursor: sql`max(${scheduleState.cursor}, ${to})`, updatedAt: now })
+    .where(and(eq(scheduleState.location, location), eq(scheduleState.name, name)));
+}
+
+/** Start or stop. Starting begins from now, as Dagster does: ticks missed while stopped never run. */
+export async function setScheduleStatus(
+  db: Database,
+  location: string,
+  name: string,
+  status: InstigatorStatus,
+  now: number,
+): Promise<void> {
+  const cursor = status === "RUNNING" ? { cursor: now } : {};
+  await db
+    .insert(scheduleState)
+    .values({ location, name, status, cursor: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [scheduleState.location, scheduleState.name],
+      set: { status, updatedAt: now, ...cursor },
+    });
+}
+
+/** Claims one tick; null when another pass already has it. */
+export async function claimScheduleTick(
+  db: Database,
+  location: string,
+  name: string,
+  scheduledTime: number,
+  now: number,
+  initial: { status: TickStatus; skipReason?: string } = { status: "STARTED" },
+): Promise<number | null> {
+  const rows = await db
+    .insert(scheduleTicks)
+    .values({
+      location,
+      name,
+      scheduledTime,
+      status: initial.status,
+      runIds: [],
+      skipReason: initial.skipReason ?? null,
+      startedAt: now,
+      endedAt: initial.status === "STARTED" ? null : now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: scheduleTicks.id });
+  return rows[0]?.id ?? null;
+}
+
+export async function finishScheduleTick(
+  db: Database,
+  id: number,
+  outcome: { status: TickStatus; runIds: string[]; skipReason?: string | null; error?: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .update(scheduleTicks)
+    .set({
+      status: outcome.status,
+      runIds: outcome.runIds,
+      skipReason: outcome.skipReason ?? null,
+      error: outcome.error ?? null,
+      endedAt: now,
+    })
+    .where(eq(scheduleTicks.id, id));
+}
+
+export function toScheduleTick(row: ScheduleTickRow): ScheduleTick {
+  return {
+    id: row.id,
+    location: row.location,
+    schedule: row.name,
+    scheduled_time: row.scheduledTime,
+    status: row.status,
+    run_ids: row.runIds,
+    skip_reason: row.skipReason,
+    error: row.error,
+    started_at: row.startedAt,
+    ended_at: row.endedAt,
+  };
+}
+
+export async function listScheduleTicks(
+  db: Database,
+  location: string,
+  name: string,
+  limit: number,
+): Promise<ScheduleTick[]> {
+  const rows = await db
+    .select()
+    .from(scheduleTicks)
+    .where(and(eq(scheduleTicks.location, location), eq(scheduleTicks.name, name)))
+    .orderBy(desc(scheduleTicks.scheduledTime))
+    .limit(limit);
+  return rows.map(toScheduleTick);
+}
+
+/** Claims a run key for a schedule or sensor; false when it was used before. */
+export async function claimRunKey(
+  db: Database,
+  kind: "SCHEDULE" | "SENSOR",
+  location: string,
+  name: string,
+  runKey: string,
+  now: number,
+): Promise<boolean> {
+  const rows = await db
+    .insert(runKeys)
+    .values({ kind, location, name, runKey, runId: null, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ key: runKeys.runKey });
+  return rows.length > 0;
+}
+
+export async function recordRunKeyRun(
+  db: Database,
+  kind: "SCHEDULE" | "SENSOR",
+  location: string,
+  name: string,
+  runKey: string,
+  runId: string,
+): Promise<void> {
+  await db
+    .update(runKeys)
+    .set({ runId })
+    .where(
+      and(eq(runKeys.kind, kind), eq(runKeys.location, location), eq(runKeys.name, name), eq(runKeys.runKey, runKey)),
+    );
+}
+
+export async function isRunKeyUsed(
+  db: Database,
+  kind: "SCHEDULE" | "SENSOR",
+  location: string,
+  name: string,
+  runKey: string,
+): Promise<boolean> {
+  const row = await db
+    .select({ key: runKeys.runKey })
+    .from(runKeys)
+    .where(
+      and(eq(runKeys.kind, kind), eq(runKeys.location, location), eq(runKeys.name, name), eq(runKeys.runKey, runKey)),
+    )
+    .get();
+  return row !== undefined;
+}
+
+/** Gives a run key back when the submit it was claimed for failed (nothing was launched). */
+export async function releaseRunKey(
+  db: Database,
+  kind: "SCHEDULE" | "SENSOR",
+  location: string,
+  name: string,
+  runKey: string,
+): Promise<void> {
+  await db
+    .delete(runKeys)
+    .where(
+      and(eq(runKeys.kind, kind), eq(runKeys.location, location), eq(runKeys.name, name), eq(runKeys.runKey, runKey)),
+    );
+}

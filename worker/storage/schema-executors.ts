@@ -1,0 +1,21 @@
+/**
+ * The executors area's D1 tables (issue 5), kept out of schema.ts on purpose (see README,
+ * "Executors"): `run_reexecutions` holds what a re-execution run executes — Dagster keeps
+ * `step_keys_to_execute` on the run record; here it sits beside the run, one row per re-execution,
+ * read by the launcher only for runs that have a parent. Written by hand in
+ * migrations/0103_executors.sql, which must match these declarations exactly.
+ */
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { ReexecutionStrategy } from "../../protocol";
+import { ReexecutionStrategySchema } from "../../protocol";
+
+const STRATEGIES = [...ReexecutionStrategySchema.options] as [ReexecutionStrategy, ...ReexecutionStrategy[]];
+
+export const runReexecutions = sqliteTable("run_reexecutions", {
+  /** The re-execution run. No foreign key: the row is written just before the run is submitted. */
+  runId: text("run_id").primaryKey(),
+  parentRunId: text("parent_run_id").notNull(),
+  strategy: text("strategy", { enum: STRATEGIES }).notNull(),
+  stepKeys: text("step_keys", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: integer("created_at").notNull(),
+});
