@@ -113,10 +113,18 @@ export async function measureHttpPostFloor(n: number): Promise<Percentiles> {
 
 export type AdmissionFigures = {
   rpcFloor: Percentiles;
+  /** The rpc floor plus one D1 write before it: what a submit pays at least when D1 holds the run. */
+  submitFloor: Percentiles;
+  /** SQLite rows the coordinator reads per admission step: the queue-length dependence, free of timing noise. */
+  rowsReadAt10: number;
+  rowsReadAt100k: number;
   admissionsPerSecond: number;
   floorPerSecond: number;
   admissionMsAt10: number;
   admissionMsAt100k: number;
+  /** The bare SQLite work of one admission on a queue of 10 and of 100,000: what any design pays more of at 100,000. */
+  floorMsAt10: number;
+  floorMsAt100k: number;
 };
 
 /** Starts the harness Worker (bench/floors/queue-bench.worker.ts) and measures admissions and the DO floors. */
@@ -135,8 +143,10 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, number>;
     };
-    /** ms per step of `p` (n steps per request), minus an empty request, best of 5. */
+    /** ms per step of `p` (n steps per request), minus an empty request, best of 5, after one untimed request. */
     const perStep = async (p: string, n: number) => {
+      // Warm-up: the first figure measured would otherwise also pay for the isolate's JIT warming up.
+      await get(`${p}?n=${n}`);
       const times: number[] = [];
       for (let i = 0; i < 5; i++) {
         const empty = await timeIt(async () => void (await get(`${p}?n=0`)));
@@ -150,19 +160,34 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       const t = await timeIt(async () => void (await get("/rpc-floor")));
       if (i >= 3) rpc.push(t);
     }
+    await get("/submit-floor-setup");
+    const submitFloor: number[] = [];
+    for (let i = 0; i < rpcSamples + 3; i++) {
+      const t = await timeIt(async () => void (await get("/submit-floor")));
+      if (i >= 3) submitFloor.push(t);
+    }
     await get("/reset?n=10000");
     const admitMs = await perStep("/admit", 500);
     const floorMs = await perStep("/sql-floor", 500);
     await get("/reset?n=10");
     const at10 = await perStep("/admit", 500);
+    const floorAt10 = await perStep("/sql-floor", 500);
+    const rowsAt10 = (await get("/rows-read?n=200")).rows ?? Number.NaN;
     await get("/reset?n=100000");
     const at100k = await perStep("/admit", 500);
+    const floorAt100k = await perStep("/sql-floor", 500);
+    const rowsAt100k = (await get("/rows-read?n=200")).rows ?? Number.NaN;
     return {
       rpcFloor: summarize(rpc),
+      submitFloor: summarize(submitFloor),
+      rowsReadAt10: rowsAt10,
+      rowsReadAt100k: rowsAt100k,
       admissionsPerSecond: 1000 / admitMs,
       floorPerSecond: 1000 / floorMs,
       admissionMsAt10: at10,
       admissionMsAt100k: at100k,
+      floorMsAt10: floorAt10,
+      floorMsAt100k: floorAt100k,
     };
   } finally {
     await proc.stop();
@@ -191,6 +216,10 @@ export function queueRows(r: QueueBenchResults): [string, string][] {
     ["  floor: Worker → DO RPC + 1 SQLite write", `p50 ${f(r.rpcFloor.p50)}, p99 ${f(r.rpcFloor.p99)}`],
     ["  floor: bare local HTTP POST", `p50 ${f(r.httpFloor.p50)}, p99 ${f(r.httpFloor.p99)}`],
     [
+      "  floor with the run stored in D1 first (+ HTTP POST)",
+      `p50 ${f(r.submitFloor.p50 + r.httpFloor.p50)}: ${(r.submitToLaunch.p50 / (r.submitFloor.p50 + r.httpFloor.p50)).toFixed(2)}× of it`,
+    ],
+    [
       "  ratio p50 / (sum of floors p50)",
       `${(r.submitToLaunch.p50 / floorP50).toFixed(2)}× (target ≤ 3×, p50 ≤ 15 ms)`,
     ],
@@ -202,5 +231,13 @@ export function queueRows(r: QueueBenchResults): [string, string][] {
       `${(1000 * r.admissionMsAt10).toFixed(1)} µs vs ${(1000 * r.admissionMsAt100k).toFixed(1)} µs`,
     ],
     ["  ratio", `${(r.admissionMsAt100k / r.admissionMsAt10).toFixed(2)}× (target ≤ 1.5×)`],
+    [
+      "  SQLite rows read per admission, 10 vs 100,000 queued",
+      `${r.rowsReadAt10.toFixed(1)} vs ${r.rowsReadAt100k.toFixed(1)}`,
+    ],
+    [
+      "  floor: bare SQLite work, 10 vs 100,000 queued",
+      `${(1000 * r.floorMsAt10).toFixed(1)} µs vs ${(1000 * r.floorMsAt100k).toFixed(1)} µs (${(r.floorMsAt100k / r.floorMsAt10).toFixed(2)}×)`,
+    ],
   ];
 }

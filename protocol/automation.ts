@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { NameSchema, ScheduleDefinitionSchema, SensorDefinitionSchema } from "./definitions";
+import { ReexecutionStrategySchema } from "./executors";
 import { RunConfigSchema, TagsSchema, TimestampSchema } from "./run";
 
 /**
@@ -25,6 +26,33 @@ export type RunFailureReason = z.infer<typeof RunFailureReasonSchema>;
 
 /** What run monitoring decided about a run, in `data.monitoring` of its ENGINE_EVENT. */
 export const MonitoringDecisionKindSchema = z.enum(["FAIL", "CANCEL", "RESUME"]);
+
+/** `data` of run monitoring's ENGINE_EVENT (worker/daemon/monitoring.ts); the run page lists them. */
+export const MonitoringEventDataSchema = z.object({
+  monitoring: MonitoringDecisionKindSchema,
+  failure_reason: RunFailureReasonSchema.optional(),
+  next_attempt: z.number().int().optional(),
+  /** RESUME: the steps that succeeded in earlier attempts, which the resumed attempt does not run again. */
+  succeeded_steps: z.array(z.string()).optional(),
+  exit_code: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+});
+export type MonitoringEventData = z.infer<typeof MonitoringEventDataSchema>;
+
+/** What run retries decided about a failed run, in `data.retry` of its ENGINE_EVENT. */
+export const RetryDecisionKindSchema = z.enum(["RETRY", "NO_RETRY", "ERROR"]);
+
+/** `data` of run retries' ENGINE_EVENT (worker/daemon/retries.ts); the run page lists them. */
+export const RetryEventDataSchema = z.object({
+  retry: RetryDecisionKindSchema,
+  retry_run_id: z.string().optional(),
+  retry_number: z.number().int().optional(),
+  strategy: ReexecutionStrategySchema.optional(),
+  root_run_id: z.string().optional(),
+  failure_reason: RunFailureReasonSchema.optional(),
+  reason: z.string().optional(),
+});
+export type RetryEventData = z.infer<typeof RetryEventDataSchema>;
 
 /**
  * `data` of the ENGINE_EVENT a code location server appends for a run worker that exited without
@@ -139,6 +167,8 @@ export const SensorTickSchema = z.object({
 export type SensorTick = z.infer<typeof SensorTickSchema>;
 
 export const SensorSummarySchema = SensorDefinitionSchema.extend({
+  /** The effective interval: the sensor's own, else the instance's `sensors.minimum_interval_seconds`. */
+  minimum_interval_seconds: z.number().int().positive(),
   location: z.string(),
   status: InstigatorStatusSchema,
   cursor: z.string().nullable(),

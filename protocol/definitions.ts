@@ -29,6 +29,8 @@ export const NodeDefinitionSchema = z.object({
   outputs: z.array(z.object({ name: NameSchema, description: z.string().nullable() })),
   /** JSON Schema of this op's `config`, null when the op takes none. */
   config_schema: JsonSchemaDocumentSchema.nullable(),
+  /** The op concurrency pool whose slot the step claims before it starts (protocol/pools.ts). */
+  pool: z.string().min(1).nullable().optional(),
 });
 export type NodeDefinition = z.infer<typeof NodeDefinitionSchema>;
 
@@ -65,7 +67,8 @@ export type ScheduleDefinition = z.infer<typeof ScheduleDefinitionSchema>;
 export const SensorDefinitionSchema = z.object({
   name: NameSchema,
   job: NameSchema.nullable(),
-  minimum_interval_seconds: z.number().int().positive(),
+  /** Null when the definition gives none: the instance's `sensors.minimum_interval_seconds` applies. */
+  minimum_interval_seconds: z.number().int().positive().nullable(),
   default_status: DefaultStatusSchema,
   description: z.string().nullable(),
   /** Set for a run status sensor (issue 6): it fires once for each run of `monitored_jobs` reaching this status. */

@@ -8,6 +8,7 @@ export * from "./executors";
 export * from "./instance-config";
 export * from "./json";
 export * from "./launch";
+export * from "./pools";
 export * from "./queue";
 export * from "./run";
 export * from "./tags";

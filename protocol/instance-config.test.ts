@@ -31,7 +31,7 @@ describe("InstanceConfigSchema", () => {
       retry_on_op_failure: true,
       default_strategy: "FROM_FAILURE",
     });
-    expect(config.concurrency.pools).toEqual({ default_limit: null, limits: {} });
+    expect(config.concurrency.pools).toEqual({ default_limit: null, limits: {}, lease_seconds: 60 });
     expect(config.schedules.max_catchup_runs).toBe(5);
     expect(config.sensors.minimum_interval_seconds).toBe(30);
     expect(config.retention.sensor_ticks.skipped_days).toBe(7);

@@ -111,6 +111,11 @@ export const ConcurrencyConfigSchema = z.strictObject({
       /** Limit of a pool with no entry in `limits`. null, as in Dagster: such a pool is unlimited. */
       default_limit: z.number().int().min(0).nullable().default(null),
       limits: z.record(z.string().min(1), z.number().int().min(0)).default({}),
+      /**
+       * Flightdeck's own (Dagster's slots are rows freed by its run monitoring): a pool slot is a
+       * lease the run worker renews every third of this; unrenewed, it is freed after this long.
+       */
+      lease_seconds: z.number().min(1).default(60),
     })
     .prefault({}),
 });

@@ -17,8 +17,13 @@ export const LaunchRequestSchema = z.object({
   events_url: z.string().url(),
   /** Bearer token for events_url, valid for this run and attempt only. */
   run_token: z.string().min(1),
-  /** Set when run monitoring resumes a run whose worker died. */
+  /** Set when run monitoring resumes a run whose worker died (the launch is its next attempt). */
   resume: z.boolean().optional(),
+  /**
+   * With `resume`: the steps that succeeded in an earlier attempt of this run. The run worker does
+   * not run them again; steps downstream load their outputs from this run's stored outputs.
+   */
+  succeeded_step_keys: z.array(z.string()).optional(),
   reexecution: z.object({ parent_run_id: z.string(), step_keys: z.array(z.string()) }).optional(),
 });
 export type LaunchRequest = z.infer<typeof LaunchRequestSchema>;

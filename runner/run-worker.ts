@@ -17,6 +17,7 @@ import { Spool } from "./events/spool";
 import { selectExecutor } from "./executors";
 import { ComputeLogUploader } from "./executors/compute-log-uploader";
 import { executionResources } from "./executors/execution-resources";
+import { PoolSlotClient } from "./executors/pool-slot-client";
 import { errorData, serializeError } from "./executors/serialize-error";
 import { EXIT_FILE } from "./run-files";
 import { readWorkerSettings, type WorkerSettings } from "./run-worker-settings";
@@ -92,13 +93,10 @@ async function executeRun(
     const job = findJob(location, launch.job);
     if (!job) throw new Error(`job "${launch.job}" is not in this code location`);
     const executor = selectExecutor(job.executor);
-    const result = await executor.execute({
-      job,
-      launch,
-      emit: log.emit,
-      signal,
-      ...(await executionResources(job, launch, runDir)),
-    });
+    const poolSlots = new PoolSlotClient({ eventsUrl: launch.events_url, token: launch.run_token, emit: log.emit });
+    const result = await executor
+      .execute({ job, launch, emit: log.emit, signal, poolSlots, ...(await executionResources(job, launch, runDir)) })
+      .finally(() => poolSlots.close());
     if (signal.aborted) {
       log.emit({ type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` });
       return EXIT_CANCELED;

@@ -18,9 +18,11 @@ const NAV = [
   { key: "overview", href: "/", label: "Overview" },
   { key: "runs", href: "/runs", label: "Runs" },
   { key: "jobs", href: "/jobs", label: "Jobs" },
+  { key: "queue", href: "/queue", label: "Queue" },
   { key: "schedules", href: "/schedules", label: "Schedules" },
   { key: "sensors", href: "/sensors", label: "Sensors" },
   { key: "locations", href: "/locations", label: "Code locations" },
+  { key: "pools", href: "/pools", label: "Pools" },
   { key: "instance", href: "/instance", label: "Instance" },
 ];
 

@@ -9,6 +9,7 @@ export const ROUTES: Route[] = [
   { pattern: "/", nav: "overview", page: lazyPage(() => import("./pages/overview")) },
   { pattern: "/runs", nav: "runs", page: lazyPage(() => import("./pages/runs/runs-page")) },
   { pattern: "/runs/:id", nav: "runs", page: lazyPage(() => import("./pages/run/run-page")) },
+  { pattern: "/queue", nav: "queue", page: lazyPage(() => import("./pages/queue/queue-page")) },
   { pattern: "/jobs", nav: "jobs", page: lazyPage(() => import("./pages/jobs/jobs-page")) },
   { pattern: "/jobs/:location/:job", nav: "jobs", page: lazyPage(() => import("./pages/jobs/job-page")) },
   {
@@ -19,5 +20,6 @@ export const ROUTES: Route[] = [
   { pattern: "/schedules", nav: "schedules", page: lazyPage(() => import("./pages/automation/schedules-page")) },
   { pattern: "/sensors", nav: "sensors", page: lazyPage(() => import("./pages/automation/sensors-page")) },
   { pattern: "/locations", nav: "locations", page: lazyPage(() => import("./pages/code-locations")) },
+  { pattern: "/pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
   { pattern: "/instance", nav: "instance", page: lazyPage(() => import("./pages/instance")) },
 ];

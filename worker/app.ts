@@ -19,6 +19,8 @@ import { healthRoutes } from "./api/health";
 import { instanceRoutes } from "./api/instance";
 import { instanceOverrideRoutes } from "./api/instance-overrides";
 import { jobRoutes } from "./api/jobs";
+import { poolSlotRoutes } from "./api/pool-slots";
+import { poolRoutes } from "./api/pools";
 import { queueRoutes } from "./api/queue";
 import { reexecuteRoutes } from "./api/reexecute";
 import { runEventRoutes } from "./api/run-events";
@@ -68,12 +70,14 @@ app.route("/api/sensors", sensorRoutes);
 app.route("/api/instance", instanceRoutes);
 app.route("/api/instance", instanceOverrideRoutes);
 app.route("/api/queue", queueRoutes);
+app.route("/api/concurrency/pools", poolRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
 app.route("/api/runs", runStatsRoutes);
 app.route("/api/runs", bulkTerminateRoutes);
 app.route("/api/runs", runEventRoutes);
 app.route("/api/runs", reexecuteRoutes);
 app.route("/api/runs", computeLogRoutes);
+app.route("/api/runs", poolSlotRoutes);
 app.route("/api/runs", runRoutes);
 app.route("/api/runs", runPriorityRoutes);
 

@@ -4,13 +4,14 @@
  * picked here from the instance config, and nothing else changes.
  */
 import type { Context } from "hono";
+import type { EffectiveInstanceConfig } from "../protocol";
 import type { WorkspaceDeps } from "./code-locations/workspace";
 import type { AppEnv } from "./context";
 import { ConfiguredRunCoordinator } from "./coordinator/configured-run-coordinator";
 import { DefaultRunCoordinator } from "./coordinator/default-run-coordinator";
 import { QueuedRunCoordinator } from "./coordinator/queued-run-coordinator";
 import type { RunCoordinator } from "./coordinator/run-coordinator";
-import { loadInstanceConfig } from "./instance/load-instance-config";
+import { instanceConfigFromSaved, loadInstanceConfig } from "./instance/load-instance-config";
 import { DEFAULT_LAUNCH_TIMEOUT_MS, HttpRunLauncher } from "./launcher/http-run-launcher";
 import { defaultFetch } from "./launcher/signed-fetch";
 import type { Database } from "./storage/db";
@@ -20,6 +21,7 @@ export type Services = {
   db: Database;
   now: () => number;
   coordinator: RunCoordinator;
+  instanceConfigFrom: (savedOverrides: unknown) => EffectiveInstanceConfig;
   workspace: WorkspaceDeps;
 };
 
@@ -44,5 +46,11 @@ export function servicesForEnv(env: Env, baseUrl: string): Services {
     new QueuedRunCoordinator({ db, now, launcher, env, eventsUrlFor }),
     new DefaultRunCoordinator({ db, now, launcher, eventsUrlFor }),
   );
-  return { db, now, coordinator, workspace: { db, fetch: defaultFetch, timeoutMs: DEFAULT_LAUNCH_TIMEOUT_MS, now } };
+  return {
+    db,
+    now,
+    coordinator,
+    instanceConfigFrom: (saved) => instanceConfigFromSaved(env, saved),
+    workspace: { db, fetch: defaultFetch, timeoutMs: DEFAULT_LAUNCH_TIMEOUT_MS, now },
+  };
 }

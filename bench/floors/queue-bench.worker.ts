@@ -8,14 +8,15 @@
  * freed and it is queued again at the back, so the queue keeps its length) and an admission pass
  * launches whatever now fits. The SQL floor does the bare storage work of the same step: delete
  * and insert an in-progress row, insert a queued row, read the head of the queue by its index,
- * delete it. `/rpc-floor` is one RPC and one SQLite write, the floor of a submit.
+ * delete it, on a floor queue as long as the coordinator's. `/rpc-floor` is one RPC and one SQLite
+ * write, the floor of a submit.
  */
 import { DurableObject } from "cloudflare:workers";
 import { RunCoordinatorConfigSchema } from "../../protocol/instance-config";
 import { runAdmissionPass } from "../../worker/coordinator/admission-pass";
 import { QueueStore } from "../../worker/coordinator/queue-store";
 
-type Env = { BENCH: DurableObjectNamespace<QueueBench> };
+type Env = { BENCH: DurableObjectNamespace<QueueBench>; DB: D1Database };
 
 const TAG_KEYS = Array.from({ length: 20 }, (_, i) => `t${i}`);
 const CONFIG = RunCoordinatorConfigSchema.parse({
@@ -33,7 +34,7 @@ function tagsFor(i: number): Record<string, string> {
 }
 
 export class QueueBench extends DurableObject<Env> {
-  readonly store = new QueueStore(this.ctx.storage);
+  store = new QueueStore(this.ctx.storage);
   #next = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -45,12 +46,17 @@ export class QueueBench extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS rpc_floor (id INTEGER PRIMARY KEY, v TEXT);`);
   }
 
+  /** `queued` runs waiting once the 20 slots are filled (the first 20 enqueued launch at reset). */
   reset(queued: number): number {
-    this.ctx.storage.sql.exec("DELETE FROM queued; DELETE FROM queued_tags; DELETE FROM in_progress;");
+    this.ctx.storage.sql.exec("DELETE FROM queued; DELETE FROM in_progress;");
     this.ctx.storage.sql.exec("DELETE FROM floor_q; DELETE FROM floor_p;");
+    // Emptied behind the store's back: a fresh one, as after a restart of the object, with no cache.
+    this.store = new QueueStore(this.ctx.storage);
+    this.store.laneBy(CONFIG.tag_concurrency_limits);
     this.ctx.storage.transactionSync(() => {
-      for (let i = 0; i < queued; i++) this.#enqueue();
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < queued + CONFIG.max_concurrent_runs; i++) this.#enqueue();
+      // The floor's queue is as long as the coordinator's: the bare work on a queue of that size.
+      for (let i = 0; i < queued + CONFIG.max_concurrent_runs; i++) {
         const id = `f${this.#next++}`;
         this.ctx.storage.sql.exec("INSERT INTO floor_q (id, p, t) VALUES (?, 0, ?)", id, this.#next);
       }
@@ -98,6 +104,25 @@ export class QueueBench extends DurableObject<Env> {
     return iterations;
   }
 
+  /** `iterations` steps of the bench as `admit` does them, returning SQLite rows read per step: noise-free scaling. */
+  rowsReadPerStep(iterations: number): number {
+    const sql = this.ctx.storage.sql;
+    const exec = sql.exec.bind(sql);
+    const cursors: { rowsRead: number }[] = [];
+    // Counting only: every statement the store runs goes through here for the duration of the steps.
+    sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
+      const cursor = exec(query, ...bindings);
+      cursors.push(cursor);
+      return cursor;
+    }) as typeof sql.exec;
+    try {
+      this.admit(iterations);
+    } finally {
+      sql.exec = exec;
+    }
+    return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0) / Math.max(1, iterations);
+  }
+
   rpcFloor(): number {
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO rpc_floor (id, v) VALUES (1, ?)", String(this.#next++));
     return 1;
@@ -118,6 +143,18 @@ export default {
         return Response.json({ done: await stub.sqlFloor(n) });
       case "/rpc-floor":
         return Response.json({ done: await stub.rpcFloor() });
+      case "/rows-read":
+        return Response.json({ rows: await stub.rowsReadPerStep(n) });
+      case "/submit-floor": {
+        // What any submit pays given D1 as the system of record: one D1 write, then one RPC and one SQLite write.
+        await env.DB.prepare("INSERT INTO floor_runs (id, at) VALUES (?, ?)")
+          .bind(crypto.randomUUID(), Date.now())
+          .run();
+        return Response.json({ done: await stub.rpcFloor() });
+      }
+      case "/submit-floor-setup":
+        await env.DB.exec("CREATE TABLE IF NOT EXISTS floor_runs (id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+        return Response.json({ done: 1 });
       default:
         return new Response("ok");
     }

@@ -7,6 +7,7 @@ import type { ExecutorKind, LaunchRequest } from "../../protocol";
 import type { EmitEvent } from "../events/event-log";
 import type { Job } from "../sdk/job";
 import type { IoManager } from "./io-manager";
+import type { PoolSlotClaimer } from "./pool-slot-client";
 
 export interface ExecutionContext {
   readonly job: Job;
@@ -20,6 +21,8 @@ export interface ExecutionContext {
   readonly stepProcess?: StepProcessSpec;
   /** The run attempt's dir, where step processes' stdout and stderr are captured. */
   readonly runDir?: string;
+  /** Claims op concurrency pool slots from the control plane; absent (unit tests), pools are ignored. */
+  readonly poolSlots?: PoolSlotClaimer;
   /** Sources of time and chance for retry delays; tests pin them. */
   readonly random?: () => number;
 }

@@ -5,10 +5,11 @@
  * Sequential like Dagster's: events come out in a readable order, and an op never competes with
  * another for the CPU; parallelism is the multiprocess executor's job. A step whose upstream did
  * not succeed is skipped; after termination no step starts. A failed step is retried in place,
- * as its retry policy says.
+ * as its retry policy says. What a step prints is captured as its compute log (in-process-output.ts).
  */
 import type { StepSkippedData } from "../../protocol";
 import type { ExecutionContext, ExecutionResult, Executor, StepStatus } from "./executor";
+import { captureStepOutput } from "./in-process-output";
 import { runStep, runStepWithRetries } from "./run-step";
 import { planSteps, skipReason } from "./step-plan";
 
@@ -46,7 +47,14 @@ export const inProcessExecutor: Executor = {
                   output: input.from.output,
                 });
         }
-        outcome = await runStepWithRetries(context, node.name, (attempt) => runStep(context, node, inputs, attempt));
+        outcome = await runStepWithRetries(context, node.name, async (attempt) => {
+          const stopCapture = captureStepOutput(context.runDir, node.name);
+          try {
+            return await runStep(context, node, inputs, attempt);
+          } finally {
+            stopCapture();
+          }
+        });
       } catch (error) {
         // Loading an input failed: the step cannot run.
         const message = error instanceof Error ? error.message : String(error);

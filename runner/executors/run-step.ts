@@ -11,6 +11,7 @@ import { pickNodeConfig, resolveOpConfig } from "../sdk/config";
 import type { OpContext } from "../sdk/context";
 import type { JobNode } from "../sdk/job";
 import type { ExecutionContext } from "./executor";
+import { withPoolSlot } from "./pool-slot-step";
 import { decideRetry, type FailureKind, type RetryDecision } from "./retry-policy";
 import { errorData, serializeError } from "./serialize-error";
 
@@ -91,14 +92,14 @@ export async function runStep(
   return outcome;
 }
 
-/** Attempts until success, a failure not retried, or termination; waits each retry's delay. */
+/** Attempts until success, a failure not retried, or termination; waits each retry's delay. Each attempt runs in its op's pool slot. */
 export async function runStepWithRetries(
   context: ExecutionContext,
   stepKey: string,
   attemptOnce: (attempt: number) => Promise<StepOutcome>,
 ): Promise<StepOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(attempt);
+    const outcome = await withPoolSlot(context, stepKey, attempt, () => attemptOnce(attempt));
     if (outcome.ok || !outcome.retry.retry) return outcome;
     if (!(await sleepUnlessAborted(outcome.retry.delayMs, context.signal))) {
       const message = `Step "${stepKey}" was waiting to retry when the run was terminated.`;

@@ -28,6 +28,7 @@ function describeNode(job: Job, node: JobNode): NodeDefinition {
     inputs: op.inputs.map((input) => ({ ...input, from: sources.get(input.name) ?? null })),
     outputs: op.outputs.map((output) => ({ ...output })),
     config_schema: configSchema,
+    ...(op.pool === null ? {} : { pool: op.pool }),
   };
 }
 

@@ -65,6 +65,8 @@ export interface OpDefinition {
   readonly config: z.ZodType | null;
   /** Dagster's op-level `retry_policy`; wins over the job's. */
   readonly retryPolicy: RetryPolicy | null;
+  /** The op concurrency pool whose slot each of its steps holds while it runs (Dagster's `pool`). */
+  readonly pool: string | null;
   compute(ctx: OpContext, inputs: Record<string, unknown>): unknown;
 }
 
@@ -85,6 +87,8 @@ interface OpSpecBase<I extends InDefs, C extends z.ZodType | undefined> {
   ins?: I;
   config?: C;
   retryPolicy?: RetryPolicy;
+  /** An op concurrency pool: at most its limit of steps of ops naming it run at once, across runs. */
+  pool?: string;
 }
 
 export interface SingleOutputOpSpec<I extends InDefs, C extends z.ZodType | undefined, R> extends OpSpecBase<I, C> {
@@ -123,6 +127,7 @@ export function defineOp(
     multipleOutputs: outs !== undefined,
     config: spec.config ?? null,
     retryPolicy: spec.retryPolicy ?? null,
+    pool: spec.pool ?? null,
     compute: (ctx, inputs) => spec.run(ctx as OpContext<never>, inputs),
   };
   const invoke = (alias: string | null) => (inputs?: Record<string, unknown>) =>

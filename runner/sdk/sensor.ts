@@ -32,7 +32,7 @@ export interface SensorSpec {
   name: string;
   /** The job its run requests launch when they name none. */
   job?: Job | string;
-  /** Default 30 s, as Dagster. */
+  /** Absent: the instance's `sensors.minimum_interval_seconds` (30 s unless configured, as Dagster). Below 60 is honored. */
   minimumIntervalSeconds?: number;
   defaultStatus?: "RUNNING" | "STOPPED";
   description?: string;
@@ -74,7 +74,7 @@ export function defineSensor(spec: SensorSpec): Sensor {
   return {
     name: spec.name,
     job: spec.job === undefined ? null : jobName(spec.job),
-    minimum_interval_seconds: spec.minimumIntervalSeconds ?? 30,
+    minimum_interval_seconds: spec.minimumIntervalSeconds ?? null,
     default_status: spec.defaultStatus ?? "STOPPED",
     description: spec.description ?? null,
     evaluate: spec.evaluate,
@@ -85,7 +85,7 @@ export function defineRunStatusSensor(spec: RunStatusSensorSpec): Sensor {
   return {
     name: spec.name,
     job: spec.job === undefined ? null : jobName(spec.job),
-    minimum_interval_seconds: spec.minimumIntervalSeconds ?? 30,
+    minimum_interval_seconds: spec.minimumIntervalSeconds ?? null,
     default_status: spec.defaultStatus ?? "STOPPED",
     description: spec.description ?? null,
     run_status: spec.runStatus,

@@ -8,7 +8,6 @@
  *   the control plane and the code location server.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,24 +21,12 @@ import {
   startControlPlane,
 } from "../../scripts/lib/local-stack";
 import { DEMO_LOCATION_FILE, isProcessAlive, runWorkerPid, waitUntil } from "../support/e2e-stack";
+import { freePort } from "../support/free-port";
 
 const ADMIN_TOKEN = generateAdminToken();
 let dir: string;
 let controlPlane: ControlPlane;
 let location: CodeLocationServer;
-
-/** A free loopback port, so PUBLIC_URL (what scheduled() launches retries with) can be known up front. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-daemon-"));

@@ -15,7 +15,11 @@ import type {
 } from "../../protocol";
 import { requireAdmin } from "../auth/admin-auth";
 import type { AppEnv } from "../context";
+import { wakeDaemonSoon } from "../daemon/daemon-wake";
+import type { SensorsConfig } from "../daemon/sensor-timing";
+import { sensorIntervalMs } from "../daemon/sensor-timing";
 import { ConflictError, NotFoundError } from "../errors";
+import { loadInstanceConfig } from "../instance/load-instance-config";
 import { servicesFor } from "../services";
 import { listLoadedDefinitions } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
@@ -50,10 +54,16 @@ async function findOne(db: Database, name: string, location: string | undefined)
   return first;
 }
 
-async function summarize(db: Database, found: Found, state: SensorStateRow | undefined): Promise<SensorSummary> {
+async function summarize(
+  db: Database,
+  found: Found,
+  state: SensorStateRow | undefined,
+  config: SensorsConfig,
+): Promise<SensorSummary> {
   const [last] = await listSensorTicks(db, found.location, found.sensor.name, 1);
   return {
     ...found.sensor,
+    minimum_interval_seconds: sensorIntervalMs(found.sensor, config) / 1000,
     location: found.location,
     status: state?.status ?? found.sensor.default_status,
     cursor: state?.cursor ?? null,
@@ -66,17 +76,22 @@ function setStatus(status: "RUNNING" | "STOPPED") {
     const { db, now } = servicesFor(c);
     const found = await findOne(db, c.req.param("name") ?? "", c.req.query("location"));
     await setSensorStatus(db, found.location, found.sensor.name, status, now());
+    // A started sensor is due at once: wake the daemon now rather than at the next cron minute.
+    if (status === "RUNNING") await wakeDaemonSoon(c.env, now());
     const state = (await listSensorStates(db)).get(`${found.location}\u0000${found.sensor.name}`);
-    return c.json({ sensor: await summarize(db, found, state) } satisfies z.infer<typeof SensorReplySchema>);
+    const { config } = await loadInstanceConfig(c.env);
+    return c.json({
+      sensor: await summarize(db, found, state, config.sensors),
+    } satisfies z.infer<typeof SensorReplySchema>);
   };
 }
 
 export const sensorRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
     const { db } = servicesFor(c);
-    const [all, states] = await Promise.all([listAll(db), listSensorStates(db)]);
+    const [all, states, { config }] = await Promise.all([listAll(db), listSensorStates(db), loadInstanceConfig(c.env)]);
     const sensors = await Promise.all(
-      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.sensor.name}`))),
+      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.sensor.name}`), config.sensors)),
     );
     return c.json({ sensors } satisfies z.infer<typeof SensorListSchema>);
   })

@@ -3,7 +3,7 @@
  * of each LOADED code location. `resolveLoadedJob` is the one lookup both the job page and the
  * run submit use, so both fail the same way for a missing or unloaded location or job.
  */
-import type { JobDefinition, JobSummary } from "../../protocol";
+import type { Definitions, JobDefinition, JobSummary } from "../../protocol";
 import { ConflictError, NotFoundError } from "../errors";
 import { getCodeLocationDefinitions, listLoadedDefinitions } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
@@ -24,7 +24,15 @@ export async function listJobs(db: Database): Promise<JobSummary[]> {
 }
 
 export async function resolveLoadedJob(db: Database, location: string, job: string): Promise<JobDefinition> {
-  const found = await getCodeLocationDefinitions(db, location);
+  return loadedJobOf(await getCodeLocationDefinitions(db, location), location, job);
+}
+
+/** The job from its location's row as read (null: no such location), or the error a submit or job page answers. */
+export function loadedJobOf(
+  found: { status: string; loadError: string | null; definitions: Definitions | null } | null,
+  location: string,
+  job: string,
+): JobDefinition {
   if (!found) throw locationNotFound(location);
   if (found.status !== "LOADED" || !found.definitions) {
     const why = found.loadError ? `: ${found.loadError}` : "";

@@ -1,9 +1,9 @@
 /**
  * One admission pass of the run coordinator: the queue-policy decision fed the way its docblock
- * asks — a lazy cursor over the object's launch-order index, with the runs carrying a full limit's
- * tag left out by the query — and its result saved (queued → in progress, `launching`) in one
- * storage transaction. Synchronous: no other request runs between the decision and the save.
- * The Durable Object calls it and dispatches the launches; the bench calls it alone.
+ * asks — a lazy merge of the heads of the queue's free lanes (lane-merge.ts), so the runs piled up
+ * behind a full tag limit are never read — and its result saved (queued → in progress,
+ * `launching`) in one storage transaction. Synchronous: no other request runs between the decision
+ * and the save. The Durable Object calls it and dispatches the launches; the bench calls it alone.
  */
 import type { RunCoordinatorConfig } from "../../protocol";
 import { countInProgressRuns } from "./limits";
@@ -12,15 +12,19 @@ import type { QueueStore, StoredQueuedRun } from "./queue-store";
 
 export function runAdmissionPass(store: QueueStore, config: RunCoordinatorConfig, now: number): StoredQueuedRun[] {
   const inProgress = store.inProgress();
-  const filter = config.type === "queued" ? countInProgressRuns(config, inProgress).blockedTagFilter() : null;
+  const paused = store.isPaused();
+  store.laneBy(config.tag_concurrency_limits);
   const read = new Map<string, StoredQueuedRun>();
+  // The default coordinator applies no limits: plain launch order (queue-policy.ts launches them all).
+  const source =
+    config.type === "queued" ? store.queuedByLanes(countInProgressRuns(config, inProgress)) : store.queuedInOrder();
   function* cursor() {
-    for (const run of store.queuedInOrder(filter)) {
+    for (const run of source) {
       read.set(run.id, run);
       yield run;
     }
   }
-  const { launch } = selectRunsToLaunch({ queued: cursor(), inProgress, config, paused: store.isPaused() });
+  const { launch } = selectRunsToLaunch({ queued: cursor(), inProgress, config, paused });
   const admitted = launch.flatMap((run) => read.get(run.id) ?? []);
   if (admitted.length > 0) store.admit(admitted, now);
   return admitted;

@@ -5,7 +5,7 @@
  * runs queued before an admin switched to `default` can still be cancelled cleanly.
  */
 import type { EffectiveInstanceConfig, Run } from "../../protocol";
-import type { RunCoordinator } from "./run-coordinator";
+import type { RunCoordinator, SubmitContext } from "./run-coordinator";
 
 export class ConfiguredRunCoordinator implements RunCoordinator {
   constructor(
@@ -14,9 +14,9 @@ export class ConfiguredRunCoordinator implements RunCoordinator {
     private readonly immediate: RunCoordinator,
   ) {}
 
-  async submit(run: Run): Promise<Run> {
-    const { config } = await this.loadConfig();
-    return (config.run_coordinator.type === "queued" ? this.queued : this.immediate).submit(run);
+  async submit(run: Run, context?: SubmitContext): Promise<Run> {
+    const { config } = context?.config ?? (await this.loadConfig());
+    return (config.run_coordinator.type === "queued" ? this.queued : this.immediate).submit(run, context);
   }
 
   cancel(runId: string): Promise<Run> {

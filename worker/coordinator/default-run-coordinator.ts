@@ -9,7 +9,7 @@ import { issueRunToken } from "../auth/run-token";
 import type { RunDeps } from "../runs/run-deps";
 import { terminateRun } from "../runs/terminate-run";
 import { getRun, insertRunStatements, saveLaunchHandle, transitionRun } from "../storage/runs-repo";
-import type { RunCoordinator } from "./run-coordinator";
+import type { RunCoordinator, SubmitContext } from "./run-coordinator";
 
 export type DefaultRunCoordinatorDeps = RunDeps & {
   /** Where the run worker posts its events: `<PUBLIC_URL or request origin>/api/runs/<id>/events`. */
@@ -19,7 +19,7 @@ export type DefaultRunCoordinatorDeps = RunDeps & {
 export class DefaultRunCoordinator implements RunCoordinator {
   constructor(private readonly deps: DefaultRunCoordinatorDeps) {}
 
-  async submit(run: Run): Promise<Run> {
+  async submit(run: Run, context?: SubmitContext): Promise<Run> {
     const { db, launcher, now } = this.deps;
     // The token's hash is stored with the move to STARTING, before the launch request leaves:
     // a run worker may post its first events before the launch reply comes back.
@@ -46,6 +46,7 @@ export class DefaultRunCoordinator implements RunCoordinator {
       run: { ...run, status: "STARTING", updated_at: startingAt },
       runToken: token,
       eventsUrl: this.deps.eventsUrlFor(run.id),
+      endpoint: context?.endpoint,
     });
     const endedAt = now();
     if (outcome.ok) {

@@ -9,10 +9,21 @@ import { and, eq } from "drizzle-orm";
 import type { Run } from "../../protocol";
 import { issueRunToken } from "../auth/run-token";
 import type { RunLauncher } from "../launcher/run-launcher";
-import type { Database } from "../storage/db";
+import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
+import type { BatchStatement, Database } from "../storage/db";
 import { runBatch } from "../storage/db";
-import { appendControlPlaneEvent, eventIfPreviousChangedStatement } from "../storage/event-log-repo";
-import { runTransitionStatement, saveLaunchHandle, toRun, transitionRun } from "../storage/runs-repo";
+import {
+  appendControlPlaneEvent,
+  controlPlaneEventStatement,
+  eventIfPreviousChangedStatement,
+} from "../storage/event-log-repo";
+import {
+  insertRunStatements,
+  runTransitionStatement,
+  saveLaunchHandle,
+  toRun,
+  transitionRun,
+} from "../storage/runs-repo";
 import { runs } from "../storage/schema";
 
 export type LaunchAttemptResult =
@@ -22,6 +33,29 @@ export type LaunchAttemptResult =
   | { kind: "failed"; run: Run; reason: string };
 
 type LaunchContext = { db: Database; launcher: RunLauncher; now: () => number };
+
+/**
+ * A run the object admitted in the same call that submitted it, not yet in D1: the first attempt
+ * stores it QUEUED and claims it STARTING in one batch (the state machine still sees both steps,
+ * and the conditional write still guards the launch), then launches it at `endpoint` without
+ * reading the run or the location again. `onClaimed` is called once that batch is written.
+ */
+export type FreshRun = { run: Run; endpoint: CodeLocationEndpoint | null; onClaimed: () => void };
+
+/** A new run's insert (QUEUED) and its RUN_ENQUEUED event, for one batch. */
+export function queuedRunStatements(db: Database, run: Run): BatchStatement[] {
+  return [
+    ...insertRunStatements(db, { ...run, status: "QUEUED" }),
+    controlPlaneEventStatement(db, {
+      runId: run.id,
+      attempt: run.attempt,
+      type: "RUN_ENQUEUED",
+      ts: run.created_at,
+      level: "INFO",
+      message: `Queued with priority ${run.priority}.`,
+    }),
+  ];
+}
 
 function rowOf(result: unknown): Run | null {
   const row = Array.isArray(result) ? (result[0] as typeof runs.$inferSelect | undefined) : undefined;
@@ -34,7 +68,7 @@ function rowOf(result: unknown): Run | null {
  */
 export async function attemptLaunch(
   ctx: LaunchContext,
-  input: { runId: string; attempt: number; eventsUrl: string; queuedAt: number | null },
+  input: { runId: string; attempt: number; eventsUrl: string; queuedAt: number | null; fresh?: FreshRun },
 ): Promise<LaunchAttemptResult> {
   const { db, launcher } = ctx;
   const { token, hash } = await issueRunToken();
@@ -42,9 +76,11 @@ export async function attemptLaunch(
   const runId = input.runId;
   const read = db.select().from(runs).where(eq(runs.id, runId));
   let claimed: Run | null;
+  const fresh = input.attempt === 1 ? input.fresh : undefined;
   if (input.attempt === 1) {
     const waited = input.queuedAt === null ? "" : ` after ${Math.max(0, now - input.queuedAt)} ms in the queue`;
     const results = await runBatch(db, [
+      ...(fresh ? queuedRunStatements(db, fresh.run) : []),
       runTransitionStatement(db, { runId, to: "STARTING", from: ["QUEUED"], now, runTokenHash: hash }),
       eventIfPreviousChangedStatement(db, {
         runId,
@@ -62,13 +98,15 @@ export async function attemptLaunch(
         level: "INFO",
         message: "Launching run worker.",
       }),
-      read,
+      ...(fresh ? [] : [read]),
     ]);
-    const changed = results[0];
-    const run = rowOf(results[3]);
+    const first = fresh ? queuedRunStatements(db, fresh.run).length : 0;
+    const changed = results[first];
+    const run = fresh ? { ...fresh.run, status: "STARTING" as const, updated_at: now } : rowOf(results[first + 3]);
     if (!(Array.isArray(changed) && changed.length > 0) || !run)
-      return { kind: "not_ours", status: run?.status ?? null };
+      return { kind: "not_ours", status: fresh ? null : (run?.status ?? null) };
     claimed = run;
+    fresh?.onClaimed();
   } else {
     const results = await runBatch(db, [
       db
@@ -84,7 +122,12 @@ export async function attemptLaunch(
       return { kind: "not_ours", status: run?.status ?? null };
     claimed = run;
   }
-  const outcome = await launcher.launchRun({ run: claimed, runToken: token, eventsUrl: input.eventsUrl });
+  const outcome = await launcher.launchRun({
+    run: claimed,
+    runToken: token,
+    eventsUrl: input.eventsUrl,
+    endpoint: fresh?.endpoint,
+  });
   if (!outcome.ok) return { kind: "failed", run: claimed, reason: outcome.reason };
   const saved =
     outcome.handle === null ? null : await saveLaunchHandle(db, runId, claimed.attempt, outcome.handle, ctx.now());

@@ -173,6 +173,26 @@ export class ConcurrencyCounter {
   }
 }
 
+/**
+ * The run's lane: every tag limit bucket it counts against under `limits`, as one canonical string.
+ * `isBlockedByTags` reads nothing else of a run, so runs of one lane are blocked or free together:
+ * the Durable Object keeps its queue partitioned by lane and looks only at the head of each free
+ * lane (lane-merge.ts), never at the runs piled up behind a full limit. Runs with no limited tag
+ * share the lane "[]".
+ */
+export function limitLaneOf(limits: readonly TagConcurrencyLimit[], tags: Readonly<Record<string, string>>): string {
+  const buckets = new Set<string>();
+  for (const limit of limits) {
+    const value = tags[limit.key];
+    if (value === undefined) continue;
+    const kind = tagLimitKind(limit);
+    if (kind === "key") buckets.add(JSON.stringify(["key", limit.key]));
+    else if (kind === "per_unique_value") buckets.add(JSON.stringify(["per_unique_value", limit.key, value]));
+    else if (limit.value === value) buckets.add(JSON.stringify(["value", limit.key, value]));
+  }
+  return `[${[...buckets].sort().join(",")}]`;
+}
+
 function usageOf(kind: TagLimitKind, key: string, value: string | null, bucket: Bucket): TagLimitUsage {
   return { kind, key, value, limit: bucket.limit, in_use: bucket.inUse, held_by: bucket.heldBy() };
 }

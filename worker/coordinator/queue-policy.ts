@@ -9,13 +9,12 @@
  * behind it (Dagster's behaviour), and each launch counts toward the limits of the runs after it.
  *
  * How the Durable Object should feed it, so that admission costs the same with 100,000 queued runs
- * as with 10: `queued` is an iterable the pass pulls lazily, already in launch order, e.g. a
- * generator over its SQLite index on (priority DESC, enqueued_at, id), fetched in pages. The pass
+ * as with 10: `queued` is an iterable the pass pulls lazily, already in launch order. The pass
  * stops pulling as soon as the global limit is full (or the queue is paused), so it reads the runs
  * it launches, the tag-blocked runs among them, and one more. Tag-blocked runs are the only cost
- * that grows with the queue; to skip them, the DO may leave out of its query the runs carrying a
- * tag of `countInProgressRuns(...).blockedTagFilter()`, computed at the start of the pass: counts
- * only grow during a pass, so those runs could not launch in it anyway.
+ * that grows with the queue (they pile up at its head); the DO skips them by keeping its queue in
+ * lanes of runs that count against the same limits and merging the heads of the free lanes
+ * (lane-merge.ts): counts only grow during a pass, so a lane blocked once stays blocked in it.
  *
  * What the dashboard shows (DESIGN §8): `rest` is the reason shared by the runs after the exit
  * point. For each run's own reason, `describeQueue` reads the whole queue, and `explainWait` answers
@@ -100,10 +99,14 @@ interface OrderKey {
   readonly enqueuedAt: number;
   readonly id: string;
 }
+export type LaunchOrderKey = OrderKey;
 
 function orderKeyOf(run: QueuedRun): OrderKey {
   return { priority: priorityOf(run), enqueuedAt: run.enqueuedAt, id: run.id };
 }
+
+/** A run's place in launch order, computed once (its priority tag parsed) to compare many times. */
+export const launchOrderKeyOf = orderKeyOf;
 
 function compareKeys(a: OrderKey, b: OrderKey): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
@@ -111,6 +114,9 @@ function compareKeys(a: OrderKey, b: OrderKey): number {
   // Code-unit order, not localeCompare: the same for every runtime, and SQLite's BINARY for ASCII ids.
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/** Negative when the run of key `a` launches before the run of key `b`. */
+export const compareLaunchOrderKeys = compareKeys;
 
 /** Negative when `a` launches before `b`. */
 export function compareLaunchOrder(a: QueuedRun, b: QueuedRun): number {

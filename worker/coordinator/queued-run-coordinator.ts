@@ -1,18 +1,17 @@
 /**
- * Dagster's QueuedRunCoordinator, on a Durable Object: submit stores the run QUEUED with its
- * RUN_ENQUEUED event in one D1 batch and hands it to the RunCoordinator object, which admits it at
- * once if the limits allow (run-coordinator.do.ts). Cancelling goes through the object first, so a
+ * Dagster's QueuedRunCoordinator, on a Durable Object: submit hands the run to the RunCoordinator
+ * object, which stores it QUEUED with its RUN_ENQUEUED event in D1 — in the same batch as its move
+ * to STARTING when the limits let it launch at once, so a run that can start costs one D1 round
+ * trip, not two — and returns once D1 has it (run-coordinator.do.ts `submit`). Cancelling goes through the object first, so a
  * queued run is removed and CANCELED with no race against a launch in flight; anything past the
  * queue is terminated as usual.
  */
 import type { Run } from "../../protocol";
 import type { RunDeps } from "../runs/run-deps";
 import { terminateRun } from "../runs/terminate-run";
-import { runBatch } from "../storage/db";
-import { controlPlaneEventStatement } from "../storage/event-log-repo";
-import { getRun, insertRunStatements } from "../storage/runs-repo";
+import { getRun } from "../storage/runs-repo";
 import { type CoordinatorEnv, coordinatorStub } from "./coordinator-stub";
-import type { RunCoordinator } from "./run-coordinator";
+import type { RunCoordinator, SubmitContext } from "./run-coordinator";
 
 export type QueuedRunCoordinatorDeps = RunDeps & {
   env: CoordinatorEnv;
@@ -22,25 +21,13 @@ export type QueuedRunCoordinatorDeps = RunDeps & {
 export class QueuedRunCoordinator implements RunCoordinator {
   constructor(private readonly deps: QueuedRunCoordinatorDeps) {}
 
-  async submit(run: Run): Promise<Run> {
-    const { db } = this.deps;
+  async submit(run: Run, context?: SubmitContext): Promise<Run> {
     const queued: Run = { ...run, status: "QUEUED" };
-    await runBatch(db, [
-      ...insertRunStatements(db, queued),
-      controlPlaneEventStatement(db, {
-        runId: run.id,
-        attempt: run.attempt,
-        type: "RUN_ENQUEUED",
-        ts: run.created_at,
-        level: "INFO",
-        message: `Queued with priority ${run.priority}.`,
-      }),
-    ]);
-    await coordinatorStub(this.deps.env).enqueue({
-      id: run.id,
-      tags: run.tags,
-      enqueuedAt: run.created_at,
+    // The object stores the run in D1 — with its claim, when it admits it at once — before it returns.
+    await coordinatorStub(this.deps.env).submit({
+      run: queued,
       eventsUrl: this.deps.eventsUrlFor(run.id),
+      endpoint: context?.endpoint ?? null,
     });
     return queued;
   }

@@ -110,6 +110,26 @@ describe("admission", () => {
     expect(view.limits.tags).toEqual([{ kind: "key", key: "db", value: null, limit: 1, in_use: 1, held_by: [a.id] }]);
   });
 
+  it("tag limits changed while runs wait: the queue is laned again and admits under the new limits", async () => {
+    await configure({ max_concurrent_runs: 0 });
+    const [x1, x2, y1, none] = [
+      await submit({ db: "x" }),
+      await submit({ db: "x" }),
+      await submit({ db: "y" }),
+      await submit(),
+    ];
+    await configure({ max_concurrent_runs: 10, tag_concurrency_limits: [{ key: "db", value: "x", limit: 1 }] });
+    await stub().settle();
+    expect(launchedIds()).toEqual([x1.id, y1.id, none.id]);
+    // Now every db value counts against one limit: x1 and y1 fill it, x2 waits in its new lane.
+    await configure({ max_concurrent_runs: 10, tag_concurrency_limits: [{ key: "db", limit: 2 }] });
+    await stub().settle();
+    expect(launchedIds()).toEqual([x1.id, y1.id, none.id]);
+    await finish(x1.id);
+    await stub().settle();
+    expect(launchedIds()).toEqual([x1.id, y1.id, none.id, x2.id]);
+  });
+
   it("a limit raised through PATCH /api/instance launches at once, and the change is audited", async () => {
     await configure({ max_concurrent_runs: 1 });
     await submit();

@@ -191,13 +191,18 @@ describe("run monitoring in scheduled()", () => {
 
   it("resumes a run whose worker died as its next attempt when max_resume_run_attempts allows", async () => {
     const startedAt = Date.now();
-    const { run } = await startedRun(startedAt);
+    const { run, token } = await startedRun(startedAt);
+    const done: RunWorkerEvent[] = [{ seq: 2, type: "STEP_SUCCESS", ts: startedAt + S, step_key: "hello" }];
+    expect((await call("POST", `/api/runs/${run.id}/events`, { token, body: { events: done } })).status).toBe(200);
     health.set(run.id, { state: "exited", exit_code: 1, signal: null });
     const config = { run_monitoring: { max_resume_run_attempts: 1 } };
     await Promise.all([tick(startedAt + 60 * S, config), tick(startedAt + 60 * S, config)]);
     const resumed = await getRunReply(run.id);
     expect({ status: resumed.status, attempt: resumed.attempt }).toEqual({ status: "STARTED", attempt: 2 });
     expect(fake.launches.filter((l) => l.run_id === run.id).map((l) => l.attempt)).toEqual([1, 2]);
+    // Launched as a resume: the run worker skips the step the first attempt finished.
+    expect(fake.launches.at(-1)).toMatchObject({ attempt: 2, resume: true, succeeded_step_keys: ["hello"] });
+    expect(fake.launches[0]?.resume).toBeUndefined();
     // The second attempt dies too: no resumes left.
     await tick(startedAt + 200 * S, config);
     expect((await getRunReply(run.id)).status).toBe("FAILURE");

@@ -1,7 +1,7 @@
 /**
  * The daemon (DESIGN.md §6), Dagster's `dagster-daemon` as plain functions of the Worker's
- * bindings and `now`: `scheduled()` runs `runDaemon` every minute; the coordinator's alarm may run
- * `runMonitoringPass` more often. Each duty is idempotent and isolated: one that throws is logged
+ * bindings and `now`: `scheduled()` runs `runDaemon` every minute; the coordinator's alarm runs
+ * `runMonitoringPass` more often, and the sensors pass whenever a sensor is due between minutes. Each duty is idempotent and isolated: one that throws is logged
  * and the next still runs.
  */
 import type { InstanceConfig } from "../../protocol";
@@ -14,6 +14,8 @@ import { submitRun } from "../runs/submit-run";
 import { servicesForEnv } from "../services";
 import { listLoadedDefinitions } from "../storage/code-locations-repo";
 import { openDatabase } from "../storage/db";
+import { listSensorStates } from "../storage/sensors-repo";
+import { wakeDaemonSoon } from "./daemon-wake";
 import type { MonitoringOutcome } from "./monitoring";
 import { monitorRuns } from "./monitoring";
 import { evaluateRemotely } from "./remote-evaluation";
@@ -23,6 +25,7 @@ import { tellCoordinatorRunEnded } from "./run-ended";
 import { checkRunWorkerHealth } from "./run-worker-health";
 import type { ScheduleOutcome } from "./schedules";
 import { evaluateSchedules } from "./schedules";
+import { nextSensorDueAt } from "./sensor-timing";
 import type { SensorOutcome } from "./sensors";
 import { evaluateSensors } from "./sensors";
 
@@ -132,11 +135,29 @@ async function isolated<T>(duty: string, run: () => Promise<T>): Promise<T | { e
   }
 }
 
+/** When a RUNNING sensor is next due, read from D1 after a pass (its claims included); null when none runs. */
+async function nextSensorsDueAt(env: Env, config: InstanceConfig): Promise<number | null> {
+  const db = openDatabase(env.DB);
+  const [locations, states] = await Promise.all([listLoadedDefinitions(db), listSensorStates(db)]);
+  const sensors = locations.flatMap(({ name, definitions }) =>
+    definitions.sensors.map((sensor) => ({ sensor, state: states.get(`${name}\u0000${sensor.name}`) })),
+  );
+  return nextSensorDueAt(sensors, config.sensors, Date.now());
+}
+
+/** The sensors pass, then the coordinator's alarm asked for the next due sensor (sub-minute intervals). */
+async function runSensorsAndWake(env: Env, now: number, config: InstanceConfig): Promise<SensorOutcome[]> {
+  const outcomes = await runSensorsPass(env, now, config);
+  const next = await nextSensorsDueAt(env, config);
+  if (next !== null) await wakeDaemonSoon(env, next);
+  return outcomes;
+}
+
 /** One daemon iteration, in DESIGN §6's order: schedules, sensors, run monitoring, run retries. */
 export async function runDaemon(env: Env, now: number): Promise<DaemonReport> {
   const config = (await loadInstanceConfig(env)).config;
   const schedules = await isolated("schedules", () => runSchedulesPass(env, now, config));
-  const sensors = await isolated("sensors", () => runSensorsPass(env, now, config));
+  const sensors = await isolated("sensors", () => runSensorsAndWake(env, now, config));
   const monitoring = await isolated("run monitoring", () => runMonitoringPass(env, now, config));
   const retries = await isolated("run retries", () => runRetriesPass(env, now, config));
   return { schedules, sensors, monitoring, retries };
@@ -152,5 +173,24 @@ export async function monitorFromCoordinatorAlarm(env: Env, now: number): Promis
     await runMonitoringPass(env, now);
   } catch (error) {
     console.error("daemon: run monitoring from the coordinator's alarm failed:", error);
+  }
+}
+
+/** If a sensors pass from the alarm fails, the alarm tries again this much later (the cron also will). */
+const SENSORS_RETRY_MS = 30_000;
+
+/**
+ * The sensors pass from the RunCoordinator's alarm, when a sensor is due between cron ticks
+ * (alarm-plan.ts). Returns when a sensor is next due (null: none runs). Never throws; evaluations
+ * are claimed per sensor (sensors-repo.ts), so this and the cron never evaluate one tick twice.
+ */
+export async function sensorsFromCoordinatorAlarm(env: Env, now: number): Promise<number | null> {
+  try {
+    const config = (await loadInstanceConfig(env)).config;
+    await runSensorsPass(env, now, config);
+    return await nextSensorsDueAt(env, config);
+  } catch (error) {
+    console.error("daemon: the sensors pass from the coordinator's alarm failed:", error);
+    return Date.now() + SENSORS_RETRY_MS;
   }
 }

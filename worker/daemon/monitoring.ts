@@ -3,7 +3,8 @@
  * gathers what is known about its run worker (its newest event; a health check when it has gone
  * quiet), asks monitoring-policy.ts what to do, and does it. Every action is a conditional status
  * write that logs its ENGINE_EVENT only when it took effect, so two overlapping passes (the cron
- * and the coordinator's alarm) act once. A failure with one run is logged and the pass goes on.
+ * and the coordinator's alarm) act once. A resumed attempt is launched with `resume: true` and
+ * the steps that already succeeded, which its run worker does not run again. A failure with one run is logged and the pass goes on.
  */
 import type { JsonObject, Run, RunWorkerHealth } from "../../protocol";
 import { issueRunToken } from "../auth/run-token";
@@ -13,6 +14,7 @@ import type { BatchStatement, Database } from "../storage/db";
 import { runBatch } from "../storage/db";
 import type { ControlPlaneEvent } from "../storage/event-log-repo";
 import { appendControlPlaneEvent, eventIfPreviousChangedStatement } from "../storage/event-log-repo";
+import { listSucceededSteps } from "../storage/reexecution-repo";
 import { runTransitionStatement } from "../storage/runs-repo";
 import type { MonitoringConfig, MonitoringDecision } from "./monitoring-policy";
 import { decideMonitoring, needsHealthCheck } from "./monitoring-policy";
@@ -169,12 +171,15 @@ async function resume(deps: MonitoringDeps, run: Run, message: string): Promise<
   }
   const { token, hash } = await issueRunToken();
   const next = run.attempt + 1;
+  // Steps that succeeded in any earlier attempt are not run again; their outputs are in the IO manager.
+  const succeeded = [...(await listSucceededSteps(deps.db, run.id))].sort();
+  const kept = succeeded.length > 0 ? ` Steps already done, not run again: ${succeeded.join(", ")}.` : "";
   const resumed = await resumeRunAttempt(deps.db, run, hash, deps.now, {
     ...engineEvent(
       run,
       deps.now,
-      `Run monitoring: ${message}`,
-      { monitoring: "RESUME", next_attempt: next },
+      `Run monitoring: ${message}${kept}`,
+      { monitoring: "RESUME", next_attempt: next, succeeded_steps: succeeded },
       "WARNING",
     ),
   });
@@ -184,6 +189,7 @@ async function resume(deps: MonitoringDeps, run: Run, message: string): Promise<
     run: nextRun,
     runToken: token,
     eventsUrl: deps.eventsUrlFor(run.id),
+    resume: { succeededStepKeys: succeeded },
   });
   if (outcome.ok) return true;
   const failMessage = `Resuming the run as attempt ${next} failed: ${outcome.reason}`;

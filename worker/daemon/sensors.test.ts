@@ -3,15 +3,17 @@
  * location. (Dagster: test_sensor_run.py — test_simple_sensor, test_sensor_cursor,
  * test_run_key_dedupe, test_error_sensor, test_run_status_sensor.)
  */
-import { createScheduledController } from "cloudflare:test";
+import { createScheduledController, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SensorDefinition, SensorEvaluateReply, SensorEvaluateRequest } from "../../protocol";
 import { SensorListSchema, SensorTickListSchema } from "../../protocol";
+import { coordinatorStub } from "../coordinator/coordinator-stub";
 import worker from "../index";
 import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { forceStatus, newFake, registerFake } from "../test/fixtures";
 import { call, useCleanDatabase } from "../test/helpers";
+import { sensorsFromCoordinatorAlarm } from "./daemon";
 
 useCleanDatabase();
 
@@ -156,5 +158,64 @@ describe("/api/sensors", () => {
     expect((await call("POST", "/api/sensors/watcher/start")).status).toBe(200);
     await tick(T0 + 60 * S);
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe("sub-minute sensors, from the run coordinator's alarm", () => {
+  const lastTickAt = async (name: string) =>
+    (
+      await env.DB.prepare("SELECT last_tick_at AS at FROM sensor_state WHERE name = ?")
+        .bind(name)
+        .first<{ at: number }>()
+    )?.at ?? null;
+  /** As if `ms` had passed since the sensor's last evaluation. */
+  const age = (name: string, ms: number) =>
+    env.DB.prepare("UPDATE sensor_state SET last_tick_at = last_tick_at - ? WHERE name = ?").bind(ms, name).run();
+
+  it("arms the alarm for a 5 s sensor after the cron evaluated it, and the alarm evaluates it when due", async () => {
+    await setUp([sensor({ minimum_interval_seconds: 5 })]);
+    const before = Date.now();
+    await tick(before);
+    expect(requests).toHaveLength(1);
+    const armed = await runInDurableObject(coordinatorStub(env), (_instance, state) => state.storage.getAlarm());
+    expect(armed).toBeGreaterThanOrEqual(before + 5 * S);
+    expect(armed).toBeLessThanOrEqual(Date.now() + 5 * S);
+
+    await age("watcher", 6 * S);
+    await coordinatorStub(env).wakeDaemonAt(Date.now());
+    // Armed for now, the alarm may already have fired on its own; if not, fire it.
+    await runDurableObjectAlarm(coordinatorStub(env));
+    // The pass runs in the alarm's waitUntil: wait for its evaluation, not for a fixed time.
+    for (let i = 0; i < 200 && requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.body.last_tick_at).toBe(before - 6 * S);
+  });
+
+  it("evaluates a due tick once when the cron and the alarm's pass overlap", async () => {
+    await setUp([sensor({ minimum_interval_seconds: 5 })]);
+    await tick(Date.now());
+    await age("watcher", 6 * S);
+    const now = Date.now();
+    const daemonEnv = { ...env, INSTANCE_CONFIG: "{}", PUBLIC_URL: "https://flightdeck.test" };
+    const [, next] = await Promise.all([tick(now), sensorsFromCoordinatorAlarm(daemonEnv, now)]);
+    expect(requests).toHaveLength(2);
+    expect((await ticks("watcher")).length).toBe(2);
+    expect(next).toBe(((await lastTickAt("watcher")) ?? Number.NaN) + 5 * S);
+  });
+
+  it("uses the instance's sensors.minimum_interval_seconds for a sensor that gives none", async () => {
+    await setUp([sensor({ minimum_interval_seconds: null })]);
+    const now = Date.now();
+    const withInterval = (seconds: number) => ({
+      ...env,
+      INSTANCE_CONFIG: JSON.stringify({ sensors: { minimum_interval_seconds: seconds } }),
+      PUBLIC_URL: "https://flightdeck.test",
+    });
+    expect(await sensorsFromCoordinatorAlarm(withInterval(10), now)).toBe(now + 10 * S);
+    await age("watcher", 4 * S);
+    expect(await sensorsFromCoordinatorAlarm(withInterval(3), Date.now())).toBeGreaterThanOrEqual(now - S);
+    expect(requests).toHaveLength(2);
+    const [listed] = SensorListSchema.parse(await (await call("GET", "/api/sensors")).json()).sensors;
+    expect(listed?.minimum_interval_seconds).toBe(30);
   });
 });

@@ -32,6 +32,7 @@ import {
   saveSensorCursor,
   startSensorTick,
 } from "../storage/sensors-repo";
+import { sensorIntervalMs } from "./sensor-timing";
 
 export type SensorDeps = {
   db: Database;
@@ -71,8 +72,8 @@ async function evaluateOne(
 ): Promise<SensorOutcome | null> {
   if ((state?.status ?? sensor.default_status) !== "RUNNING") return null;
   if (!state) await ensureSensorState(deps.db, location, sensor.name, deps.now);
-  // A sensor asks for its own interval; the instance's is the floor for sensors that ask for less.
-  const intervalMs = Math.max(sensor.minimum_interval_seconds, 1) * 1000;
+  // Its own interval, else the instance's; below a minute is honored (the coordinator's alarm wakes the daemon for it).
+  const intervalMs = sensorIntervalMs(sensor, deps.config);
   const claim = await claimSensorEvaluation(deps.db, location, sensor.name, intervalMs, deps.now);
   if (!claim) return null;
   const tickId = await startSensorTick(deps.db, location, sensor.name, deps.now);

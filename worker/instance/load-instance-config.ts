@@ -36,10 +36,18 @@ export function wranglerLayer(raw: string | undefined): InstanceConfigLayer {
 
 /** The D1 layer: what admins saved, or nothing. */
 export async function overridesLayer(d1: D1Database): Promise<InstanceConfigLayer> {
-  const saved = await readInstanceOverrides(openDatabase(d1));
+  return savedOverridesLayer(await readInstanceOverrides(openDatabase(d1)));
+}
+
+function savedOverridesLayer(saved: unknown): InstanceConfigLayer {
   return parseLayer(saved ?? {}, "override", "The instance config overrides saved in D1");
 }
 
 export async function loadInstanceConfig(env: Pick<Env, "INSTANCE_CONFIG" | "DB">): Promise<EffectiveInstanceConfig> {
   return resolveInstanceConfig([wranglerLayer(env.INSTANCE_CONFIG), await overridesLayer(env.DB)]);
+}
+
+/** The effective config from overrides already read (`instanceOverridesQuery`, batched with a submit's other reads). */
+export function instanceConfigFromSaved(env: Pick<Env, "INSTANCE_CONFIG">, saved: unknown): EffectiveInstanceConfig {
+  return resolveInstanceConfig([wranglerLayer(env.INSTANCE_CONFIG), savedOverridesLayer(saved)]);
 }

@@ -32,8 +32,8 @@ export class HttpRunLauncher implements RunLauncher {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
   }
 
-  async launchRun({ run, runToken, eventsUrl }: LaunchInput): Promise<LaunchOutcome> {
-    const endpoint = await getCodeLocationEndpoint(this.db, run.location);
+  async launchRun({ run, runToken, eventsUrl, resume, endpoint: known }: LaunchInput): Promise<LaunchOutcome> {
+    const endpoint = known ?? (await getCodeLocationEndpoint(this.db, run.location));
     if (!endpoint) return { ok: false, reason: `code location ${run.location} no longer exists` };
     const body: LaunchRequest = {
       run_id: run.id,
@@ -48,6 +48,7 @@ export class HttpRunLauncher implements RunLauncher {
     // Only a re-execution has a plan, and only a run with a parent can be one: no read otherwise.
     const plan = run.parent_run_id === null ? null : await getReexecutionPlan(this.db, run.id);
     if (plan) body.reexecution = { parent_run_id: plan.parent_run_id, step_keys: plan.step_keys };
+    if (resume) Object.assign(body, { resume: true, succeeded_step_keys: [...resume.succeededStepKeys] });
     const reply = await sendSignedRequest(this.#fetch, {
       method: "POST",
       baseUrl: endpoint.url,

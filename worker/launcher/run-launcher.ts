@@ -3,6 +3,7 @@
  * to stop. The coordinators depend on this interface only; the HTTP launcher is the one there is.
  */
 import type { Run } from "../../protocol";
+import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 
 export type LaunchOutcome = { ok: true; handle: string | null } | { ok: false; reason: string };
 export type TerminateOutcome = { ok: true } | { ok: false; reason: string };
@@ -12,6 +13,10 @@ export type LaunchInput = {
   /** The bearer token the run worker posts events with; only its hash is stored. */
   runToken: string;
   eventsUrl: string;
+  /** The code location's endpoint when the caller read it already (a submit); else the launcher reads it. */
+  endpoint?: CodeLocationEndpoint | null;
+  /** A resumed attempt (run monitoring): the steps that already succeeded in an earlier attempt. */
+  resume?: { succeededStepKeys: readonly string[] };
 };
 
 export interface RunLauncher {

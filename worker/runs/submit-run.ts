@@ -4,20 +4,37 @@
  * which stores it with its first decision. Every check runs before the first write, so a rejected
  * submit stores nothing.
  */
-import type { Run, RunConfig, SubmitRun } from "../../protocol";
-import { resolveLoadedJob } from "../code-locations/jobs";
-import type { RunCoordinator } from "../coordinator/run-coordinator";
+import type { EffectiveInstanceConfig, JobDefinition, Run, RunConfig, SubmitRun } from "../../protocol";
+import { loadedJobOf, resolveLoadedJob } from "../code-locations/jobs";
+import type { RunCoordinator, SubmitContext } from "../coordinator/run-coordinator";
 import { InvalidRunConfigError } from "../errors";
 import { describeIssues } from "../http/validation-issues";
 import { validateRunConfig } from "../run-config/validate-run-config";
 import type { Database } from "../storage/db";
+import { readForSubmit } from "../storage/submit-reads-repo";
 import { resolveRunTags } from "./run-tags";
 
-export type SubmitDeps = { db: Database; coordinator: RunCoordinator; now: () => number };
+export type SubmitDeps = {
+  db: Database;
+  coordinator: RunCoordinator;
+  now: () => number;
+  /**
+   * The effective instance config from saved overrides: given, the submit reads its location and
+   * the overrides in one batch and hands both to the coordinator (one D1 round trip, not three).
+   */
+  instanceConfigFrom?: (savedOverrides: unknown) => EffectiveInstanceConfig;
+};
 
 export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
   const { tags, priority } = resolveRunTags(submit);
-  const job = await resolveLoadedJob(deps.db, submit.location, submit.job);
+  let job: JobDefinition;
+  let context: SubmitContext | undefined;
+  if (deps.instanceConfigFrom) {
+    const read = await readForSubmit(deps.db, submit.location);
+    job = loadedJobOf(read.location, submit.location, submit.job);
+    if (read.location)
+      context = { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: read.location.endpoint };
+  } else job = await resolveLoadedJob(deps.db, submit.location, submit.job);
   const runConfig: RunConfig = submit.run_config ?? defaultRunConfig(job.default_run_config);
   const issues = validateRunConfig(job.run_config_schema, runConfig);
   if (issues.length > 0) {
@@ -43,7 +60,7 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
     started_at: null,
     ended_at: null,
   };
-  return deps.coordinator.submit(run);
+  return deps.coordinator.submit(run, context);
 }
 
 /** The job's scaffold when the caller sent no run config, as Dagster's launchpad would. */

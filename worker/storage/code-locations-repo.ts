@@ -1,7 +1,7 @@
 /**
  * The workspace's storage: code locations with their status and definitions snapshot (Dagster's
- * workspace and its code location origins). The secret is read only by `getCodeLocationEndpoint`
- * for signing; nothing that builds an API reply ever selects it.
+ * workspace and its code location origins). The secret is read only for signing launches
+ * (`getCodeLocationEndpoint`, `codeLocationForSubmitQuery`); nothing that builds an API reply ever selects it.
  */
 import { asc, eq, sql } from "drizzle-orm";
 import type { CodeLocation, CodeLocationStatus, Definitions } from "../../protocol";
@@ -84,6 +84,24 @@ export async function getCodeLocationEndpoint(db: Database, name: string): Promi
     .where(eq(codeLocations.name, name))
     .get();
   return row ?? null;
+}
+
+/**
+ * What a submit needs of its location in one read: the status and snapshot to check the job, and
+ * the endpoint the run coordinator launches it at (so the launch does not read it again).
+ */
+export function codeLocationForSubmitQuery(db: Database, name: string) {
+  return db
+    .select({
+      name: codeLocations.name,
+      url: codeLocations.url,
+      secret: codeLocations.secret,
+      status: codeLocations.status,
+      loadError: codeLocations.loadError,
+      definitions: codeLocations.definitions,
+    })
+    .from(codeLocations)
+    .where(eq(codeLocations.name, name));
 }
 
 /** The status and snapshot a submit or a job page needs. */

@@ -14,12 +14,16 @@ export type AuditEntry = { ts: number; actor: string; action: string; target?: s
 
 /** The saved overrides as stored (not yet validated), or null when none were ever saved. */
 export async function readInstanceOverrides(db: Database): Promise<unknown> {
-  const row = await db
+  const row = await instanceOverridesQuery(db).get();
+  return row ? row.overrides : null;
+}
+
+/** The read of `readInstanceOverrides`, to put in a batch with other reads (a submit's). */
+export function instanceOverridesQuery(db: Database) {
+  return db
     .select({ overrides: instanceOverrides.overrides })
     .from(instanceOverrides)
-    .where(eq(instanceOverrides.id, ROW_ID))
-    .get();
-  return row ? row.overrides : null;
+    .where(eq(instanceOverrides.id, ROW_ID));
 }
 
 export function auditStatement(db: Database, entry: AuditEntry): BatchStatement {

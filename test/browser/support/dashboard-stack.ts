@@ -17,6 +17,7 @@ import {
   startControlPlane,
 } from "../../../scripts/lib/local-stack";
 import { DEMO_LOCATION_FILE } from "../../support/e2e-stack";
+import { freePort } from "../../support/free-port";
 import { type Browser, launchBrowser } from "./chromium";
 
 export type DashboardStack = {
@@ -31,10 +32,30 @@ export type DashboardStack = {
   teardown: () => Promise<void>;
 };
 
-export async function startDashboardStack(): Promise<DashboardStack> {
+export type DashboardStackOptions = {
+  /** INSTANCE_CONFIG for the control plane. */
+  instanceConfig?: unknown;
+  /**
+   * Run the daemon on demand: `GET /__scheduled` runs scheduled(), and PUBLIC_URL is set (on a
+   * port picked up front) so the daemon can launch runs.
+   */
+  daemon?: boolean;
+};
+
+export async function startDashboardStack(options: DashboardStackOptions = {}): Promise<DashboardStack> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-browser-"));
   const adminToken = generateAdminToken();
-  const controlPlane = await startControlPlane({ persistDir: path.join(dir, "state"), adminToken });
+  const port = options.daemon ? await freePort() : 0;
+  const vars: Record<string, string> = {};
+  if (options.daemon) vars.PUBLIC_URL = `http://127.0.0.1:${port}`;
+  if (options.instanceConfig !== undefined) vars.INSTANCE_CONFIG = JSON.stringify(options.instanceConfig);
+  const controlPlane = await startControlPlane({
+    persistDir: path.join(dir, "state"),
+    adminToken,
+    port,
+    vars,
+    testScheduled: options.daemon ?? false,
+  });
   const location = await startCodeLocation({ name: "demo", file: DEMO_LOCATION_FILE, dataDir: path.join(dir, "demo") });
   const registered = await registerCodeLocation(controlPlane, location);
   if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);

@@ -1,6 +1,7 @@
 /**
- * One run: status, timing, tags and run config; the step timeline; the errors with their stacks;
- * the event log. Live until the run ends. Terminate asks for confirmation first.
+ * One run: status, timing, tags and run config; the daemon's decisions about it and its retry
+ * chain; the step timeline; the errors with their stacks; the event log. Live until the run ends.
+ * Terminate asks for confirmation first.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { ErrorEventDataSchema } from "../../../protocol/events";
@@ -17,6 +18,8 @@ import { AbsoluteTime, Duration } from "../../components/time";
 import type { RouteProps } from "../../routes";
 import { usePoll } from "../../stores/poll";
 import { ComputeLogs } from "./compute-logs";
+import { DaemonDecisions } from "./daemon-decisions";
+import { deriveDecisions } from "./decisions";
 import { ErrorView } from "./error-view";
 import { EventLog } from "./event-log";
 import { RunLineage } from "./lineage";
@@ -39,6 +42,7 @@ export default function RunPage({ params }: RouteProps) {
   const busy = useSignal(false);
   const actionError = useSignal<string | null>(null);
   const steps = useComputed(() => deriveSteps(log.events.value, run.data.value?.ended_at ?? null));
+  const decisions = useComputed(() => deriveDecisions(log.events.value));
   const errors = useComputed(() =>
     log.events.value.flatMap((e) => {
       if (e.type !== "STEP_FAILURE" && e.type !== "RUN_FAILURE") return [];
@@ -163,6 +167,8 @@ export default function RunPage({ params }: RouteProps) {
           <pre data-testid="run-config">{JSON.stringify(r.run_config, null, 2)}</pre>
         </details>
       </section>
+      <DaemonDecisions decisions={decisions.value} />
+      <RunLineage runId={r.id} live={!ended.value} />
       <section class="card">
         <h2>Steps</h2>
         <StepTimeline
@@ -176,7 +182,6 @@ export default function RunPage({ params }: RouteProps) {
         />
       </section>
       {step.value ? <ComputeLogs runId={r.id} step={step.value} ended={ended.value} /> : null}
-      <RunLineage runId={r.id} live={!ended.value} />
       {errors.value.length > 0 ? (
         <section class="card card-error" data-testid="run-errors">
           <h2>Errors</h2>

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LaunchRequest } from "../../protocol";
+import { defineJob } from "../sdk/job";
+import { defineOp } from "../sdk/op";
+import { inProcessExecutor } from "./in-process";
+
+const launch: LaunchRequest = {
+  run_id: "r",
+  attempt: 1,
+  location: "l",
+  job: "j",
+  run_config: {},
+  tags: {},
+  events_url: "http://127.0.0.1:9/events",
+  run_token: "t",
+};
+
+const emit = () => ({ seq: 1, type: "LOG" as const, ts: 0 });
+const log = (runDir: string, step: string, stream: string) =>
+  readFileSync(join(runDir, "compute-logs", step, `${stream}.log`), "utf8");
+
+describe("in-process compute logs", () => {
+  it("captures what each step writes to stdout and stderr in its own log, and restores the streams", async () => {
+    // Node's console writes through these; vitest replaces console, so the test writes to them directly.
+    const first = defineOp({
+      name: "first",
+      run: () => {
+        process.stdout.write("hello from first\n");
+        process.stderr.write(Buffer.from("warning from first\n"));
+      },
+    });
+    const second = defineOp({ name: "second", run: () => process.stdout.write("second here\n") });
+    const job = defineJob({ name: "j", executor: "in_process", graph: () => [first(), second()] });
+    const runDir = mkdtempSync(join(tmpdir(), "fd-inproc-"));
+    const writeBefore = process.stdout.write;
+    await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal, runDir });
+    expect(log(runDir, "first", "stdout")).toBe("hello from first\n");
+    expect(log(runDir, "first", "stderr")).toBe("warning from first\n");
+    expect(log(runDir, "second", "stdout")).toBe("second here\n");
+    expect(log(runDir, "second", "stderr")).toBe("");
+    expect(process.stdout.write).toBe(writeBefore);
+  });
+
+  it("leaves the streams alone without a run dir (unit tests, embedding)", async () => {
+    const writeBefore = process.stdout.write;
+    let writeDuringStep: unknown = null;
+    const quiet = defineOp({ name: "quiet", run: () => (writeDuringStep = process.stdout.write) });
+    const job = defineJob({ name: "j", executor: "in_process", graph: () => quiet() });
+    await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal });
+    expect(writeDuringStep).toBe(writeBefore);
+  });
+});

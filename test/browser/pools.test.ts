@@ -1,0 +1,65 @@
+/**
+ * The Pools page in Chromium against the real control plane (issue 5): a pool with its limit
+ * from the instance config, the run and step holding its slot (a real run worker of
+ * examples/pools/location.ts), and the limit edited from the page.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CodeLocationServer,
+  REPO_ROOT,
+  registerCodeLocation,
+  startCodeLocation,
+} from "../../scripts/lib/local-stack";
+import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+
+let s: DashboardStack;
+let pools: CodeLocationServer;
+let dataDir = "";
+beforeAll(async () => {
+  s = await startDashboardStack({ instanceConfig: { concurrency: { pools: { limits: { warehouse: 1 } } } } });
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-browser-pools-"));
+  pools = await startCodeLocation({
+    name: "pools",
+    file: path.join(REPO_ROOT, "examples/pools/location.ts"),
+    dataDir,
+  });
+  await registerCodeLocation(s.controlPlane, pools);
+});
+afterAll(async () => {
+  await pools?.stop();
+  await s?.teardown();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail")
+    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+});
+
+describe("pools page", () => {
+  it("shows who holds the warehouse slot and edits the pool's limit", async () => {
+    const { page } = s;
+    const { client } = s.controlPlane;
+    const run = await client.submitRun({ location: "pools", job: "warehouse_hold" });
+    await s.open("/pools");
+    await s.signIn();
+    const card = page.locator('[data-testid="pool-row"][data-pool="warehouse"]');
+    await card.waitFor();
+    expect(await card.getByTestId("pool-limit").textContent()).toBe("1");
+    await card
+      .getByTestId("pool-slot")
+      .filter({ hasText: run.id.slice(0, 8) })
+      .waitFor();
+    expect(await card.getByTestId("pool-in-use").textContent()).toBe("1");
+    await s.browser.screenshot("pools");
+    await card.getByTestId("pool-edit-limit").click();
+    await card.getByTestId("pool-limit-input").fill("3");
+    await card.getByRole("button", { name: "Save" }).click();
+    await card.getByTestId("pool-limit").filter({ hasText: "3" }).waitFor();
+    await client.terminateRun(run.id);
+    await client.waitForRun(run.id, { timeoutMs: 30_000 });
+    await card.getByTestId("pool-slot").waitFor({ state: "detached" });
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Schedules and sub-minute sensors end to end (issue 6): `wrangler dev --test-scheduled` (GET
+ * /__scheduled runs scheduled(), as the one-minute Cron Trigger would) and a real code location
+ * server (test/e2e/fixtures/automation-location.ts).
+ * - a schedule's due tick launches exactly one run, though scheduled() fires twice at once for
+ *   that minute, and again later in the same minute;
+ * - a sensor asking for 2 s is evaluated every 2 s or so by the run coordinator's alarm, with no
+ *   cron at all;
+ * - a run status sensor fires for a run's SUCCESS within seconds, not at the next cron minute.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../protocol";
+import { RunListSchema, ScheduleTickListSchema, SensorTickListSchema } from "../../protocol";
+import {
+  type CodeLocationServer,
+  type ControlPlane,
+  generateAdminToken,
+  REPO_ROOT,
+  registerCodeLocation,
+  startCodeLocation,
+  startControlPlane,
+} from "../../scripts/lib/local-stack";
+import { waitUntil } from "../support/e2e-stack";
+import { freePort } from "../support/free-port";
+
+const ADMIN_TOKEN = generateAdminToken();
+let dir: string;
+let controlPlane: ControlPlane;
+let location: CodeLocationServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-automation-"));
+  const port = await freePort();
+  controlPlane = await startControlPlane({
+    persistDir: path.join(dir, "state"),
+    adminToken: ADMIN_TOKEN,
+    port,
+    testScheduled: true,
+    vars: {
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      INSTANCE_CONFIG: JSON.stringify({ run_coordinator: { type: "default" } }),
+    },
+  });
+  location = await startCodeLocation({
+    name: "automation",
+    file: path.join(REPO_ROOT, "test/e2e/fixtures/automation-location.ts"),
+    dataDir: path.join(dir, "automation"),
+  });
+  const registered = await registerCodeLocation(controlPlane, location);
+  if (registered.status !== "LOADED") throw new Error(`automation location did not load: ${registered.load_error}`);
+});
+afterAll(async () => {
+  await Promise.allSettled([location?.stop(), controlPlane?.stop()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function api(pathAndQuery: string, method = "GET"): Promise<unknown> {
+  const res = await fetch(`${controlPlane.url}${pathAndQuery}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!res.ok) throw new Error(`${method} ${pathAndQuery}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function runsTagged(tag: string): Promise<Run[]> {
+  return RunListSchema.parse(await api(`/api/runs?tag=${encodeURIComponent(tag)}&limit=100`)).runs;
+}
+
+/** One daemon iteration, as the Cron Trigger would run it. */
+async function runScheduled(): Promise<void> {
+  const res = await fetch(`${controlPlane.url}/__scheduled?cron=*+*+*+*+*`);
+  expect(res.status).toBe(200);
+  await res.text();
+}
+
+const MINUTE = 60_000;
+
+describe("schedules through the scheduled handler", () => {
+  it("launches a due tick exactly once, though scheduled() fires twice at once for that minute", async () => {
+    // First sight: the RUNNING schedule's cursor starts now, so its first tick is the next minute.
+    // Not within a second of a boundary, so "now" and "the next minute" are the same for both sides.
+    if (MINUTE - (Date.now() % MINUTE) < 1500) await new Promise((resolve) => setTimeout(resolve, 2000));
+    await runScheduled();
+    const nextMinute = Math.ceil((Date.now() + 1) / MINUTE) * MINUTE;
+    await new Promise((resolve) => setTimeout(resolve, nextMinute - Date.now() + 300));
+    await Promise.all([runScheduled(), runScheduled()]);
+    await runScheduled(); // later in the same minute: nothing new is due
+
+    const runs = await runsTagged("flightdeck/schedule=every_minute");
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.tags["flightdeck/scheduled_time"]).toBe(new Date(nextMinute).toISOString());
+    const { ticks } = ScheduleTickListSchema.parse(await api("/api/schedules/every_minute/ticks"));
+    expect(ticks.map((t) => [t.scheduled_time, t.status, t.run_ids])).toEqual([[nextMinute, "SUCCESS", [runs[0]?.id]]]);
+    expect((await controlPlane.client.waitForRun(runs[0]?.id ?? "")).status).toBe("SUCCESS");
+  });
+});
+
+describe("sensors between cron minutes, from the run coordinator's alarm", () => {
+  it("evaluates a 2 s sensor every 2 s or so once started, with no cron", async () => {
+    const started = Date.now();
+    await api("/api/sensors/fast_sensor/start", "POST");
+    await waitUntil(
+      async () => SensorTickListSchema.parse(await api("/api/sensors/fast_sensor/ticks")).ticks.length >= 4,
+      20_000,
+      "four evaluations of fast_sensor",
+    );
+    const elapsed = Date.now() - started;
+    const { ticks } = SensorTickListSchema.parse(await api("/api/sensors/fast_sensor/ticks"));
+    const times = ticks.map((t) => t.started_at).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    console.log(`fast_sensor: ${ticks.length} ticks in ${elapsed} ms, gaps ${gaps.join(", ")} ms`);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(2000);
+    expect(elapsed).toBeLessThan(15_000);
+    // The cursor moved with each successful evaluation, each counted once.
+    const cursors = ticks.map((t) => Number(t.cursor)).sort((a, b) => a - b);
+    expect(cursors.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    await api("/api/sensors/fast_sensor/stop", "POST");
+  });
+
+  it("fires a run status sensor for a run's SUCCESS within seconds", async () => {
+    const { client } = controlPlane;
+    // Let it start watching (its first evaluation sets its cursor to then).
+    await waitUntil(
+      async () => SensorTickListSchema.parse(await api("/api/sensors/after_tick/ticks")).ticks.length > 0,
+      10_000,
+      "after_tick's first evaluation",
+    );
+    const run = await client.waitForRun((await client.submitRun({ location: "automation", job: "tick" })).id);
+    expect(run.status).toBe("SUCCESS");
+    const ended = run.ended_at ?? Date.now();
+    let echoes: Run[] = [];
+    await waitUntil(
+      async () => {
+        echoes = (await runsTagged("flightdeck/sensor=after_tick")).filter((r) =>
+          JSON.stringify(r.run_config).includes(run.id),
+        );
+        return echoes.length > 0;
+      },
+      15_000,
+      "the echo run of after_tick",
+    );
+    const lagMs = (echoes[0]?.created_at ?? 0) - ended;
+    console.log(`run status sensor: SUCCESS → its run requested in ${lagMs} ms`);
+    expect(lagMs).toBeLessThan(10_000);
+    expect(echoes).toHaveLength(1);
+  });
+});

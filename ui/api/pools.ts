@@ -1,0 +1,9 @@
+/** API calls of the Pools page: op concurrency pools, their holders, and a pool's limit. */
+import { PoolListReplySchema, PoolSchema } from "../../protocol/pools";
+import { apiRequest } from "./client";
+
+export const listPools = (signal?: AbortSignal) =>
+  apiRequest("GET", "/api/concurrency/pools", PoolListReplySchema, undefined, { signal });
+
+export const setPoolLimit = (pool: string, limit: number) =>
+  apiRequest("PUT", `/api/concurrency/pools/${encodeURIComponent(pool)}`, PoolSchema, { limit });

@@ -1,0 +1,41 @@
+/**
+ * `/api/runs/:id/pool-slots`: a run worker's claim, renewal and release of op concurrency pool
+ * slots (DESIGN.md §2). Authorized by the run's own run token, whose scope grows again — this
+ * run's events, compute logs and pool slots, still one run and its current attempt. The slots
+ * themselves are the run coordinator object's (pool-slots.ts); a claim may be held open there
+ * for up to `wait_ms` while no slot is free (a long poll).
+ */
+import { Hono } from "hono";
+import type { PoolSlotClaimReply } from "../../protocol";
+import { NameSchema, PoolSlotClaimSchema, PoolSlotRenewSchema } from "../../protocol";
+import { authorizeRunToken } from "../auth/run-token-scope";
+import type { AppEnv } from "../context";
+import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { parseOrFail, readJsonBody } from "../http/read-json-body";
+import { openDatabase } from "../storage/db";
+
+export const poolSlotRoutes = new Hono<AppEnv>()
+  .post("/:id/pool-slots", async (c) => {
+    const runId = c.req.param("id");
+    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    const claim = await readJsonBody(c, PoolSlotClaimSchema);
+    const reply: PoolSlotClaimReply = await coordinatorStub(c.env).claimPoolSlot({
+      runId,
+      stepKey: claim.step_key,
+      pool: claim.pool,
+      waitMs: claim.wait_ms,
+    });
+    return c.json(reply);
+  })
+  .post("/:id/pool-slots/renew", async (c) => {
+    const runId = c.req.param("id");
+    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    const body = await readJsonBody(c, PoolSlotRenewSchema);
+    return c.json(await coordinatorStub(c.env).renewPoolSlots(runId, body.step_keys));
+  })
+  .delete("/:id/pool-slots/:step", async (c) => {
+    const runId = c.req.param("id");
+    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    const stepKey = parseOrFail(NameSchema, c.req.param("step"), "The step key in the path is not valid");
+    return c.json({ released: await coordinatorStub(c.env).releasePoolSlot(runId, stepKey) });
+  });

@@ -1,0 +1,67 @@
+/**
+ * `/api/concurrency/pools` (DESIGN.md §5.1): op concurrency pools as the operator sees them — each
+ * pool's limit and where it comes from, the slots held (by which run and step, until when) and
+ * the claims waiting — and `PUT /api/concurrency/pools/:pool` {limit}, which sets one pool's
+ * limit the way `PATCH /api/instance` sets any setting: an override of
+ * `concurrency.pools.limits`, saved with an audit row in one batch and applied at once (waiting
+ * claims ask again). The pools listed are the configured ones, those the loaded definitions'
+ * ops name, and any held or waited on.
+ */
+import { Hono } from "hono";
+import type { InstanceConfigOverrides, JsonObject, PoolListReply, PoolWire } from "../../protocol";
+import { PoolLimitBodySchema, PoolNameSchema, resolveInstanceConfig } from "../../protocol";
+import { actorOf } from "../auth/actor";
+import { requireAdmin } from "../auth/admin-auth";
+import type { AppEnv } from "../context";
+import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { parseOrFail, readJsonBody } from "../http/read-json-body";
+import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
+import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
+import { listLoadedDefinitions } from "../storage/code-locations-repo";
+import { openDatabase } from "../storage/db";
+import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
+
+async function poolsNamedByOps(d1: D1Database): Promise<string[]> {
+  const names = new Set<string>();
+  for (const { definitions } of await listLoadedDefinitions(openDatabase(d1))) {
+    for (const job of definitions.jobs) for (const node of job.nodes) if (node.pool) names.add(node.pool);
+  }
+  return [...names];
+}
+
+export const poolRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get("/", async (c) => {
+    const reply: PoolListReply = await coordinatorStub(c.env).pools(await poolsNamedByOps(c.env.DB));
+    return c.json(reply);
+  })
+  .get("/:pool", async (c) => {
+    const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
+    const reply: PoolWire = await coordinatorStub(c.env).pool(pool);
+    return c.json(reply);
+  })
+  .put("/:pool", async (c) => {
+    const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
+    const { limit } = await readJsonBody(c, PoolLimitBodySchema);
+    const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
+    const saved = await overridesLayer(c.env.DB);
+    const before = resolveInstanceConfig([wrangler, saved]);
+    // `limits` is one leaf, replaced whole: carry every other pool's effective limit over.
+    const patch: InstanceConfigOverrides = {
+      concurrency: { pools: { limits: { ...before.config.concurrency.pools.limits, [pool]: limit } } },
+    };
+    const merged = mergeOverrides(saved.values, patch);
+    const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
+    const changes = describeChanges(before.config, after.config);
+    await saveInstanceOverrides(openDatabase(c.env.DB), merged, {
+      ts: Date.now(),
+      actor: actorOf(c),
+      action: "pool.update",
+      target: pool,
+      details: { limit, changes: changes as unknown as JsonObject[] } as JsonObject,
+    });
+    const stub = coordinatorStub(c.env);
+    await stub.configChanged();
+    const reply: PoolWire = await stub.pool(pool);
+    return c.json(reply);
+  });
