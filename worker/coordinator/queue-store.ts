@@ -12,15 +12,16 @@
  * however many of them wait behind a full limit. Lanes depend on the configured tag limits; when
  * they change the queue is laned again, once (O(queue), on a config change only).
  *
- * What a pass reads on every event is cached in memory and kept in step by this class, the only
- * writer of these tables: the runs in progress, the pause, each lane's head. A new object instance
+ * What a pass reads on every event is cached in memory and kept in step by this class (and
+ * in-progress-store.ts for the runs in progress), the only writers of these tables: the runs in
+ * progress, the pause, each lane's head. A new object instance
  * (restart, eviction) starts with empty caches and fills them from SQLite.
  */
 import type { TagConcurrencyLimit } from "../../protocol/instance-config";
+import { type InProgressState, InProgressStore, parseTags, type StoredInProgressRun } from "./in-progress-store";
 import { type Lane, mergeLanes } from "./lane-merge";
 import { type ConcurrencyCounter, limitLaneOf, type TaggedRun } from "./limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, priorityOf, type QueuedRun } from "./queue-policy";
-import type { RunInProgress } from "./start-estimates";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS queued (
@@ -40,22 +41,8 @@ const LANE_INDEX = "CREATE INDEX IF NOT EXISTS queued_lane_order ON queued (lane
 const ORDER = "ORDER BY priority DESC, enqueued_at, id";
 const LANE_PAGE = 4;
 
-/** `launching`: the launch request is being made; `launched`: the run worker has it; `retry_wait`: a retry is due at retry_at. */
-export type InProgressState = "launching" | "launched" | "retry_wait";
-
 export type StoredQueuedRun = QueuedRun & { readonly priority: number; readonly eventsUrl: string };
-export type StoredInProgressRun = RunInProgress & {
-  readonly state: InProgressState;
-  readonly attempt: number;
-  readonly retryAt: number | null;
-  readonly eventsUrl: string | null;
-};
-
 type Row = Record<string, SqlStorageValue>;
-
-function parseTags(raw: SqlStorageValue | undefined): Record<string, string> {
-  return JSON.parse(String(raw)) as Record<string, string>;
-}
 
 type LaneHead = { readonly lane: string; readonly head: StoredQueuedRun; readonly key: LaunchOrderKey };
 
@@ -74,22 +61,8 @@ function toQueued(row: Row): StoredQueuedRun {
   };
 }
 
-function toInProgress(row: Row): StoredInProgressRun {
-  return {
-    id: String(row.id),
-    tags: parseTags(row.tags),
-    launchedAt: Number(row.launched_at),
-    state: String(row.state) as InProgressState,
-    attempt: Number(row.attempt),
-    retryAt: row.retry_at === null || row.retry_at === undefined ? null : Number(row.retry_at),
-    eventsUrl: row.events_url === null || row.events_url === undefined ? null : String(row.events_url),
-  };
-}
-
 export class QueueStore {
-  /** The runs in progress by id, in launch order once sorted; null until first read. */
-  #inProgress: Map<string, StoredInProgressRun> | null = null;
-  #inProgressSorted: StoredInProgressRun[] | null = null;
+  readonly inProgressRuns: InProgressStore;
   #paused: boolean | null = null;
   /** The events base URL last saved, so an enqueue writes it only when it changes. */
   #eventsBase: string | null | undefined;
@@ -103,6 +76,7 @@ export class QueueStore {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql.exec(SCHEMA);
+    this.inProgressRuns = new InProgressStore(storage);
     try {
       this.sql.exec("SELECT lane FROM queued LIMIT 0");
     } catch {
@@ -155,7 +129,7 @@ export class QueueStore {
   }
 
   enqueue(run: { id: string; tags: Record<string, string>; enqueuedAt: number; eventsUrl: string }): boolean {
-    if (this.#inProgressMap().has(run.id)) return false;
+    if (this.inProgressRuns.has(run.id)) return false;
     const lane = this.#laneOf(run.tags);
     const priority = priorityOf(run);
     const inserted =
@@ -200,7 +174,7 @@ export class QueueStore {
   }
 
   isKnown(id: string): boolean {
-    return this.#inProgressMap().has(id) || this.sql.exec("SELECT 1 FROM queued WHERE id = ?", id).toArray().length > 0;
+    return this.inProgressRuns.has(id) || this.sql.exec("SELECT 1 FROM queued WHERE id = ?", id).toArray().length > 0;
   }
 
   getQueued(id: string): StoredQueuedRun | null {
@@ -326,112 +300,33 @@ export class QueueStore {
 
   /** Moves the runs an admission pass chose from the queue to in progress, state `launching`. */
   admit(runs: readonly StoredQueuedRun[], now: number): void {
-    const inProgress = this.#inProgressMap();
     this.storage.transactionSync(() => {
       for (const run of runs) {
         this.#deleteQueued(run.id);
-        this.sql.exec(
-          "INSERT INTO in_progress (id, tags, launched_at, state, attempt, events_url) VALUES (?, ?, ?, 'launching', 1, ?)",
-          run.id,
-          JSON.stringify(run.tags),
-          now,
-          run.eventsUrl,
-        );
+        this.inProgressRuns.insertLaunching(run, now);
       }
     });
-    for (const run of runs) {
-      inProgress.set(run.id, {
-        id: run.id,
-        tags: run.tags,
-        launchedAt: now,
-        state: "launching",
-        attempt: 1,
-        retryAt: null,
-        eventsUrl: run.eventsUrl,
-      });
-    }
-    this.#inProgressSorted = null;
+    this.inProgressRuns.cacheLaunching(runs, now);
   }
 
-  /** Counts a run D1 has in progress that this object did not launch. */
+  // The runs in progress live in in-progress-store.ts; these keep the object's one storage API.
   adopt(run: TaggedRun & { since: number }): void {
-    const written = this.sql.exec(
-      "INSERT OR IGNORE INTO in_progress (id, tags, launched_at, state, attempt) VALUES (?, ?, ?, 'launched', 1)",
-      run.id,
-      JSON.stringify(run.tags),
-      run.since,
-    ).rowsWritten;
-    if (written > 0) this.#reloadInProgress(run.id);
+    this.inProgressRuns.adopt(run);
   }
-
-  #inProgressMap(): Map<string, StoredInProgressRun> {
-    if (!this.#inProgress) {
-      this.#inProgress = new Map();
-      for (const row of this.sql.exec("SELECT * FROM in_progress")) {
-        const run = toInProgress(row);
-        this.#inProgress.set(run.id, run);
-      }
-      this.#inProgressSorted = null;
-    }
-    return this.#inProgress;
-  }
-
-  #reloadInProgress(id: string): void {
-    const map = this.#inProgressMap();
-    const row = this.sql.exec("SELECT * FROM in_progress WHERE id = ?", id).toArray()[0];
-    if (row) map.set(id, toInProgress(row));
-    else map.delete(id);
-    this.#inProgressSorted = null;
-  }
-
-  /** In launch order (launched_at, id). */
   inProgress(): StoredInProgressRun[] {
-    this.#inProgressSorted ??= [...this.#inProgressMap().values()].sort((a, b) =>
-      a.launchedAt !== b.launchedAt ? a.launchedAt - b.launchedAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-    );
-    return [...this.#inProgressSorted];
+    return this.inProgressRuns.list();
   }
-
   getInProgress(id: string): StoredInProgressRun | null {
-    return this.#inProgressMap().get(id) ?? null;
+    return this.inProgressRuns.get(id);
   }
-
   setInProgressState(id: string, state: InProgressState, attempt: number, retryAt: number | null = null): void {
-    this.sql.exec(
-      "UPDATE in_progress SET state = ?, attempt = ?, retry_at = ? WHERE id = ?",
-      state,
-      attempt,
-      retryAt,
-      id,
-    );
-    const map = this.#inProgressMap();
-    const run = map.get(id);
-    if (run) {
-      map.set(id, { ...run, state, attempt, retryAt });
-      this.#inProgressSorted = null;
-    }
+    this.inProgressRuns.setState(id, state, attempt, retryAt);
   }
-
-  /** Frees the slots of runs that ended; returns how many were held. */
   free(ids: readonly string[]): number {
-    let freed = 0;
-    const deleteAll = () => {
-      for (const id of ids) freed += this.sql.exec("DELETE FROM in_progress WHERE id = ?", id).rowsWritten;
-    };
-    if (ids.length > 1) this.storage.transactionSync(deleteAll);
-    else deleteAll();
-    if (freed > 0) {
-      const map = this.#inProgressMap();
-      for (const id of ids) map.delete(id);
-      this.#inProgressSorted = null;
-    }
-    return freed;
+    return this.inProgressRuns.free(ids);
   }
-
-  /** Runs whose launch was under way when the object last stopped: never relaunched (a launch may have left). */
   markInterruptedLaunches(): void {
-    this.sql.exec("UPDATE in_progress SET state = 'launched' WHERE state = 'launching'");
-    this.#inProgress = null;
+    this.inProgressRuns.markInterruptedLaunches();
   }
 
   isPaused(): boolean {
@@ -445,7 +340,7 @@ export class QueueStore {
   }
 
   holdsWork(): boolean {
-    if (this.#inProgressMap().size > 0) return true;
+    if (this.inProgressRuns.size() > 0) return true;
     return this.sql.exec("SELECT 1 FROM queued LIMIT 1").toArray().length > 0;
   }
 }

@@ -6,9 +6,10 @@
  */
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../protocol";
 import { tagLimitKind } from "../../protocol";
+import type { StoredInProgressRun } from "./in-progress-store";
 import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "./limits";
 import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
-import type { StoredInProgressRun, StoredQueuedRun } from "./queue-store";
+import type { StoredQueuedRun } from "./queue-store";
 import { estimateStartTimes } from "./start-estimates";
 
 // The pure module's shapes travel as is: these fail to compile if they drift from protocol/queue.ts.

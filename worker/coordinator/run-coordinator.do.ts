@@ -27,6 +27,7 @@ import { transitionRun } from "../storage/runs-repo";
 import { runs } from "../storage/schema";
 import { runAdmissionPass } from "./admission-pass";
 import { decideLaunchFailure, nextAlarmAt, reconcileInProgress } from "./coordinator-decisions";
+import type { StoredInProgressRun } from "./in-progress-store";
 import {
   attemptLaunch,
   cancelBeforeRetry,
@@ -36,7 +37,7 @@ import {
   queuedRunStatements,
 } from "./launch-dispatch";
 import { type PoolClaimInput, PoolSlots } from "./pool-slots";
-import { QueueStore, type StoredInProgressRun, type StoredQueuedRun } from "./queue-store";
+import { QueueStore, type StoredQueuedRun } from "./queue-store";
 
 export type EnqueueInput = { id: string; tags: Tags; enqueuedAt: number; eventsUrl: string };
 export type SubmitInput = { run: Run; eventsUrl: string; endpoint: CodeLocationEndpoint | null };
