@@ -143,17 +143,21 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, number>;
     };
-    /** ms per step of `p` (n steps per request), minus an empty request, best of 5, after one untimed request. */
+    /**
+     * ms per step of `p` (n steps per request): the median of 7 timed requests minus the median of
+     * 7 empty ones, after one untimed request. Medians, not the best difference: a best-of over
+     * differences is biased towards zero when the request's own jitter rivals the work measured.
+     */
     const perStep = async (p: string, n: number) => {
       // Warm-up: the first figure measured would otherwise also pay for the isolate's JIT warming up.
       await get(`${p}?n=${n}`);
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const empty = await timeIt(async () => void (await get(`${p}?n=0`)));
-        const full = await timeIt(async () => void (await get(`${p}?n=${n}`)));
-        times.push(Math.max(0, full - empty) / n);
+      const empty: number[] = [];
+      const full: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        empty.push(await timeIt(async () => void (await get(`${p}?n=0`))));
+        full.push(await timeIt(async () => void (await get(`${p}?n=${n}`))));
       }
-      return Math.min(...times);
+      return Math.max(0, percentile(full, 50) - percentile(empty, 50)) / n;
     };
     const rpc: number[] = [];
     for (let i = 0; i < rpcSamples + 3; i++) {
@@ -167,15 +171,15 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       if (i >= 3) submitFloor.push(t);
     }
     await get("/reset?n=10000");
-    const admitMs = await perStep("/admit", 500);
-    const floorMs = await perStep("/sql-floor", 500);
+    const admitMs = await perStep("/admit", 2000);
+    const floorMs = await perStep("/sql-floor", 2000);
     await get("/reset?n=10");
-    const at10 = await perStep("/admit", 500);
-    const floorAt10 = await perStep("/sql-floor", 500);
+    const at10 = await perStep("/admit", 2000);
+    const floorAt10 = await perStep("/sql-floor", 2000);
     const rowsAt10 = (await get("/rows-read?n=200")).rows ?? Number.NaN;
     await get("/reset?n=100000");
-    const at100k = await perStep("/admit", 500);
-    const floorAt100k = await perStep("/sql-floor", 500);
+    const at100k = await perStep("/admit", 2000);
+    const floorAt100k = await perStep("/sql-floor", 2000);
     const rowsAt100k = (await get("/rows-read?n=200")).rows ?? Number.NaN;
     return {
       rpcFloor: summarize(rpc),
