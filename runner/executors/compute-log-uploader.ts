@@ -5,8 +5,22 @@
  * and once more at the end. Each upload names its byte offset, so a retried one is harmless; a
  * failed one is tried again on the next tick. Chunks end on a line (or UTF-8 character) boundary
  * so each is valid text. The files stay on disk whatever happens: they are the record.
+ *
+ * How far each file is uploaded is kept beside it (`<stream>.log.uploaded`, written then renamed),
+ * so when a run worker dies with logs not yet sent, the code location server's sweeper picks up
+ * exactly where it stopped (server/spool-sweeper.ts), as it does for unacknowledged events.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { type ComputeLogChunk, type ComputeLogStream, MAX_COMPUTE_LOG_CHUNK_BYTES } from "../../protocol";
 
@@ -50,14 +64,8 @@ export class ComputeLogUploader {
     if (this.running) await this.running;
     let done = true;
     const pass = (async () => {
-      const root = join(this.options.runDir, COMPUTE_LOGS_DIR);
-      if (!existsSync(root)) return;
-      for (const stepDir of readdirSync(root)) {
-        for (const stream of STREAMS) {
-          const file = join(root, stepDir, `${stream}.log`);
-          if (!existsSync(file)) continue;
-          if (!(await this.uploadFile(decodeURIComponent(stepDir), stream, file))) done = false;
-        }
+      for (const { file, stepKey, stream } of listLogFiles(this.options.runDir)) {
+        if (!(await this.uploadFile(stepKey, stream, file))) done = false;
       }
     })();
     this.running = pass;
@@ -66,10 +74,24 @@ export class ComputeLogUploader {
     return done;
   }
 
+  /** True when some log file on disk has bytes not yet uploaded. */
+  hasPending(): boolean {
+    return listLogFiles(this.options.runDir).some(
+      ({ file, stepKey, stream }) =>
+        statSync(file).size > (this.uploaded.get(`${stepKey}\0${stream}`) ?? readUploadedOffset(file)),
+    );
+  }
+
+  private markUploaded(key: string, file: string, offset: number): void {
+    this.uploaded.set(key, offset);
+    writeFileSync(`${file}${UPLOADED_SUFFIX}.tmp`, String(offset));
+    renameSync(`${file}${UPLOADED_SUFFIX}.tmp`, `${file}${UPLOADED_SUFFIX}`);
+  }
+
   private async uploadFile(stepKey: string, stream: ComputeLogStream, file: string): Promise<boolean> {
     const key = `${stepKey}\0${stream}`;
     for (;;) {
-      const offset = this.uploaded.get(key) ?? 0;
+      const offset = this.uploaded.get(key) ?? readUploadedOffset(file);
       const size = statSync(file).size;
       if (size <= offset) return true;
       const bytes = readRange(file, offset, Math.min(size - offset, MAX_COMPUTE_LOG_CHUNK_BYTES / 2));
@@ -92,16 +114,40 @@ export class ComputeLogUploader {
         if (!res.ok) {
           // Like the event sender: any other 4xx will not get better by retrying; the file stays on disk.
           console.error(`flightdeck: compute log upload for step ${stepKey} refused (${res.status}); not retrying`);
-          this.uploaded.set(key, size);
+          this.markUploaded(key, file, size);
           return true;
         }
       } catch (error) {
         console.error(`flightdeck: compute log upload for step ${stepKey} failed: ${String(error)}; will retry`);
         return false;
       }
-      this.uploaded.set(key, offset + cut);
+      this.markUploaded(key, file, offset + cut);
     }
   }
+}
+
+const UPLOADED_SUFFIX = ".uploaded";
+
+function readUploadedOffset(file: string): number {
+  const path = `${file}${UPLOADED_SUFFIX}`;
+  if (!existsSync(path)) return 0;
+  const offset = Number.parseInt(readFileSync(path, "utf8"), 10);
+  return Number.isFinite(offset) && offset >= 0 ? offset : 0;
+}
+
+type LogFile = { file: string; stepKey: string; stream: ComputeLogStream };
+
+function listLogFiles(runDir: string): LogFile[] {
+  const root = join(runDir, COMPUTE_LOGS_DIR);
+  if (!existsSync(root)) return [];
+  const files: LogFile[] = [];
+  for (const stepDir of readdirSync(root)) {
+    for (const stream of STREAMS) {
+      const file = join(root, stepDir, `${stream}.log`);
+      if (existsSync(file)) files.push({ file, stepKey: decodeURIComponent(stepDir), stream });
+    }
+  }
+  return files;
 }
 
 function readRange(file: string, offset: number, length: number): Buffer {

@@ -1,7 +1,7 @@
 /**
  * Delivers what run workers left undelivered: for every run dir whose run worker is gone, the
  * events after the spool's acked marker go to the run's events_url with its run token, retried
- * with backoff while this server lives. Runs on start, when a run worker exits, and every
+ * with backoff while this server lives, and so do the compute logs past their uploaded marker. Runs on start, when a run worker exits, and every
  * SWEEP_INTERVAL_MS (for run workers that outlived a previous server). Dagster has no
  * counterpart: its run workers write to the instance's database directly.
  */
@@ -11,11 +11,13 @@ import { LaunchRequestSchema } from "../../protocol";
 import { createBatchPoster, type PostBatch } from "../events/post-batch";
 import { EventSender, type SenderClock } from "../events/sender";
 import { SPOOL_ACKED_FILE, Spool } from "../events/spool";
+import { ComputeLogUploader } from "../executors/compute-log-uploader";
 import { EXIT_FILE, LAUNCH_FILE, runsRoot } from "../run-files";
 import { type RunWorkerExit, reportCrashIfUnfinished } from "./crash-report";
 import { readDirHealth } from "./worker-record";
 
 export const SWEEP_INTERVAL_MS = 30_000;
+const COMPUTE_LOG_SWEEP_MS = 60_000;
 
 export interface SweeperOptions {
   readonly dataDir: string;
@@ -23,10 +25,13 @@ export interface SweeperOptions {
   readonly isRunning: (dir: string) => boolean;
   readonly clock?: SenderClock;
   readonly createPoster?: (url: string, token: string) => PostBatch;
+  /** For the compute-log uploads; the global fetch by default. */
+  readonly fetch?: typeof fetch;
 }
 
 export class SpoolSweeper {
   private readonly active = new Map<string, EventSender>();
+  private readonly uploading = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: SweeperOptions) {}
@@ -54,9 +59,10 @@ export class SpoolSweeper {
     if (this.active.has(dir) || this.options.isRunning(dir)) return;
     if (readDirHealth(dir).state === "running") return;
     reportCrashIfUnfinished(dir, exit ?? { code: null, signal: null, terminating: false });
-    if (!Spool.exists(dir) || isFullyDelivered(dir)) return;
     const launch = LaunchRequestSchema.safeParse(readJsonFile(join(dir, LAUNCH_FILE)));
     if (!launch.success) return;
+    this.#sweepComputeLogs(dir, launch.data.events_url, launch.data.run_token);
+    if (!Spool.exists(dir) || isFullyDelivered(dir)) return;
     const spool = Spool.open(dir);
     const contents = spool.read();
     const leftovers = contents.events.filter((event) => event.seq > contents.ackedThrough);
@@ -75,6 +81,21 @@ export class SpoolSweeper {
       await sender.stop();
       this.active.delete(dir);
     });
+  }
+
+  /** Compute logs the run worker had not uploaded when it exited: sent from where it stopped. */
+  #sweepComputeLogs(dir: string, eventsUrl: string, token: string): void {
+    if (this.uploading.has(dir)) return;
+    const uploader = new ComputeLogUploader({
+      runDir: dir,
+      eventsUrl,
+      token,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+    });
+    if (!uploader.hasPending()) return;
+    this.uploading.add(dir);
+    // What is still unsent after a minute waits for the next sweep (every 30 s), not a busy loop.
+    void uploader.stop(COMPUTE_LOG_SWEEP_MS).finally(() => this.uploading.delete(dir));
   }
 
   /** Dirs being delivered right now. */
