@@ -6,11 +6,12 @@ import { spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { DefinitionsSchema, LaunchRequestSchema } from "../protocol";
+import { generateSecret } from "../protocol";
 import type { FlightdeckClient } from "../scripts/lib/api-client";
 import type { ControlPlane } from "../scripts/lib/local-stack";
 import { REPO_ROOT } from "../scripts/lib/local-stack";
 import { runToCompletion, spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { SINK_JOB, startLaunchSink } from "./launch-sink";
 import { ms, percentile, timeIt } from "./stats";
 
 export type LatencyResult = { n: number; p50: number; p95: number };
@@ -68,43 +69,6 @@ export async function measureProcessAndHttpFloor(n: number): Promise<LatencyResu
   return summarize(samples);
 }
 
-type Sink = { url: string; launches: ReturnType<typeof LaunchRequestSchema.parse>[]; close: () => void };
-
-/** A code location server that records launches and runs nothing: ingestion is measured without run workers. */
-async function startLaunchSink(): Promise<Sink> {
-  const launches: Sink["launches"] = [];
-  const definitions = DefinitionsSchema.parse({
-    jobs: [
-      {
-        name: "sink",
-        description: null,
-        tags: {},
-        executor: "in_process",
-        nodes: [{ name: "op", op: "op", description: null, tags: {}, inputs: [], outputs: [], config_schema: null }],
-        run_config_schema: { type: "object" },
-        default_run_config: {},
-      },
-    ],
-    schedules: [],
-    sensors: [],
-  });
-  const server = http.createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    if (req.method === "GET" && req.url === "/definitions") return res.end(JSON.stringify(definitions));
-    if (req.method === "POST" && req.url === "/runs") {
-      const launch = LaunchRequestSchema.parse(JSON.parse(body));
-      launches.push(launch);
-      res.writeHead(202);
-      return res.end(JSON.stringify({ handle: launch.run_id }));
-    }
-    res.writeHead(404);
-    res.end("{}");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, launches, close: () => server.close() };
-}
-
 function eventBatch(startSeq: number, size: number) {
   return {
     events: Array.from({ length: size }, (_, i) => ({
@@ -128,9 +92,8 @@ export async function measureIngestion(
 ): Promise<ThroughputResult> {
   const sink = await startLaunchSink();
   try {
-    const { generateSecret } = await import("../protocol");
     await cp.client.putCodeLocation({ name: "bench-sink", url: sink.url, secret: generateSecret() });
-    const run = await cp.client.submitRun({ location: "bench-sink", job: "sink" });
+    const run = await cp.client.submitRun({ location: "bench-sink", job: SINK_JOB });
     const launch = sink.launches.find((l) => l.run_id === run.id);
     if (!launch) throw new Error("the sink never received the launch");
     const post = async (seq: number) => {

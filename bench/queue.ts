@@ -10,10 +10,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { DefinitionsSchema, generateSecret, LaunchRequestSchema } from "../protocol";
+import { generateSecret } from "../protocol";
 import type { ControlPlane } from "../scripts/lib/local-stack";
 import { REPO_ROOT } from "../scripts/lib/local-stack";
 import { spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { SINK_JOB, startLaunchSink } from "./launch-sink";
 import { percentile, timeIt } from "./stats";
 
 export type Percentiles = { n: number; p50: number; p99: number };
@@ -22,62 +23,15 @@ function summarize(samples: number[]): Percentiles {
   return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** A code location server that notes when each launch arrives, then reports the run finished at once. */
-async function startTimingSink() {
-  const arrivals = new Map<string, number>();
-  const definitions = DefinitionsSchema.parse({
-    jobs: [
-      {
-        name: "sink",
-        description: null,
-        tags: {},
-        executor: "in_process",
-        nodes: [{ name: "op", op: "op", description: null, tags: {}, inputs: [], outputs: [], config_schema: null }],
-        run_config_schema: { type: "object" },
-        default_run_config: {},
-      },
-    ],
-    schedules: [],
-    sensors: [],
-  });
-  const server = http.createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    if (req.method === "GET" && req.url === "/definitions") return res.end(JSON.stringify(definitions));
-    if (req.method === "POST" && req.url === "/runs") {
-      const launch = LaunchRequestSchema.parse(JSON.parse(body));
-      arrivals.set(launch.run_id, performance.now());
-      res.writeHead(202);
-      res.end(JSON.stringify({ handle: launch.run_id }));
-      const ts = Date.now();
-      void fetch(launch.events_url, {
-        method: "POST",
-        headers: { authorization: `Bearer ${launch.run_token}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          events: [
-            { seq: 1, type: "RUN_START", ts },
-            { seq: 2, type: "RUN_SUCCESS", ts },
-          ],
-        }),
-      }).then((r) => r.arrayBuffer());
-      return;
-    }
-    res.writeHead(404);
-    res.end("{}");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => server.close() };
-}
-
 /** Submit → launch request received, `n` sequential submits 20 ms apart (3 warm-ups dropped). */
 export async function measureSubmitToLaunch(cp: ControlPlane, n: number): Promise<Percentiles> {
-  const sink = await startTimingSink();
+  const sink = await startLaunchSink({ reportFinished: true });
   try {
     await cp.client.putCodeLocation({ name: "queue-sink", url: sink.url, secret: generateSecret() });
     const samples: number[] = [];
     for (let i = 0; i < n + 3; i++) {
       const start = performance.now();
-      const run = await cp.client.submitRun({ location: "queue-sink", job: "sink" });
+      const run = await cp.client.submitRun({ location: "queue-sink", job: SINK_JOB });
       const deadline = Date.now() + 10_000;
       while (!sink.arrivals.has(run.id)) {
         if (Date.now() > deadline) throw new Error(`run ${run.id} was never launched`);
