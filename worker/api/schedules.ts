@@ -6,20 +6,13 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
-import type {
-  ScheduleDefinition,
-  ScheduleListSchema,
-  ScheduleReplySchema,
-  ScheduleSummary,
-  ScheduleTickListSchema,
-} from "../../protocol";
+import type { ScheduleListSchema, ScheduleReplySchema, ScheduleSummary, ScheduleTickListSchema } from "../../protocol";
 import { requireAdmin } from "../auth/admin-auth";
+import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
 import type { AppEnv } from "../context";
 import { nextCronTicks, parseCron } from "../daemon/cron";
 import { describeCron } from "../daemon/schedule-policy";
-import { ConflictError, NotFoundError } from "../errors";
 import { servicesFor } from "../services";
-import { listLoadedDefinitions } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
 import type { ScheduleStateRow } from "../storage/schedules-repo";
 import { listScheduleStates, listScheduleTicks, setScheduleStatus, stateKey } from "../storage/schedules-repo";
@@ -27,35 +20,10 @@ import { listScheduleStates, listScheduleTicks, setScheduleStatus, stateKey } fr
 const NEXT_TICKS = 5;
 const MAX_TICKS = 100;
 
-type Found = { location: string; schedule: ScheduleDefinition };
-
-async function listAll(db: Database): Promise<Found[]> {
-  const locations = await listLoadedDefinitions(db);
-  return locations.flatMap(({ name, definitions }) =>
-    definitions.schedules.map((schedule) => ({ location: name, schedule })),
-  );
-}
-
-async function findOne(db: Database, name: string, location: string | undefined): Promise<Found> {
-  const matches = (await listAll(db)).filter(
-    (f) => f.schedule.name === name && (location === undefined || f.location === location),
-  );
-  const [first, second] = matches;
-  if (!first) {
-    const where = location === undefined ? "in any loaded code location" : `in code location ${location}`;
-    throw new NotFoundError("not_found", `There is no schedule named ${name} ${where}.`);
-  }
-  if (second) {
-    throw new ConflictError(
-      "conflict",
-      `Schedule ${name} exists in code locations ${matches.map((m) => m.location).join(", ")}; add ?location=<name>.`,
-    );
-  }
-  return first;
-}
+type Found = FoundInstigator<"schedules">;
 
 function summarize(found: Found, state: ScheduleStateRow | undefined, now: number): ScheduleSummary {
-  const { schedule, location } = found;
+  const { definition: schedule, location } = found;
   let description = `on the cron schedule "${schedule.cron_schedule}"`;
   let nextTicks: number[] = [];
   try {
@@ -81,16 +49,16 @@ function summarize(found: Found, state: ScheduleStateRow | undefined, now: numbe
 }
 
 async function summaryWithLastTick(db: Database, found: Found, state: ScheduleStateRow | undefined, now: number) {
-  const [last] = await listScheduleTicks(db, found.location, found.schedule.name, 1);
+  const [last] = await listScheduleTicks(db, found.location, found.definition.name, 1);
   return { ...summarize(found, state, now), last_tick: last ?? null };
 }
 
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
     const { db, now } = servicesFor(c);
-    const found = await findOne(db, c.req.param("name") ?? "", c.req.query("location"));
-    await setScheduleStatus(db, found.location, found.schedule.name, status, now());
-    const state = (await listScheduleStates(db)).get(stateKey(found.location, found.schedule.name));
+    const found = await findInstigator(db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
+    await setScheduleStatus(db, found.location, found.definition.name, status, now());
+    const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
     const schedule = await summaryWithLastTick(db, found, state, now());
     return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
   };
@@ -99,9 +67,9 @@ function setStatus(status: "RUNNING" | "STOPPED") {
 export const scheduleRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
     const { db, now } = servicesFor(c);
-    const [all, states] = await Promise.all([listAll(db), listScheduleStates(db)]);
+    const [all, states] = await Promise.all([listInstigators(db, "schedules"), listScheduleStates(db)]);
     const schedules = await Promise.all(
-      all.map((f) => summaryWithLastTick(db, f, states.get(stateKey(f.location, f.schedule.name)), now())),
+      all.map((f) => summaryWithLastTick(db, f, states.get(stateKey(f.location, f.definition.name)), now())),
     );
     return c.json({ schedules } satisfies z.infer<typeof ScheduleListSchema>);
   })
@@ -109,8 +77,8 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
   .get("/:name/ticks", requireAdmin, async (c) => {
     const { db } = servicesFor(c);
-    const found = await findOne(db, c.req.param("name"), c.req.query("location"));
+    const found = await findInstigator(db, "schedules", c.req.param("name"), c.req.query("location"));
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
-    const ticks = await listScheduleTicks(db, found.location, found.schedule.name, limit);
+    const ticks = await listScheduleTicks(db, found.location, found.definition.name, limit);
     return c.json({ ticks } satisfies z.infer<typeof ScheduleTickListSchema>);
   });

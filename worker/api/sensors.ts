@@ -6,53 +6,21 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
-import type {
-  SensorDefinition,
-  SensorListSchema,
-  SensorReplySchema,
-  SensorSummary,
-  SensorTickListSchema,
-} from "../../protocol";
+import type { SensorListSchema, SensorReplySchema, SensorSummary, SensorTickListSchema } from "../../protocol";
 import { requireAdmin } from "../auth/admin-auth";
+import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
 import type { AppEnv } from "../context";
 import { wakeDaemonSoon } from "../daemon/daemon-wake";
 import type { SensorsConfig } from "../daemon/sensor-timing";
 import { sensorIntervalMs } from "../daemon/sensor-timing";
-import { ConflictError, NotFoundError } from "../errors";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 import { servicesFor } from "../services";
-import { listLoadedDefinitions } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
 import type { SensorStateRow } from "../storage/sensors-repo";
 import { listSensorStates, listSensorTicks, setSensorStatus } from "../storage/sensors-repo";
 
 const MAX_TICKS = 100;
-type Found = { location: string; sensor: SensorDefinition };
-
-async function listAll(db: Database): Promise<Found[]> {
-  const locations = await listLoadedDefinitions(db);
-  return locations.flatMap(({ name, definitions }) =>
-    definitions.sensors.map((sensor) => ({ location: name, sensor })),
-  );
-}
-
-async function findOne(db: Database, name: string, location: string | undefined): Promise<Found> {
-  const matches = (await listAll(db)).filter(
-    (f) => f.sensor.name === name && (location === undefined || f.location === location),
-  );
-  const [first, second] = matches;
-  if (!first) {
-    const where = location === undefined ? "in any loaded code location" : `in code location ${location}`;
-    throw new NotFoundError("not_found", `There is no sensor named ${name} ${where}.`);
-  }
-  if (second) {
-    throw new ConflictError(
-      "conflict",
-      `Sensor ${name} exists in code locations ${matches.map((m) => m.location).join(", ")}; add ?location=<name>.`,
-    );
-  }
-  return first;
-}
+type Found = FoundInstigator<"sensors">;
 
 async function summarize(
   db: Database,
@@ -60,12 +28,12 @@ async function summarize(
   state: SensorStateRow | undefined,
   config: SensorsConfig,
 ): Promise<SensorSummary> {
-  const [last] = await listSensorTicks(db, found.location, found.sensor.name, 1);
+  const [last] = await listSensorTicks(db, found.location, found.definition.name, 1);
   return {
-    ...found.sensor,
-    minimum_interval_seconds: sensorIntervalMs(found.sensor, config) / 1000,
+    ...found.definition,
+    minimum_interval_seconds: sensorIntervalMs(found.definition, config) / 1000,
     location: found.location,
-    status: state?.status ?? found.sensor.default_status,
+    status: state?.status ?? found.definition.default_status,
     cursor: state?.cursor ?? null,
     last_tick: last ?? null,
   };
@@ -74,11 +42,11 @@ async function summarize(
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
     const { db, now } = servicesFor(c);
-    const found = await findOne(db, c.req.param("name") ?? "", c.req.query("location"));
-    await setSensorStatus(db, found.location, found.sensor.name, status, now());
+    const found = await findInstigator(db, "sensors", c.req.param("name") ?? "", c.req.query("location"));
+    await setSensorStatus(db, found.location, found.definition.name, status, now());
     // A started sensor is due at once: wake the daemon now rather than at the next cron minute.
     if (status === "RUNNING") await wakeDaemonSoon(c.env, now());
-    const state = (await listSensorStates(db)).get(`${found.location}\u0000${found.sensor.name}`);
+    const state = (await listSensorStates(db)).get(`${found.location}\u0000${found.definition.name}`);
     const { config } = await loadInstanceConfig(c.env);
     return c.json({
       sensor: await summarize(db, found, state, config.sensors),
@@ -89,9 +57,13 @@ function setStatus(status: "RUNNING" | "STOPPED") {
 export const sensorRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
     const { db } = servicesFor(c);
-    const [all, states, { config }] = await Promise.all([listAll(db), listSensorStates(db), loadInstanceConfig(c.env)]);
+    const [all, states, { config }] = await Promise.all([
+      listInstigators(db, "sensors"),
+      listSensorStates(db),
+      loadInstanceConfig(c.env),
+    ]);
     const sensors = await Promise.all(
-      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.sensor.name}`), config.sensors)),
+      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.definition.name}`), config.sensors)),
     );
     return c.json({ sensors } satisfies z.infer<typeof SensorListSchema>);
   })
@@ -99,8 +71,8 @@ export const sensorRoutes = new Hono<AppEnv>()
   .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
   .get("/:name/ticks", requireAdmin, async (c) => {
     const { db } = servicesFor(c);
-    const found = await findOne(db, c.req.param("name"), c.req.query("location"));
+    const found = await findInstigator(db, "sensors", c.req.param("name"), c.req.query("location"));
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
-    const ticks = await listSensorTicks(db, found.location, found.sensor.name, limit);
+    const ticks = await listSensorTicks(db, found.location, found.definition.name, limit);
     return c.json({ ticks } satisfies z.infer<typeof SensorTickListSchema>);
   });

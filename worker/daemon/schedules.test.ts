@@ -175,4 +175,19 @@ describe("/api/schedules", () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
   });
+
+  it("answers 409 naming both locations when two have the schedule, and ?location= picks one", async () => {
+    const fake = await setUp([schedule({})]);
+    await registerFake(fake, "other");
+    const ambiguous = await call("POST", "/api/schedules/every_minute/stop");
+    expect(ambiguous.status).toBe(409);
+    const { error } = (await ambiguous.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("conflict");
+    expect(error.message).toContain("demo, other");
+    const picked = await call("POST", "/api/schedules/every_minute/stop?location=other");
+    expect(ScheduleReplySchema.parse(await picked.json()).schedule).toMatchObject({
+      location: "other",
+      status: "STOPPED",
+    });
+  });
 });
