@@ -31,6 +31,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { getReexecutionPlan, listSucceededSteps, saveReexecutionPlan } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
 import { selectStepsToReexecute } from "./reexecution-plan";
+import { newRunId } from "./run-id";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
@@ -66,7 +67,7 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
   });
   const now = deps.now();
   const run: Run = {
-    id: crypto.randomUUID(),
+    id: newRunId(now),
     location: parent.location,
     job: parent.job,
     status: "NOT_STARTED",

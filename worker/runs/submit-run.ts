@@ -12,6 +12,7 @@ import { describeIssues } from "../http/validation-issues";
 import { validateRunConfig } from "../run-config/validate-run-config";
 import type { Database } from "../storage/db";
 import { readForSubmit } from "../storage/submit-reads-repo";
+import { newRunId } from "./run-id";
 import { resolveRunTags } from "./run-tags";
 
 export type SubmitDeps = {
@@ -45,7 +46,7 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
   }
   const now = deps.now();
   const run: Run = {
-    id: crypto.randomUUID(),
+    id: newRunId(now),
     location: submit.location,
     job: submit.job,
     status: "NOT_STARTED",
