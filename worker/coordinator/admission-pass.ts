@@ -10,22 +10,19 @@ import { countInProgressRuns } from "./limits";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 
-export function runAdmissionPass(store: QueueStore, config: RunCoordinatorConfig, now: number): StoredQueuedRun[] {
+export function runAdmissionPass(
+  store: QueueStore,
+  config: RunCoordinatorConfig,
+  now: number,
+): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
   const paused = store.isPaused();
   store.laneBy(config.tag_concurrency_limits);
-  const read = new Map<string, StoredQueuedRun>();
+  // One counter for the pass, read by the lane merge and the policy alike.
+  const counter = countInProgressRuns(config, inProgress);
   // The default coordinator applies no limits: plain launch order (queue-policy.ts launches them all).
-  const source =
-    config.type === "queued" ? store.queuedByLanes(countInProgressRuns(config, inProgress)) : store.queuedInOrder();
-  function* cursor() {
-    for (const run of source) {
-      read.set(run.id, run);
-      yield run;
-    }
-  }
-  const { launch } = selectRunsToLaunch({ queued: cursor(), inProgress, config, paused });
-  const admitted = launch.flatMap((run) => read.get(run.id) ?? []);
-  if (admitted.length > 0) store.admit(admitted, now);
-  return admitted;
+  const queued = config.type === "queued" ? store.queuedByLanes(counter) : store.queuedInOrder();
+  const { launch } = selectRunsToLaunch({ queued, inProgress, counter, config, paused });
+  if (launch.length > 0) store.admit(launch, now);
+  return launch;
 }

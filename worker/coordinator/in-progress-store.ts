@@ -113,12 +113,12 @@ export class InProgressStore {
     this.#sorted = null;
   }
 
-  /** In launch order (launched_at, id). */
-  list(): StoredInProgressRun[] {
+  /** In launch order (launched_at, id). Shared until the next change: read, never modify. */
+  list(): readonly StoredInProgressRun[] {
     this.#sorted ??= [...this.#map().values()].sort((a, b) =>
       a.launchedAt !== b.launchedAt ? a.launchedAt - b.launchedAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );
-    return [...this.#sorted];
+    return this.#sorted;
   }
 
   get(id: string): StoredInProgressRun | null {

@@ -2,13 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
 import { TAG } from "../../protocol/tags";
-import { type Lane, mergeLanes } from "./lane-merge";
-import { countInProgressRuns, limitLaneOf, type TaggedRun } from "./limits";
+import { type Lane, mergeInLaunchOrder, mergeLanes } from "./lane-merge";
+import { type ConcurrencyCounter, countInProgressRuns, limitBucketsOf, limitLaneOf, type TaggedRun } from "./limits";
 import { compareLaunchOrder, type QueuedRun, selectRunsToLaunch, sortQueue } from "./queue-policy";
 
 const perUnique = { applyLimitPerUniqueValue: true } as const;
 
-/** The queue partitioned the way the Durable Object keeps it: lanes by `limitLaneOf`, in the order of their heads. */
+/** The queue partitioned the way the Durable Object keeps it: lanes by `limitLaneOf` with their buckets, in the order of their heads. */
 function lanesOf(limits: readonly TagConcurrencyLimit[], queued: readonly QueuedRun[]): Lane<QueuedRun>[] {
   const byLane = new Map<string, QueuedRun[]>();
   for (const run of sortQueue(queued)) {
@@ -16,7 +16,10 @@ function lanesOf(limits: readonly TagConcurrencyLimit[], queued: readonly Queued
     byLane.set(lane, [...(byLane.get(lane) ?? []), run]);
   }
   return [...byLane.values()]
-    .map((runs) => ({ head: runs[0] as QueuedRun, rest: () => runs.slice(1)[Symbol.iterator]() }))
+    .map((runs) => {
+      const head = runs[0] as QueuedRun;
+      return { head, buckets: limitBucketsOf(limits, head.tags), rest: () => runs.slice(1)[Symbol.iterator]() };
+    })
     .sort((a, b) => compareLaunchOrder(a.head, b.head));
 }
 
@@ -85,6 +88,16 @@ describe("limitLaneOf", () => {
   });
 });
 
+/** Every run the merge hands out, each counted as launched before the next is pulled (what the policy does). */
+function drain(lanes: Iterable<Lane<QueuedRun>>, counter: ConcurrencyCounter): string[] {
+  const ids: string[] = [];
+  for (const run of mergeLanes(lanes, counter)) {
+    ids.push(run.id);
+    counter.add(run);
+  }
+  return ids;
+}
+
 describe("mergeLanes", () => {
   const limits: TagConcurrencyLimit[] = [{ key: "db", limit: 1 }];
   const run = (id: string, enqueuedAt: number, tags: Record<string, string> = {}): QueuedRun => ({
@@ -97,7 +110,7 @@ describe("mergeLanes", () => {
     const queued = [run("a", 1, { db: "x" }), run("b", 2), run("c", 3, { db: "y" }), run("d", 4)];
     const counter = countInProgressRuns({ max_concurrent_runs: -1, tag_concurrency_limits: limits }, []);
     // "c" shares "a"'s lane (a key limit of 1): once "a" is handed out, the lane is full.
-    expect([...mergeLanes(lanesOf(limits, queued), counter)].map((r) => r.id)).toEqual(["a", "b", "d"]);
+    expect(drain(lanesOf(limits, queued), counter)).toEqual(["a", "b", "d"]);
   });
 
   it("never reads past the head of a lane blocked at the start", () => {
@@ -112,7 +125,7 @@ describe("mergeLanes", () => {
       },
     };
     const free: Lane<QueuedRun> = { head: run("b", 2), rest: () => [run("c", 3)][Symbol.iterator]() };
-    expect([...mergeLanes([blocked, free], counter)].map((r) => r.id)).toEqual(["b", "c"]);
+    expect(drain([blocked, free], counter)).toEqual(["b", "c"]);
     expect(restRead).toBe(false);
   });
 
@@ -126,14 +139,14 @@ describe("mergeLanes", () => {
         return [run("b", 2)][Symbol.iterator]();
       },
     };
-    expect([...mergeLanes([lane], counter)].map((r) => r.id)).toEqual(["a"]);
+    expect(drain([lane], counter)).toEqual(["a"]);
     expect(restRead).toBe(false);
   });
 
   it("refuses lanes that do not come in the order of their heads", () => {
     const counter = countInProgressRuns({ max_concurrent_runs: -1, tag_concurrency_limits: [] }, []);
     const lane = (head: QueuedRun): Lane<QueuedRun> => ({ head, rest: () => [][Symbol.iterator]() });
-    expect(() => [...mergeLanes([lane(run("b", 2)), lane(run("a", 1))], counter)]).toThrow(/launch order/);
+    expect(() => drain([lane(run("b", 2)), lane(run("a", 1))], counter)).toThrow(/launch order/);
   });
 });
 
@@ -172,12 +185,30 @@ describe("the admission pass fed by lanes", () => {
             paused: false,
           };
           const plain = selectRunsToLaunch({ queued: sortQueue(queued), inProgress, config, paused: false });
-          const merged = mergeLanes(lanesOf(tagLimits, queued), countInProgressRuns(config, inProgress));
-          const laned = selectRunsToLaunch({ queued: merged, inProgress, config, paused: false });
+          const counter = countInProgressRuns(config, inProgress);
+          const merged = mergeLanes(lanesOf(tagLimits, queued), counter);
+          const laned = selectRunsToLaunch({ queued: merged, inProgress, counter, config, paused: false });
           expect(laned.launch.map((r) => r.id)).toEqual(plain.launch.map((r) => r.id));
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("mergeInLaunchOrder", () => {
+  it("merges sources each in launch order into the launch order of all their runs (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.record({ tags: tagsArb, enqueuedAt: fc.integer({ min: 0, max: 5 }) }), { maxLength: 8 }), {
+          maxLength: 6,
+        }),
+        (sources) => {
+          const runs = sources.map((source, s) => source.map((run, i) => ({ id: `s${s}-${i}`, ...run })));
+          const merged = [...mergeInLaunchOrder(runs.map((source) => sortQueue(source)[Symbol.iterator]()))];
+          expect(merged.map((run) => run.id)).toEqual(sortQueue(runs.flat()).map((run) => run.id));
+        },
+      ),
     );
   });
 });

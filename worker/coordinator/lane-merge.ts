@@ -7,13 +7,13 @@
  * the rest of the pass, since counts only grow during a pass.
  *
  * Fed to `selectRunsToLaunch` (queue-policy.ts), which still decides every launch: the merge only
- * leaves out runs the policy would skip. It keeps its own counter, built like the policy's from the
- * runs in progress, and counts each run it hands out, because the policy launches every run it is
- * handed that no tag limit blocks, or stops pulling; it ends once the global limit is full, where the
- * policy would stop anyway (so the policy's `rest` is null). Cost of a pass: one step per run handed
+ * leaves out runs the policy would skip. Both read one counter, the pass's: the policy launches
+ * every run it is handed that no tag limit blocks (and adds it to the counter before it pulls the
+ * next), or stops pulling. The merge ends once the global limit is full, where the policy would
+ * stop anyway (so the policy's `rest` is null). Cost of a pass: one step per run handed
  * out, plus one cheap check per lane whose head comes first and is blocked — never the queue's length.
  */
-import type { ConcurrencyCounter } from "./limits";
+import type { ConcurrencyCounter, LimitBucket } from "./limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, launchOrderKeyOf, type QueuedRun } from "./queue-policy";
 
 export interface Lane<R extends QueuedRun> {
@@ -21,6 +21,8 @@ export interface Lane<R extends QueuedRun> {
   readonly head: R;
   /** `launchOrderKeyOf(head)`, when the caller has it already. */
   readonly key?: LaunchOrderKey;
+  /** The lane's limit buckets (`limitBucketsOf`), when the caller has them: a cheaper check than the head's tags. */
+  readonly buckets?: readonly LimitBucket[];
   /** The lane's runs after `head`, in launch order, read lazily (only once `head` is handed out). */
   rest(): Iterator<R>;
 }
@@ -29,9 +31,15 @@ type Open<R extends QueuedRun> = { head: R; key: LaunchOrderKey; lane: Lane<R>; 
 
 /**
  * The runs of the lanes no full tag limit blocks, in launch order. `lanes` must come in the launch
- * order of their heads (a lane out of order throws); `counter` counts the runs in progress.
+ * order of their heads (a lane out of order throws); `counter` counts the runs in progress, and the
+ * consumer adds to it each run it launches before it pulls the next. `onBlocked` hears of each lane
+ * with buckets passed over, and which of its buckets is full (queue-lanes.ts sets such lanes aside).
  */
-export function* mergeLanes<R extends QueuedRun>(lanes: Iterable<Lane<R>>, counter: ConcurrencyCounter): Generator<R> {
+export function* mergeLanes<R extends QueuedRun>(
+  lanes: Iterable<Lane<R>>,
+  counter: ConcurrencyCounter,
+  onBlocked?: (lane: Lane<R>, bucketIndex: number) => void,
+): Generator<R> {
   const byHead = lanes[Symbol.iterator]();
   /** Lanes whose head was handed out, at their next run; few (one per run handed out). */
   const open: Open<R>[] = [];
@@ -47,7 +55,13 @@ export function* mergeLanes<R extends QueuedRun>(lanes: Iterable<Lane<R>>, count
         );
       }
       previous = key;
-      if (!counter.isBlockedByTags(lane.head)) return { lane, key };
+      if (!lane.buckets) {
+        if (!counter.isBlockedByTags(lane.head)) return { lane, key };
+        continue;
+      }
+      const at = counter.laneBlockedAt(lane.buckets);
+      if (at === -1) return { lane, key };
+      onBlocked?.(lane, at);
     }
     return null;
   };
@@ -71,8 +85,7 @@ export function* mergeLanes<R extends QueuedRun>(lanes: Iterable<Lane<R>>, count
         entry.rest?.return?.();
         continue;
       }
-      yield entry.head;
-      counter.add(entry.head); // pulled again: the policy launched it
+      yield entry.head; // pulled again: the consumer launched it and counted it
       // The policy would stop at the next run: end here rather than read it (most passes fill one slot).
       if (!counter.hasGlobalRoom()) return;
       entry.rest ??= entry.lane.rest();
@@ -81,5 +94,56 @@ export function* mergeLanes<R extends QueuedRun>(lanes: Iterable<Lane<R>>, count
     }
   } finally {
     for (const entry of open) entry.rest?.return?.();
+  }
+}
+
+/**
+ * Runs from `sources`, each already in launch order, merged into one launch order: a binary heap
+ * over the sources' next runs. The whole queue from its lanes, for pages of the queue.
+ */
+export function* mergeInLaunchOrder<R extends QueuedRun>(sources: Iterable<Iterator<R>>): Generator<R> {
+  type Entry = { run: R; key: LaunchOrderKey; source: Iterator<R> };
+  const heap: Entry[] = [];
+  const before = (a: Entry, b: Entry) => compareLaunchOrderKeys(a.key, b.key) < 0;
+  const push = (entry: Entry) => {
+    let i = heap.push(entry) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i] as Entry, heap[parent] as Entry)) break;
+      [heap[i], heap[parent]] = [heap[parent] as Entry, heap[i] as Entry];
+      i = parent;
+    }
+  };
+  const pop = (): Entry => {
+    const top = heap[0] as Entry;
+    const last = heap.pop() as Entry;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && before(heap[left] as Entry, heap[smallest] as Entry)) smallest = left;
+        if (right < heap.length && before(heap[right] as Entry, heap[smallest] as Entry)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest] as Entry, heap[i] as Entry];
+        i = smallest;
+      }
+    }
+    return top;
+  };
+  const advance = (source: Iterator<R>) => {
+    const next = source.next();
+    if (!next.done) push({ run: next.value, key: launchOrderKeyOf(next.value), source });
+  };
+  try {
+    for (const source of sources) advance(source);
+    while (heap.length > 0) {
+      const { run, source } = pop();
+      yield run;
+      advance(source);
+    }
+  } finally {
+    for (const entry of heap) entry.source.return?.();
   }
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TagConcurrencyLimit } from "../../protocol/instance-config";
-import { countInProgressRuns, type TaggedRun } from "./limits";
+import { countInProgressRuns, limitLaneOf, parseLimitLane, type TaggedRun } from "./limits";
 
 type Tags = Record<string, string>;
 
@@ -193,7 +193,7 @@ describe("ConcurrencyCounter", () => {
   });
 });
 
-describe("blockedTagFilter", () => {
+describe("laneBlockedAt", () => {
   const tagArb = fc.dictionary(fc.constantFrom("db", "team", "user"), fc.constantFrom("a", "b", "c"), { maxKeys: 3 });
   const limitArb: fc.Arbitrary<TagConcurrencyLimit> = fc.record({
     key: fc.constantFrom("db", "team", "user"),
@@ -201,7 +201,7 @@ describe("blockedTagFilter", () => {
     limit: fc.integer({ min: 0, max: 2 }),
   });
 
-  it("names only tags that really block, and every tag that does (property)", () => {
+  it("answers from a run's lane exactly what isBlockedByTags answers from its tags (property)", () => {
     fc.assert(
       fc.property(
         fc.array(limitArb, { maxLength: 4 }),
@@ -209,10 +209,12 @@ describe("blockedTagFilter", () => {
         tagArb,
         (limits, running, tags) => {
           const count = counter(limits, inProgress(...running));
-          const filter = count.blockedTagFilter();
-          const matchesFilter =
-            filter.keys.some((key) => key in tags) || filter.pairs.some(({ key, value }) => tags[key] === value);
-          expect(matchesFilter).toBe(count.isBlockedByTags({ id: "q", tags }));
+          const lane = parseLimitLane(limitLaneOf(limits, tags));
+          const at = count.laneBlockedAt(lane);
+          expect(at !== -1).toBe(count.isBlockedByTags({ id: "q", tags }));
+          // The bucket named is full: a run counting against only that bucket is blocked too.
+          const bucket = lane[at];
+          if (bucket) expect(count.laneBlockedAt([bucket])).toBe(0);
         },
       ),
     );

@@ -43,13 +43,10 @@ export interface ConcurrencyLimitsConfig {
 }
 
 /**
- * Tags that certainly block a run for the rest of a pass: a run having a key in `keys`, or one of
- * the `pairs`, cannot launch. The Durable Object may exclude such runs from its cursor query.
+ * One tag limit bucket a run counts against, as stored in its lane (`limitLaneOf`): `["key", key]`,
+ * `["value", key, value]` or `["per_unique_value", key, value]`.
  */
-export interface BlockedTagFilter {
-  readonly keys: readonly string[];
-  readonly pairs: readonly { readonly key: string; readonly value: string }[];
-}
+export type LimitBucket = readonly [TagLimitKind, string] | readonly [TagLimitKind, string, string];
 
 class Bucket {
   private readonly holders: string[] = [];
@@ -111,13 +108,36 @@ export class ConcurrencyCounter {
 
   /** Dagster's `is_blocked`: some tag limit the run counts against is full. Builds no reasons: the hot path. */
   isBlockedByTags(run: TaggedRun): boolean {
-    for (const [key, value] of Object.entries(run.tags)) {
+    for (const key in run.tags) {
+      const value = run.tags[key] as string;
       if (this.byKey.get(key)?.isFull) return true;
       if (this.byValue.get(key)?.get(value)?.isFull) return true;
       const perValue = this.perValue.get(key);
       if (perValue && (perValue.buckets.get(value)?.inUse ?? 0) >= perValue.limit) return true;
     }
     return false;
+  }
+
+  /**
+   * `isBlockedByTags` for every run of a lane, from the lane's buckets (`limitBucketsOf`, with the
+   * limits this counter was built from): the index of the first full bucket, or -1 when the lane
+   * is free. The check an admission pass makes of each lane's head.
+   */
+  laneBlockedAt(buckets: readonly LimitBucket[]): number {
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as LimitBucket;
+      const kind = bucket[0];
+      const key = bucket[1];
+      if (kind === "key") {
+        if (this.byKey.get(key)?.isFull) return i;
+      } else if (kind === "value") {
+        if (this.byValue.get(key)?.get(bucket[2] ?? "")?.isFull) return i;
+      } else {
+        const perValue = this.perValue.get(key);
+        if (perValue && (perValue.buckets.get(bucket[2] ?? "")?.inUse ?? 0) >= perValue.limit) return i;
+      }
+    }
+    return -1;
   }
 
   /** Every tag limit the run counts against, full or not, in the order of the run's tags. */
@@ -144,7 +164,8 @@ export class ConcurrencyCounter {
   /** Count a run as in progress (Dagster's `update_counters_with_launched_item`). */
   add(run: TaggedRun): void {
     this.inUse += 1;
-    for (const [key, value] of Object.entries(run.tags)) {
+    for (const key in run.tags) {
+      const value = run.tags[key] as string;
       this.byKey.get(key)?.hold(run.id);
       this.byValue.get(key)?.get(value)?.hold(run.id);
       const perValue = this.perValue.get(key);
@@ -157,40 +178,52 @@ export class ConcurrencyCounter {
       bucket.hold(run.id);
     }
   }
-
-  blockedTagFilter(): BlockedTagFilter {
-    const keys: string[] = [];
-    const pairs: { key: string; value: string }[] = [];
-    for (const [key, bucket] of this.byKey) if (bucket.isFull) keys.push(key);
-    for (const [key, values] of this.byValue) {
-      for (const [value, bucket] of values) if (bucket.isFull) pairs.push({ key, value });
-    }
-    for (const [key, perValue] of this.perValue) {
-      if (perValue.limit === 0) keys.push(key);
-      else for (const [value, bucket] of perValue.buckets) if (bucket.isFull) pairs.push({ key, value });
-    }
-    return { keys, pairs };
-  }
 }
 
 /**
- * The run's lane: every tag limit bucket it counts against under `limits`, as one canonical string.
- * `isBlockedByTags` reads nothing else of a run, so runs of one lane are blocked or free together:
- * the Durable Object keeps its queue partitioned by lane and looks only at the head of each free
- * lane (lane-merge.ts), never at the runs piled up behind a full limit. Runs with no limited tag
- * share the lane "[]".
+ * Every tag limit bucket the run counts against under `limits`, in a canonical order (sorted, no
+ * repeats). `isBlockedByTags` reads nothing else of a run.
  */
-export function limitLaneOf(limits: readonly TagConcurrencyLimit[], tags: Readonly<Record<string, string>>): string {
-  const buckets = new Set<string>();
+export function limitBucketsOf(
+  limits: readonly TagConcurrencyLimit[],
+  tags: Readonly<Record<string, string>>,
+): LimitBucket[] {
+  const buckets = new Map<string, LimitBucket>();
   for (const limit of limits) {
     const value = tags[limit.key];
     if (value === undefined) continue;
     const kind = tagLimitKind(limit);
-    if (kind === "key") buckets.add(JSON.stringify(["key", limit.key]));
-    else if (kind === "per_unique_value") buckets.add(JSON.stringify(["per_unique_value", limit.key, value]));
-    else if (limit.value === value) buckets.add(JSON.stringify(["value", limit.key, value]));
+    let bucket: LimitBucket | null = null;
+    if (kind === "key") bucket = ["key", limit.key];
+    else if (kind === "per_unique_value") bucket = ["per_unique_value", limit.key, value];
+    else if (limit.value === value) bucket = ["value", limit.key, value];
+    if (bucket) buckets.set(bucketId(bucket), bucket);
   }
-  return `[${[...buckets].sort().join(",")}]`;
+  return [...buckets.keys()].sort().map((id) => buckets.get(id) as LimitBucket);
+}
+
+/** A bucket's name: its JSON, as it appears in lane strings. */
+export function bucketId(bucket: LimitBucket): string {
+  return JSON.stringify(bucket);
+}
+
+/**
+ * The run's lane: its limit buckets (`limitBucketsOf`) as one canonical string, which
+ * `parseLimitLane` reads back. Runs of one lane are blocked or free together: the Durable Object
+ * keeps its queue partitioned by lane and looks only at the head of each free lane (lane-merge.ts),
+ * never at the runs piled up behind a full limit. Runs with no limited tag share the lane "[]".
+ */
+export function limitLaneOf(limits: readonly TagConcurrencyLimit[], tags: Readonly<Record<string, string>>): string {
+  return laneOfBuckets(limitBucketsOf(limits, tags).map(bucketId));
+}
+
+/** The lane of the buckets of these ids (`bucketId`), in `limitBucketsOf`'s order. */
+export function laneOfBuckets(bucketIds: readonly string[]): string {
+  return `[${bucketIds.join(",")}]`;
+}
+
+export function parseLimitLane(lane: string): LimitBucket[] {
+  return JSON.parse(lane) as LimitBucket[];
 }
 
 function usageOf(kind: TagLimitKind, key: string, value: string | null, bucket: Bucket): TagLimitUsage {

@@ -62,19 +62,25 @@ export interface WaitingRun {
   readonly reason: WaitReason;
 }
 
-export interface QueueSelection {
-  /** Runs to move to STARTING now, in launch order. */
-  readonly launch: readonly QueuedRun[];
+export interface QueueSelection<R extends QueuedRun = QueuedRun> {
+  /** Runs to move to STARTING now, in launch order: the objects `queued` gave. */
+  readonly launch: readonly R[];
   /** Every run read and left in the queue, in launch order. */
   readonly waiting: readonly WaitingRun[];
   /** The reason shared by every queued run the pass did not read; null when it read them all. */
   readonly rest: WaitReason | null;
 }
 
-export interface QueueInput {
+export interface QueueInput<R extends QueuedRun = QueuedRun> {
   /** In launch order (see compareLaunchOrder); a run out of order is a bug and throws. */
-  readonly queued: Iterable<QueuedRun>;
+  readonly queued: Iterable<R>;
   readonly inProgress: Iterable<TaggedRun>;
+  /**
+   * The pass's counter, built by the caller from `inProgress` (`countInProgressRuns`), when a lazy
+   * `queued` reads it too (lane-merge.ts): the pass adds every run it launches before it pulls the
+   * next. Built here from `inProgress` when absent.
+   */
+  readonly counter?: ConcurrencyCounter;
   readonly config: QueuePolicyConfig;
   /** Paused by an operator (POST /api/queue/pause); `config.paused` pauses as well. */
   readonly paused: boolean;
@@ -172,12 +178,12 @@ function explainBlocked(run: TaggedRun, counter: ConcurrencyCounter): WaitReason
   return reason;
 }
 
-function scanQueue(input: QueueInput, stopWhenFull: boolean): QueueSelection {
+function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: boolean): QueueSelection<R> {
   const pausedBy = pausedByOf(input.config, input.paused);
-  const counter = countInProgressRuns(input.config, input.inProgress);
+  const counter = input.counter ?? countInProgressRuns(input.config, input.inProgress);
   const limited = input.config.type === "queued";
-  const launch: QueuedRun[] = [];
-  const blocked: QueuedRun[] = [];
+  const launch: R[] = [];
+  const blocked: R[] = [];
   const iterator = input.queued[Symbol.iterator]();
   let previous: OrderKey | null = null;
   let rest: WaitReason | null = null;
@@ -210,11 +216,11 @@ function scanQueue(input: QueueInput, stopWhenFull: boolean): QueueSelection {
 }
 
 /** The admission pass: what to launch now. Reads the queue only as far as a launch is possible. */
-export function selectRunsToLaunch(input: QueueInput): QueueSelection {
+export function selectRunsToLaunch<R extends QueuedRun>(input: QueueInput<R>): QueueSelection<R> {
   return scanQueue(input, true);
 }
 
 /** The same decision, reading the whole queue to give every run its own reason (`rest` is null). */
-export function describeQueue(input: QueueInput): QueueSelection {
+export function describeQueue<R extends QueuedRun>(input: QueueInput<R>): QueueSelection<R> {
   return scanQueue(input, false);
 }

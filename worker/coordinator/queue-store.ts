@@ -1,55 +1,40 @@
 /**
- * The run coordinator Durable Object's own SQLite storage (DESIGN.md §2): the queued runs with
- * their priority, tags and enqueue time; the runs in progress with their tags, launch time and
- * launch attempts; the operator's pause. Plain SQL over `ctx.storage.sql`, synchronous, so a
- * method of the object reads and writes its state without yielding to another request.
+ * The run coordinator Durable Object's own SQLite storage (DESIGN.md §2; tables in
+ * coordinator-schema.ts): the queued runs with their priority, tags and enqueue time; the runs in
+ * progress with their tags, launch time and launch attempts; the operator's pause. Plain SQL over
+ * `ctx.storage.sql`, synchronous, so a method of the object reads and writes its state without
+ * yielding to another request.
  *
  * Launch order is an index, `(priority DESC, enqueued_at, id)`, over the whole queue (pages of the
  * queue, the default coordinator) and within each lane (`limitLaneOf`: the runs that count against
  * the same tag limit buckets). The admission pass reads `queuedByLanes`, a lazy merge of the heads
- * of the lanes no full limit blocks (lane-merge.ts), and stops pulling as soon as it can launch
- * nothing more (queue-policy.ts): an admission costs the same with 100,000 runs queued as with 10,
- * however many of them wait behind a full limit. Lanes depend on the configured tag limits; when
- * they change the queue is laned again, once (O(queue), on a config change only).
+ * of the lanes no full limit blocks (lane-merge.ts, over the lanes held in memory by
+ * queue-lanes.ts), and stops pulling as soon as it can launch nothing more (queue-policy.ts): an
+ * admission costs the same with 100,000 runs queued as with 10, however many of them wait behind a
+ * full limit. Lanes depend on the configured tag limits; when they change the queue is laned again,
+ * once (O(queue), on a config change only).
  *
- * What a pass reads on every event is cached in memory and kept in step by this class (and
+ * What a pass reads on every event is held in memory and kept in step by this class (and
  * in-progress-store.ts for the runs in progress), the only writers of these tables: the runs in
- * progress, the pause, each lane's head. A new object instance
- * (restart, eviction) starts with empty caches and fills them from SQLite.
+ * progress, the pause, each lane's first runs. A new object instance (restart, eviction) starts
+ * with nothing in memory and fills it from SQLite.
  */
 import type { TagConcurrencyLimit } from "../../protocol/instance-config";
+import { migrateCoordinatorSchema } from "./coordinator-schema";
 import { type InProgressState, InProgressStore, parseTags, type StoredInProgressRun } from "./in-progress-store";
 import { type Lane, mergeLanes } from "./lane-merge";
-import { type ConcurrencyCounter, limitLaneOf, type TaggedRun } from "./limits";
-import { compareLaunchOrderKeys, type LaunchOrderKey, priorityOf, type QueuedRun } from "./queue-policy";
+import { bucketId, type ConcurrencyCounter, laneOfBuckets, limitBucketsOf, type TaggedRun } from "./limits";
+import { LANE_CACHE, type LanedRun, type LaneSource, QueueLanes, type ReadLane } from "./queue-lanes";
+import { priorityOf } from "./queue-policy";
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS queued (
-  id TEXT PRIMARY KEY, priority INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
-  tags TEXT NOT NULL, events_url TEXT NOT NULL, lane TEXT NOT NULL DEFAULT '[]');
-CREATE INDEX IF NOT EXISTS queued_launch_order ON queued (priority DESC, enqueued_at, id);
-CREATE TABLE IF NOT EXISTS in_progress (
-  id TEXT PRIMARY KEY, tags TEXT NOT NULL, launched_at INTEGER NOT NULL,
-  state TEXT NOT NULL, attempt INTEGER NOT NULL, retry_at INTEGER, events_url TEXT);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- Written by the first cut (a tag index for a NOT EXISTS filter), replaced by lanes: kept empty.
-CREATE TABLE IF NOT EXISTS queued_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-  PRIMARY KEY (run_id, key));
-DELETE FROM queued_tags;
-`;
-const LANE_INDEX = "CREATE INDEX IF NOT EXISTS queued_lane_order ON queued (lane, priority DESC, enqueued_at, id)";
 const ORDER = "ORDER BY priority DESC, enqueued_at, id";
-const LANE_PAGE = 4;
+/** Tag sets whose lane an enqueue remembers (most runs of a deployment share a few tag sets). */
+const LANE_MEMO = 1024;
 
-export type StoredQueuedRun = QueuedRun & { readonly priority: number; readonly eventsUrl: string };
+export type StoredQueuedRun = LanedRun & { readonly eventsUrl: string };
+/** A tag set's lane (`limitLaneOf`) and the ids of its buckets (`bucketId`). */
+type LaneOfTags = { readonly lane: string; readonly bucketIds: readonly string[] };
 type Row = Record<string, SqlStorageValue>;
-
-type LaneHead = { readonly lane: string; readonly head: StoredQueuedRun; readonly key: LaunchOrderKey };
-
-/** The stored priority is `priorityOf(tags)`, kept in step with the tags: no need to parse the tag again. */
-function keyOf(run: StoredQueuedRun): LaunchOrderKey {
-  return { priority: run.priority, enqueuedAt: run.enqueuedAt, id: run.id };
-}
 
 function toQueued(row: Row): StoredQueuedRun {
   return {
@@ -58,6 +43,7 @@ function toQueued(row: Row): StoredQueuedRun {
     enqueuedAt: Number(row.enqueued_at),
     priority: Number(row.priority),
     eventsUrl: String(row.events_url),
+    lane: String(row.lane),
   };
 }
 
@@ -70,21 +56,40 @@ export class QueueStore {
   #laneLimits: readonly TagConcurrencyLimit[] = [];
   #laneLimitsJson = "[]";
   #laneLimitsSeen: readonly TagConcurrencyLimit[] | null = null;
-  /** Every non-empty lane with its head, by lane and in the launch order of the heads; null: not loaded. */
-  #lanes: Map<string, LaneHead> | null = null;
-  #laneOrder: LaneHead[] = [];
+  /** The lane of each tag set seen lately, by the tags' JSON, under the lane limits. */
+  readonly #laneMemo = new Map<string, LaneOfTags>();
+  /** Every non-empty lane with its first runs (queue-lanes.ts); null: not loaded. */
+  #lanes: QueueLanes<StoredQueuedRun> | null = null;
+  /** Queued runs in the store; null until first counted. */
+  #count: number | null = null;
+  readonly #readLane: ReadLane<StoredQueuedRun> = (lane, after, limit) => {
+    if (!after) return this.#rows(`SELECT * FROM queued WHERE lane = ? ${ORDER} LIMIT ?`, lane, limit);
+    // Keyset pages along the primary key: the rest of `after`'s priority, then the lower priorities.
+    const same = this.#rows(
+      "SELECT * FROM queued WHERE lane = ? AND priority = ? AND (enqueued_at, id) > (?, ?) ORDER BY enqueued_at, id LIMIT ?",
+      lane,
+      after.priority,
+      after.enqueuedAt,
+      after.id,
+      limit,
+    );
+    if (same.length === limit) return same;
+    const lower = `SELECT * FROM queued WHERE lane = ? AND priority < ? ${ORDER} LIMIT ?`;
+    return [...same, ...this.#rows(lower, lane, after.priority, limit - same.length)];
+  };
 
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql.exec(SCHEMA);
+  readonly #park = (lane: Lane<StoredQueuedRun>, bucketIndex: number) => this.#lanes?.park(lane, bucketIndex);
+
+  readonly #laneSource: LaneSource<StoredQueuedRun>;
+
+  /** `lanePageSize`: how many runs a lane keeps in memory (queue-lanes.ts); tests make it small. */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    { lanePageSize = LANE_CACHE }: { lanePageSize?: number } = {},
+  ) {
+    this.#laneSource = { read: this.#readLane, cacheSize: lanePageSize };
+    migrateCoordinatorSchema(storage);
     this.inProgressRuns = new InProgressStore(storage);
-    try {
-      this.sql.exec("SELECT lane FROM queued LIMIT 0");
-    } catch {
-      // An object stored by the first cut, before lanes: every run starts in lane "[]", laned again below.
-      this.sql.exec("ALTER TABLE queued ADD COLUMN lane TEXT NOT NULL DEFAULT '[]'");
-      this.sql.exec("DELETE FROM meta WHERE key = 'lane_limits'");
-    }
-    this.sql.exec(LANE_INDEX);
     const saved = this.sql.exec("SELECT value FROM meta WHERE key = 'lane_limits'").toArray()[0]?.value;
     if (typeof saved === "string") {
       this.#laneLimitsJson = saved;
@@ -96,8 +101,15 @@ export class QueueStore {
     return this.storage.sql;
   }
 
-  #laneOf(tags: Readonly<Record<string, string>>): string {
-    return limitLaneOf(this.#laneLimits, tags);
+  #laneOf(tags: Readonly<Record<string, string>>, tagsJson = JSON.stringify(tags)): LaneOfTags {
+    let lane = this.#laneMemo.get(tagsJson);
+    if (lane === undefined) {
+      if (this.#laneMemo.size >= LANE_MEMO) this.#laneMemo.clear();
+      const bucketIds = limitBucketsOf(this.#laneLimits, tags).map(bucketId);
+      lane = { lane: laneOfBuckets(bucketIds), bucketIds };
+      this.#laneMemo.set(tagsJson, lane);
+    }
+    return lane;
   }
 
   /**
@@ -111,9 +123,14 @@ export class QueueStore {
     if (json === this.#laneLimitsJson) return;
     this.#laneLimits = JSON.parse(json) as TagConcurrencyLimit[];
     this.#laneLimitsJson = json;
+    this.#laneMemo.clear();
     this.storage.transactionSync(() => {
       for (const row of this.sql.exec("SELECT id, tags FROM queued").toArray()) {
-        this.sql.exec("UPDATE queued SET lane = ? WHERE id = ?", this.#laneOf(parseTags(row.tags)), row.id);
+        this.sql.exec(
+          "UPDATE queued SET lane = ? WHERE id = ?",
+          this.#laneOf(parseTags(row.tags), String(row.tags)).lane,
+          row.id,
+        );
       }
       this.#setMeta("lane_limits", json);
     });
@@ -130,30 +147,41 @@ export class QueueStore {
 
   enqueue(run: { id: string; tags: Record<string, string>; enqueuedAt: number; eventsUrl: string }): boolean {
     if (this.inProgressRuns.has(run.id)) return false;
-    const lane = this.#laneOf(run.tags);
-    const priority = priorityOf(run);
+    const tagsJson = JSON.stringify(run.tags);
+    const stored: StoredQueuedRun = {
+      id: run.id,
+      tags: run.tags,
+      enqueuedAt: run.enqueuedAt,
+      priority: priorityOf(run),
+      eventsUrl: run.eventsUrl,
+      lane: this.#laneOf(run.tags, tagsJson).lane,
+    };
     const inserted =
       this.sql.exec(
         "INSERT INTO queued (id, priority, enqueued_at, tags, events_url, lane) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        run.id,
-        priority,
-        run.enqueuedAt,
-        JSON.stringify(run.tags),
-        run.eventsUrl,
-        lane,
+        stored.id,
+        stored.priority,
+        stored.enqueuedAt,
+        tagsJson,
+        stored.eventsUrl,
+        stored.lane,
       ).rowsWritten > 0;
-    // Only a hint for runs adopted from D1 (`eventsUrlFor`): written when it changes, not atomically with the run.
-    const base = /^(.*)\/api\/runs\/[^/]+\/events$/.exec(run.eventsUrl)?.[1];
-    if (inserted && base && base !== this.#savedEventsBase()) {
+    if (!inserted) return false;
+    if (this.#count !== null) this.#count += 1;
+    this.#noteEventsBase(run.eventsUrl);
+    this.#lanes?.added(stored);
+    return true;
+  }
+
+  /** Only a hint for runs adopted from D1 (`eventsUrlFor`): written when it changes, not atomically with the run. */
+  #noteEventsBase(eventsUrl: string): void {
+    const saved = this.#savedEventsBase();
+    if (saved && eventsUrl.startsWith(`${saved}/api/runs/`)) return;
+    const base = /^(.*)\/api\/runs\/[^/]+\/events$/.exec(eventsUrl)?.[1];
+    if (base && base !== saved) {
       this.#setMeta("events_base", base);
       this.#eventsBase = base;
     }
-    if (inserted && this.#lanes) {
-      const head = { id: run.id, tags: run.tags, enqueuedAt: run.enqueuedAt, priority, eventsUrl: run.eventsUrl };
-      const current = this.#lanes.get(lane);
-      if (!current || compareLaunchOrderKeys(keyOf(head), current.key) < 0) this.#setLaneHead(lane, head);
-    }
-    return inserted;
   }
 
   #savedEventsBase(): string | null {
@@ -173,118 +201,100 @@ export class QueueStore {
     return base ? `${base}/api/runs/${encodeURIComponent(id)}/events` : null;
   }
 
-  isKnown(id: string): boolean {
-    return this.inProgressRuns.has(id) || this.sql.exec("SELECT 1 FROM queued WHERE id = ?", id).toArray().length > 0;
-  }
-
   getQueued(id: string): StoredQueuedRun | null {
     const row = this.sql.exec("SELECT * FROM queued WHERE id = ?", id).toArray()[0];
     return row ? toQueued(row) : null;
   }
 
-  /** Deletes a queued run; its lane's head is read again if it was the head. */
-  #deleteQueued(id: string): boolean {
-    const row = this.sql.exec("DELETE FROM queued WHERE id = ? RETURNING lane", id).toArray()[0];
-    if (!row) return false;
-    const lane = String(row.lane);
-    if (this.#lanes?.get(lane)?.head.id === id) this.#setLaneHead(lane, this.#readLaneHead(lane));
+  /** Deletes a queued run of a known lane. */
+  /** Deletes a queued run by its primary key (the row is found without the id index). */
+  #deleteQueued(run: StoredQueuedRun): boolean {
+    const deleted = this.sql.exec(
+      "DELETE FROM queued WHERE lane = ? AND priority = ? AND enqueued_at = ? AND id = ?",
+      run.lane,
+      run.priority,
+      run.enqueuedAt,
+      run.id,
+    ).rowsWritten;
+    if (deleted === 0) return false;
+    if (this.#count !== null) this.#count -= 1;
+    this.#lanes?.removed(run.id, run.lane);
     return true;
   }
 
   removeQueued(id: string): boolean {
-    return this.#deleteQueued(id);
+    const run = this.getQueued(id);
+    return run !== null && this.#deleteQueued(run);
   }
 
   /** The queued runs in launch order, read lazily (the default coordinator: no limits, no lanes). */
-  *queuedInOrder(): Generator<StoredQueuedRun> {
-    for (const row of this.sql.exec(`SELECT * FROM queued ${ORDER}`)) yield toQueued(row);
+  queuedInOrder(): Generator<StoredQueuedRun> {
+    return this.#loadedLanes().launchOrder();
   }
 
   /**
    * The queued runs no full tag limit blocks, in launch order, read lazily (lane-merge.ts).
-   * `counter` counts the runs in progress under the limits given to `laneBy`; the merge adds to it.
+   * `counter` counts the runs in progress under the limits given to `laneBy`; the pass adds to it.
    */
   queuedByLanes(counter: ConcurrencyCounter): Generator<StoredQueuedRun> {
-    if (!this.#lanes) {
-      this.#lanes = new Map();
-      this.#laneOrder = [];
-      for (const row of this.sql.exec("SELECT DISTINCT lane FROM queued").toArray()) {
-        const lane = String(row.lane);
-        this.#setLaneHead(lane, this.#readLaneHead(lane));
-      }
-    }
-    return mergeLanes(this.#lanesByHead(), counter);
-  }
-
-  *#lanesByHead(): Generator<Lane<StoredQueuedRun>> {
-    for (const { lane, head, key } of this.#laneOrder) yield { head, key, rest: () => this.#laneAfterHead(lane) };
-  }
-
-  /** In small pages: a pass reads one or two runs of a lane, and a cursor left open is not free. */
-  *#laneAfterHead(lane: string): Generator<StoredQueuedRun> {
-    for (let offset = 1; ; offset += LANE_PAGE) {
-      const page = this.sql.exec(
-        `SELECT * FROM queued WHERE lane = ? ${ORDER} LIMIT ? OFFSET ?`,
-        lane,
-        LANE_PAGE,
-        offset,
-      );
-      const rows = page.toArray();
-      for (const row of rows) yield toQueued(row);
-      if (rows.length < LANE_PAGE) return;
-    }
-  }
-
-  #readLaneHead(lane: string): StoredQueuedRun | null {
-    const row = this.sql.exec(`SELECT * FROM queued WHERE lane = ? ${ORDER} LIMIT 1`, lane).toArray()[0];
-    return row ? toQueued(row) : null;
-  }
-
-  /** Puts a lane's new head (null: the lane is empty) in the lanes' launch order. */
-  #setLaneHead(lane: string, head: StoredQueuedRun | null): void {
-    const lanes = this.#lanes;
-    if (!lanes) return;
-    const order = this.#laneOrder;
-    const current = lanes.get(lane);
-    if (current) order.splice(this.#laneIndex(current.key), 1);
-    if (!head) {
-      lanes.delete(lane);
-      return;
-    }
-    const entry = { lane, head, key: keyOf(head) };
-    lanes.set(lane, entry);
-    order.splice(this.#laneIndex(entry.key), 0, entry);
-  }
-
-  /** Where `key` is, or goes, in the lanes' launch order (binary search; ids make keys unique). */
-  #laneIndex(key: LaunchOrderKey): number {
-    let low = 0;
-    let high = this.#laneOrder.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareLaunchOrderKeys((this.#laneOrder[middle] as LaneHead).key, key) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    const lanes = this.#loadedLanes();
+    return mergeLanes(lanes.candidates(), counter, this.#park);
   }
 
   /** One page of the queue in launch order; position = offset + index + 1. */
   queuedPage(offset: number, limit: number): StoredQueuedRun[] {
-    return this.sql.exec(`SELECT * FROM queued ${ORDER} LIMIT ? OFFSET ?`, limit, offset).toArray().map(toQueued);
+    const page: StoredQueuedRun[] = [];
+    if (limit <= 0) return page;
+    let position = 0;
+    for (const run of this.#loadedLanes().launchOrder()) {
+      if (position++ < offset) continue;
+      page.push(run);
+      if (page.length === limit) break;
+    }
+    return page;
+  }
+
+  /** The first queued run in launch order. */
+  firstQueued(): StoredQueuedRun | null {
+    return this.#loadedLanes().first();
   }
 
   countQueued(): number {
-    return Number(this.sql.exec("SELECT count(*) AS n FROM queued").one().n);
+    this.#count ??= Number(this.sql.exec("SELECT count(*) AS n FROM queued").one().n);
+    return this.#count;
   }
 
   topPriority(): number | null {
-    const row = this.sql.exec("SELECT max(priority) AS p FROM queued").one();
-    return row.p === null ? null : Number(row.p);
+    return this.firstQueued()?.priority ?? null;
+  }
+
+  /** The lanes in memory, read from SQLite the first time: one index seek per lane (a skip scan of the key). */
+  #loadedLanes(): QueueLanes<StoredQueuedRun> {
+    this.#lanes ??= QueueLanes.load(
+      this.#laneSource,
+      this.sql
+        .exec(
+          `WITH RECURSIVE lanes (lane) AS (
+             SELECT min(lane) FROM queued
+             UNION ALL SELECT (SELECT min(lane) FROM queued WHERE lane > lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL)
+           SELECT lane FROM lanes WHERE lane IS NOT NULL`,
+        )
+        .toArray()
+        .map((row) => String(row.lane)),
+    );
+    return this.#lanes;
+  }
+
+  #rows(query: string, ...bindings: SqlStorageValue[]): StoredQueuedRun[] {
+    return this.sql
+      .exec(query, ...bindings)
+      .toArray()
+      .map(toQueued);
   }
 
   /** Changes a queued run's priority (and its `flightdeck/priority` tag, which launch order reads). */
   setPriority(id: string, priority: number, tags: Record<string, string>): void {
-    const lane = this.#laneOf(tags);
+    const { lane } = this.#laneOf(tags);
     const before = this.sql.exec("SELECT lane FROM queued WHERE id = ?", id).toArray()[0]?.lane;
     this.sql.exec(
       "UPDATE queued SET priority = ?, tags = ?, lane = ? WHERE id = ?",
@@ -293,16 +303,16 @@ export class QueueStore {
       lane,
       id,
     );
-    // Its place in its lane moved (and its lane, if a limit is keyed on the priority tag): read the heads again.
-    if (typeof before === "string" && before !== lane) this.#setLaneHead(before, this.#readLaneHead(before));
-    this.#setLaneHead(lane, this.#readLaneHead(lane));
+    // Its place in its lane moved (and its lane, if a limit is keyed on the priority tag): read the lanes again.
+    if (typeof before === "string" && before !== lane) this.#lanes?.reread(before);
+    this.#lanes?.reread(lane);
   }
 
   /** Moves the runs an admission pass chose from the queue to in progress, state `launching`. */
   admit(runs: readonly StoredQueuedRun[], now: number): void {
     this.storage.transactionSync(() => {
       for (const run of runs) {
-        this.#deleteQueued(run.id);
+        this.#deleteQueued(run);
         this.inProgressRuns.insertLaunching(run, now);
       }
     });
@@ -313,7 +323,7 @@ export class QueueStore {
   adopt(run: TaggedRun & { since: number }): void {
     this.inProgressRuns.adopt(run);
   }
-  inProgress(): StoredInProgressRun[] {
+  inProgress(): readonly StoredInProgressRun[] {
     return this.inProgressRuns.list();
   }
   getInProgress(id: string): StoredInProgressRun | null {
@@ -322,8 +332,12 @@ export class QueueStore {
   setInProgressState(id: string, state: InProgressState, attempt: number, retryAt: number | null = null): void {
     this.inProgressRuns.setState(id, state, attempt, retryAt);
   }
+  /** Frees the slots of runs that ended; lanes parked on a bucket they held go back to the head order. */
   free(ids: readonly string[]): number {
-    return this.inProgressRuns.free(ids);
+    const ended = this.#lanes ? ids.flatMap((id) => this.inProgressRuns.get(id) ?? []) : [];
+    const freed = this.inProgressRuns.free(ids);
+    for (const run of ended) this.#lanes?.bucketsFreed(this.#laneOf(run.tags).bucketIds);
+    return freed;
   }
   markInterruptedLaunches(): void {
     this.inProgressRuns.markInterruptedLaunches();

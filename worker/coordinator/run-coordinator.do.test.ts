@@ -329,7 +329,6 @@ describe("an object restart in the middle of a queue", () => {
     // The lost enqueue: the object's storage never got the run, D1 has it QUEUED.
     await runInDurableObject(stub(), (_instance, state) => {
       state.storage.sql.exec("DELETE FROM queued");
-      state.storage.sql.exec("DELETE FROM queued_tags");
     });
     await abortAllDurableObjects();
     expect((await queue()).queued).toEqual([]);

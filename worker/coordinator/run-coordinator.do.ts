@@ -48,7 +48,7 @@ export type QueueSnapshot = {
   totalQueued: number;
   /** One page, in launch order. */
   queued: StoredQueuedRun[];
-  inProgress: StoredInProgressRun[];
+  inProgress: readonly StoredInProgressRun[];
 };
 
 /** Runs QUEUED in D1 the object adopts per reconciliation (a lost enqueue); the rest on the next. */
@@ -142,7 +142,7 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!queued) return null;
     let priority: number;
     if ("priority" in change) priority = change.priority;
-    else if (this.#store.queuedPage(0, 1)[0]?.id === runId) priority = queued.priority;
+    else if (this.#store.firstQueued()?.id === runId) priority = queued.priority;
     else priority = (this.#store.topPriority() ?? 0) + 1;
     const tags = { ...queued.tags, [TAG.priority]: String(priority) };
     if (!(await saveRunPriority(openDatabase(this.env.DB), runId, priority, tags, Date.now()))) return null;
