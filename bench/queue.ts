@@ -81,6 +81,45 @@ export type AdmissionFigures = {
   floorMsAt100k: number;
 };
 
+const QUEUE_SIZES = [10, 10_000, 100_000] as const;
+type QueueSize = (typeof QUEUE_SIZES)[number];
+
+/**
+ * ms per step of an admission and of its floor at each queue size, each in a Durable Object of its
+ * own, `n` steps per request. Interleaved rounds, so that every figure sees the same machine: the
+ * median of 21 timed requests of each minus the median of 21 empty ones, after one untimed
+ * request of each. Medians, not the best difference: a best-of over differences is biased towards
+ * zero when the request's own jitter rivals the work measured.
+ */
+async function measureSteps(
+  get: (p: string) => Promise<unknown>,
+  n: number,
+): Promise<(kind: "admit" | "floor", size: QueueSize) => number> {
+  const targets = QUEUE_SIZES.flatMap((size) => [
+    { kind: "admit" as const, size, path: `/admit?do=admit-${size}` },
+    { kind: "floor" as const, size, path: `/sql-floor?do=floor-${size}` },
+  ]);
+  for (const size of QUEUE_SIZES) {
+    await get(`/reset?do=admit-${size}&n=${size}`);
+    await get(`/reset-floor?do=floor-${size}&n=${size}`);
+  }
+  // Warm-up: the first figure measured would otherwise also pay for the isolate's JIT warming up.
+  for (const target of targets) await get(`${target.path}&n=${n}`);
+  const empty: number[] = [];
+  const samples = targets.map(() => [] as number[]);
+  for (let round = 0; round < 21; round++) {
+    empty.push(await timeIt(async () => void (await get("/admit?do=admit-10&n=0"))));
+    for (const [i, target] of targets.entries()) {
+      samples[i]?.push(await timeIt(async () => void (await get(`${target.path}&n=${n}`))));
+    }
+  }
+  const base = percentile(empty, 50);
+  return (kind, size) => {
+    const i = targets.findIndex((target) => target.kind === kind && target.size === size);
+    return Math.max(0, percentile(samples[i] ?? [], 50) - base) / n;
+  };
+}
+
 /** Starts the harness Worker (bench/floors/queue-bench.worker.ts) and measures admissions and the DO floors. */
 export async function measureAdmissions(persistDir: string, rpcSamples: number): Promise<AdmissionFigures> {
   const config = path.join(REPO_ROOT, "bench/floors/queue.wrangler.toml");
@@ -97,22 +136,6 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, number>;
     };
-    /**
-     * ms per step of `p` (n steps per request): the median of 7 timed requests minus the median of
-     * 7 empty ones, after one untimed request. Medians, not the best difference: a best-of over
-     * differences is biased towards zero when the request's own jitter rivals the work measured.
-     */
-    const perStep = async (p: string, n: number) => {
-      // Warm-up: the first figure measured would otherwise also pay for the isolate's JIT warming up.
-      await get(`${p}?n=${n}`);
-      const empty: number[] = [];
-      const full: number[] = [];
-      for (let i = 0; i < 7; i++) {
-        empty.push(await timeIt(async () => void (await get(`${p}?n=0`))));
-        full.push(await timeIt(async () => void (await get(`${p}?n=${n}`))));
-      }
-      return Math.max(0, percentile(full, 50) - percentile(empty, 50)) / n;
-    };
     const rpc: number[] = [];
     for (let i = 0; i < rpcSamples + 3; i++) {
       const t = await timeIt(async () => void (await get("/rpc-floor")));
@@ -124,28 +147,20 @@ export async function measureAdmissions(persistDir: string, rpcSamples: number):
       const t = await timeIt(async () => void (await get("/submit-floor")));
       if (i >= 3) submitFloor.push(t);
     }
-    await get("/reset?n=10000");
-    const admitMs = await perStep("/admit", 2000);
-    const floorMs = await perStep("/sql-floor", 2000);
-    await get("/reset?n=10");
-    const at10 = await perStep("/admit", 2000);
-    const floorAt10 = await perStep("/sql-floor", 2000);
-    const rowsAt10 = (await get("/rows-read?n=200")).rows ?? Number.NaN;
-    await get("/reset?n=100000");
-    const at100k = await perStep("/admit", 2000);
-    const floorAt100k = await perStep("/sql-floor", 2000);
-    const rowsAt100k = (await get("/rows-read?n=200")).rows ?? Number.NaN;
+    const perStep = await measureSteps(get, 2000);
+    const rowsAt10 = (await get("/rows-read?do=admit-10&n=200")).rows ?? Number.NaN;
+    const rowsAt100k = (await get("/rows-read?do=admit-100000&n=200")).rows ?? Number.NaN;
     return {
       rpcFloor: summarize(rpc),
       submitFloor: summarize(submitFloor),
       rowsReadAt10: rowsAt10,
       rowsReadAt100k: rowsAt100k,
-      admissionsPerSecond: 1000 / admitMs,
-      floorPerSecond: 1000 / floorMs,
-      admissionMsAt10: at10,
-      admissionMsAt100k: at100k,
-      floorMsAt10: floorAt10,
-      floorMsAt100k: floorAt100k,
+      admissionsPerSecond: 1000 / perStep("admit", 10_000),
+      floorPerSecond: 1000 / perStep("floor", 10_000),
+      admissionMsAt10: perStep("admit", 10),
+      admissionMsAt100k: perStep("admit", 100_000),
+      floorMsAt10: perStep("floor", 10),
+      floorMsAt100k: perStep("floor", 100_000),
     };
   } finally {
     await proc.stop();
