@@ -4,10 +4,11 @@
  * this class reads SQLite only through `readLane`, to fill a lane whose cached runs ran out.
  *
  * Two things keep a pass's cost flat however long the queue is:
- * - A lane keeps up to LANE_CACHE runs (its first, in launch order) and reads the next ones only
- *   when they run out: an admission deletes a lane's head, and reading the next head back from the
- *   lane index right after the delete was a third of the SQLite work of an admission. `complete`
- *   says the cache holds the whole lane, so a run enqueued behind it is cached too.
+ * - A lane keeps its first runs, in launch order (up to LANE_CACHE, fewer when there are many
+ *   lanes: LANE_CACHE_BUDGET), and reads the next ones only when they run out: an admission deletes
+ *   a lane's head, and reading the next head back right after the delete was a third of the
+ *   SQLite work of an admission. `complete` says the cache holds the whole lane, so a run enqueued
+ *   behind it is cached too.
  * - A lane a pass found blocked is parked on the full bucket that blocked it, out of the head order
  *   the next passes walk, until a run holding that bucket ends (`bucketsFreed`). Counts of a bucket
  *   only fall when a run in progress ends, so a parked lane is blocked until then; passes never
@@ -17,7 +18,9 @@ import { type Lane, mergeInLaunchOrder } from "./lane-merge";
 import { bucketId, type LimitBucket, parseLimitLane } from "./limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, type QueuedRun } from "./queue-policy";
 
-export const LANE_CACHE = 16;
+export const LANE_CACHE = 64;
+/** Runs held in memory over all lanes, about: with many lanes (a per-user limit), each holds fewer. */
+export const LANE_CACHE_BUDGET = 16_384;
 
 export type LanedRun = QueuedRun & {
   readonly priority: number;
@@ -28,8 +31,15 @@ export type LanedRun = QueuedRun & {
 /** The runs of `lane` after the run of key `after` (null: from its start), at most `limit`, in launch order. */
 export type ReadLane<R extends LanedRun> = (lane: string, after: LaunchOrderKey | null, limit: number) => R[];
 
-/** Where lanes read their runs, and how many a lane keeps in memory (LANE_CACHE; fewer in tests, to read more). */
-export type LaneSource<R extends LanedRun> = { readonly read: ReadLane<R>; readonly cacheSize: number };
+/**
+ * Where lanes read their runs; how many a lane keeps in memory at most (LANE_CACHE), and about how
+ * many all lanes keep together (LANE_CACHE_BUDGET). Tests make both small, to read more.
+ */
+export type LaneSource<R extends LanedRun> = {
+  readonly read: ReadLane<R>;
+  readonly cacheSize: number;
+  readonly cacheBudget: number;
+};
 
 /** The stored priority is `priorityOf(tags)`, kept in step with the tags: no need to parse the tag again. */
 export function launchOrderKey(run: LanedRun): LaunchOrderKey {
@@ -166,7 +176,7 @@ export class QueueLanes<R extends LanedRun> {
     if (at === runs.length && !cached.complete) return; // behind the cached runs: read when they run out
     if (at === 0) this.#beforeHeadChange(cached);
     runs.splice(at, 0, run);
-    if (runs.length > this.source.cacheSize) {
+    if (runs.length > this.#laneCap()) {
       runs.pop();
       cached.complete = false;
     }
@@ -203,14 +213,22 @@ export class QueueLanes<R extends LanedRun> {
   }
 
   #fill(cached: CachedLane<R>): void {
-    cached.runs = this.source.read(cached.lane, null, this.source.cacheSize);
-    cached.complete = cached.runs.length < this.source.cacheSize;
+    const cap = this.#laneCap();
+    cached.runs = this.source.read(cached.lane, null, cap);
+    cached.complete = cached.runs.length < cap;
   }
 
   /** A lane not held yet, read from SQLite. */
   #readIn(lane: string): void {
-    const runs = this.source.read(lane, null, this.source.cacheSize);
-    if (runs.length > 0) this.#place(new CachedLane(this.source, lane, runs, runs.length < this.source.cacheSize));
+    const cap = this.#laneCap();
+    const runs = this.source.read(lane, null, cap);
+    if (runs.length > 0) this.#place(new CachedLane(this.source, lane, runs, runs.length < cap));
+  }
+
+  /** How many runs a lane reads in: its share of the budget, between 1 and the cache size. */
+  #laneCap(): number {
+    const share = Math.floor(this.source.cacheBudget / Math.max(1, this.#byLane.size));
+    return Math.max(1, Math.min(this.source.cacheSize, share));
   }
 
   /** Out of the head order while its key changes (a parked lane is not in it). */

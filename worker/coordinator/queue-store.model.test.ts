@@ -80,11 +80,11 @@ function configOf(limits: TagConcurrencyLimit[], max: number) {
 /** Runs every op on a store over `storage`, checking it against the model after each. */
 function check(
   storage: DurableObjectStorage,
-  start: { limits: TagConcurrencyLimit[]; max: number; lanePageSize: number },
+  start: { limits: TagConcurrencyLimit[]; max: number; lanePageSize: number; cacheBudget: number },
   ops: Op[],
 ) {
   storage.sql.exec("DELETE FROM queued; DELETE FROM in_progress; DELETE FROM meta WHERE key != 'schema_version'");
-  const open = () => new QueueStore(storage, { lanePageSize: start.lanePageSize });
+  const open = () => new QueueStore(storage, { lanePageSize: start.lanePageSize, cacheBudget: start.cacheBudget });
   let store = open();
   let config = configOf(start.limits, start.max);
   const queued = new Map<string, QueuedRun>();
@@ -141,10 +141,12 @@ describe("QueueStore against a model", () => {
         fc.property(
           limitsArb,
           fc.integer({ min: -1, max: 4 }),
-          // A lane holds 1 to 3 runs in memory here, not 16: the reads past them run all the time.
+          // A lane holds 1 to 3 runs in memory here, not 64, and all lanes 2 to 12: the reads past them run all the time.
           fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 2, max: 12 }),
           fc.array(opArb, { minLength: 30, maxLength: 80 }),
-          (limits, max, lanePageSize, ops) => check(state.storage, { limits, max, lanePageSize }, ops),
+          (limits, max, lanePageSize, cacheBudget, ops) =>
+            check(state.storage, { limits, max, lanePageSize, cacheBudget }, ops),
         ),
         { numRuns: 300 },
       );

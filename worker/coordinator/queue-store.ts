@@ -24,7 +24,14 @@ import { migrateCoordinatorSchema } from "./coordinator-schema";
 import { type InProgressState, InProgressStore, parseTags, type StoredInProgressRun } from "./in-progress-store";
 import { type Lane, mergeLanes } from "./lane-merge";
 import { bucketId, type ConcurrencyCounter, laneOfBuckets, limitBucketsOf, type TaggedRun } from "./limits";
-import { LANE_CACHE, type LanedRun, type LaneSource, QueueLanes, type ReadLane } from "./queue-lanes";
+import {
+  LANE_CACHE,
+  LANE_CACHE_BUDGET,
+  type LanedRun,
+  type LaneSource,
+  QueueLanes,
+  type ReadLane,
+} from "./queue-lanes";
 import { priorityOf } from "./queue-policy";
 
 const ORDER = "ORDER BY priority DESC, enqueued_at, id";
@@ -82,12 +89,15 @@ export class QueueStore {
 
   readonly #laneSource: LaneSource<StoredQueuedRun>;
 
-  /** `lanePageSize`: how many runs a lane keeps in memory (queue-lanes.ts); tests make it small. */
+  /** `lanePageSize`, `cacheBudget`: how many runs a lane, and all lanes, keep in memory (queue-lanes.ts); tests make them small. */
   constructor(
     private readonly storage: DurableObjectStorage,
-    { lanePageSize = LANE_CACHE }: { lanePageSize?: number } = {},
+    {
+      lanePageSize = LANE_CACHE,
+      cacheBudget = LANE_CACHE_BUDGET,
+    }: { lanePageSize?: number; cacheBudget?: number } = {},
   ) {
-    this.#laneSource = { read: this.#readLane, cacheSize: lanePageSize };
+    this.#laneSource = { read: this.#readLane, cacheSize: lanePageSize, cacheBudget };
     migrateCoordinatorSchema(storage);
     this.inProgressRuns = new InProgressStore(storage);
     const saved = this.sql.exec("SELECT value FROM meta WHERE key = 'lane_limits'").toArray()[0]?.value;
