@@ -23,12 +23,65 @@ function summarize(samples: number[]): Percentiles {
   return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** Submit → launch request received, `n` sequential submits 20 ms apart (3 warm-ups dropped). */
-export async function measureSubmitToLaunch(cp: ControlPlane, n: number): Promise<Percentiles> {
+/** The harness Worker (bench/floors/queue-bench.worker.ts) under `wrangler dev`, and a GET to it. */
+type QueueHarness = { get: (p: string) => Promise<Record<string, number>>; stop: () => Promise<void> };
+
+async function startQueueHarness(persistDir: string): Promise<QueueHarness> {
+  const config = path.join(REPO_ROOT, "bench/floors/queue.wrangler.toml");
+  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+  const proc = spawnGroup(
+    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
+    { cwd: REPO_ROOT, env },
+  );
+  try {
+    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
+    const get = async (p: string) => {
+      const res = await fetch(`${url}${p}`);
+      if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, number>;
+    };
+    return { get, stop: () => proc.stop() };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
+
+/** A local HTTP server that answers every POST at once: the floor of the launch request. */
+async function startHttpFloorServer(): Promise<{ url: string; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
+export type SubmitFigures = {
+  submitToLaunch: Percentiles;
+  /** A bare Worker → DO RPC with one SQLite write. */
+  rpcFloor: Percentiles;
+  /** The rpc floor plus one D1 write before it: what a submit pays at least when D1 holds the run. */
+  submitFloor: Percentiles;
+  /** A bare local HTTP POST round trip, Node to Node. */
+  httpFloor: Percentiles;
+};
+
+/**
+ * Submit → launch request received, beside its floors, in interleaved rounds so that all see the
+ * same machine: each round one submit through the control plane (to a code location server that
+ * records launches, launch-sink.ts), one bare RPC with a SQLite write, one D1 write plus that RPC,
+ * and one bare HTTP POST, each 20 ms after the one before (the floors once the control plane is
+ * done with the run, which the sink reports finished at once); 3 warm-up rounds dropped.
+ */
+async function measureSubmitToLaunch(cp: ControlPlane, harness: QueueHarness, n: number): Promise<SubmitFigures> {
   const sink = await startLaunchSink({ reportFinished: true });
+  const floorServer = await startHttpFloorServer();
   try {
     await cp.client.putCodeLocation({ name: "queue-sink", url: sink.url, secret: generateSecret() });
-    const samples: number[] = [];
+    await harness.get("/submit-floor-setup");
+    const samples = { submit: [] as number[], rpc: [] as number[], submitFloor: [] as number[], http: [] as number[] };
     for (let i = 0; i < n + 3; i++) {
       const start = performance.now();
       const run = await cp.client.submitRun({ location: "queue-sink", job: SINK_JOB });
@@ -37,38 +90,35 @@ export async function measureSubmitToLaunch(cp: ControlPlane, n: number): Promis
         if (Date.now() > deadline) throw new Error(`run ${run.id} was never launched`);
         await new Promise((r) => setTimeout(r, 1));
       }
-      if (i >= 3) samples.push((sink.arrivals.get(run.id) ?? start) - start);
+      const submit = (sink.arrivals.get(run.id) ?? start) - start;
+      // The run's end is reported right after its launch: let the control plane finish with it first.
+      await new Promise((r) => setTimeout(r, 20));
+      const rpc = await timeIt(async () => void (await harness.get("/rpc-floor")));
+      const submitFloor = await timeIt(async () => void (await harness.get("/submit-floor")));
+      const post = await timeIt(
+        async () => void (await (await fetch(floorServer.url, { method: "POST", body: "{}" })).text()),
+      );
+      if (i >= 3) {
+        samples.submit.push(submit);
+        samples.rpc.push(rpc);
+        samples.submitFloor.push(submitFloor);
+        samples.http.push(post);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
-    return summarize(samples);
+    return {
+      submitToLaunch: summarize(samples.submit),
+      rpcFloor: summarize(samples.rpc),
+      submitFloor: summarize(samples.submitFloor),
+      httpFloor: summarize(samples.http),
+    };
   } finally {
     sink.close();
+    floorServer.close();
   }
-}
-
-/** A bare local HTTP POST round trip, Node to Node. */
-export async function measureHttpPostFloor(n: number): Promise<Percentiles> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.end("{}"));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const samples: number[] = [];
-  for (let i = 0; i < n + 3; i++) {
-    const t = await timeIt(async () => {
-      await (await fetch(url, { method: "POST", body: "{}" })).text();
-    });
-    if (i >= 3) samples.push(t);
-  }
-  server.close();
-  return summarize(samples);
 }
 
 export type AdmissionFigures = {
-  rpcFloor: Percentiles;
-  /** The rpc floor plus one D1 write before it: what a submit pays at least when D1 holds the run. */
-  submitFloor: Percentiles;
   /** SQLite rows the coordinator reads per admission step: the queue-length dependence, free of timing noise. */
   rowsReadAt10: number;
   rowsReadAt100k: number;
@@ -120,61 +170,31 @@ async function measureSteps(
   };
 }
 
-/** Starts the harness Worker (bench/floors/queue-bench.worker.ts) and measures admissions and the DO floors. */
-export async function measureAdmissions(persistDir: string, rpcSamples: number): Promise<AdmissionFigures> {
-  const config = path.join(REPO_ROOT, "bench/floors/queue.wrangler.toml");
-  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
-  const proc = spawnGroup(
-    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
-    { cwd: REPO_ROOT, env },
-  );
-  try {
-    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
-    const get = async (p: string) => {
-      const res = await fetch(`${url}${p}`);
-      if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, number>;
-    };
-    const rpc: number[] = [];
-    for (let i = 0; i < rpcSamples + 3; i++) {
-      const t = await timeIt(async () => void (await get("/rpc-floor")));
-      if (i >= 3) rpc.push(t);
-    }
-    await get("/submit-floor-setup");
-    const submitFloor: number[] = [];
-    for (let i = 0; i < rpcSamples + 3; i++) {
-      const t = await timeIt(async () => void (await get("/submit-floor")));
-      if (i >= 3) submitFloor.push(t);
-    }
-    const perStep = await measureSteps(get, 2000);
-    const rowsAt10 = (await get("/rows-read?do=admit-10&n=200")).rows ?? Number.NaN;
-    const rowsAt100k = (await get("/rows-read?do=admit-100000&n=200")).rows ?? Number.NaN;
-    return {
-      rpcFloor: summarize(rpc),
-      submitFloor: summarize(submitFloor),
-      rowsReadAt10: rowsAt10,
-      rowsReadAt100k: rowsAt100k,
-      admissionsPerSecond: 1000 / perStep("admit", 10_000),
-      floorPerSecond: 1000 / perStep("floor", 10_000),
-      admissionMsAt10: perStep("admit", 10),
-      admissionMsAt100k: perStep("admit", 100_000),
-      floorMsAt10: perStep("floor", 10),
-      floorMsAt100k: perStep("floor", 100_000),
-    };
-  } finally {
-    await proc.stop();
-  }
+/** Admissions through the coordinator's own pass and storage, and their floors (the harness's step endpoints). */
+async function measureAdmissions(harness: QueueHarness): Promise<AdmissionFigures> {
+  const perStep = await measureSteps(harness.get, 2000);
+  return {
+    rowsReadAt10: (await harness.get("/rows-read?do=admit-10&n=200")).rows ?? Number.NaN,
+    rowsReadAt100k: (await harness.get("/rows-read?do=admit-100000&n=200")).rows ?? Number.NaN,
+    admissionsPerSecond: 1000 / perStep("admit", 10_000),
+    floorPerSecond: 1000 / perStep("floor", 10_000),
+    admissionMsAt10: perStep("admit", 10),
+    admissionMsAt100k: perStep("admit", 100_000),
+    floorMsAt10: perStep("floor", 10),
+    floorMsAt100k: perStep("floor", 100_000),
+  };
 }
 
-export type QueueBenchResults = { submitToLaunch: Percentiles; httpFloor: Percentiles } & AdmissionFigures;
+export type QueueBenchResults = SubmitFigures & AdmissionFigures;
 
 export async function runQueueBench(cp: ControlPlane, dir: string, samples = 100): Promise<QueueBenchResults> {
   console.log(`run queue: submit → launch received, ${samples} submits; admissions with 10 / 10,000 / 100,000 queued…`);
-  const submitToLaunch = await measureSubmitToLaunch(cp, samples);
-  const httpFloor = await measureHttpPostFloor(samples);
-  const admissions = await measureAdmissions(dir, samples);
-  return { submitToLaunch, httpFloor, ...admissions };
+  const harness = await startQueueHarness(dir);
+  try {
+    return { ...(await measureSubmitToLaunch(cp, harness, samples)), ...(await measureAdmissions(harness)) };
+  } finally {
+    await harness.stop();
+  }
 }
 
 const f = (n: number) => `${n.toFixed(1)} ms`;
