@@ -3,14 +3,13 @@
  * and event ingestion beside a raw D1 batch-insert floor.
  */
 import { spawn } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { generateSecret } from "../protocol";
 import type { FlightdeckClient } from "../scripts/lib/api-client";
 import type { ControlPlane } from "../scripts/lib/local-stack";
 import { REPO_ROOT } from "../scripts/lib/local-stack";
-import { runToCompletion, spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { runToCompletion } from "../scripts/lib/processes";
+import { startFloorWorker, startHttpFloorServer } from "./floor-worker";
 import { SINK_JOB, startLaunchSink } from "./launch-sink";
 import { ms, percentile, timeIt } from "./stats";
 
@@ -47,12 +46,7 @@ export async function measureSubmitToSuccess(
 
 /** The floor: what any design must pay at least — start a bare `node` and make three local HTTP round trips. */
 export async function measureProcessAndHttpFloor(n: number): Promise<LatencyResult> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.end("{}"));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const { url, close } = await startHttpFloorServer();
   const samples: number[] = [];
   for (let i = 0; i < n + 3; i++) {
     const t = await timeIt(async () => {
@@ -65,7 +59,7 @@ export async function measureProcessAndHttpFloor(n: number): Promise<LatencyResu
     });
     if (i >= 3) samples.push(t);
   }
-  server.close();
+  close();
   return summarize(samples);
 }
 
@@ -121,15 +115,8 @@ export async function measureD1Floor(
   batches: number,
   batchSize: number,
 ): Promise<ThroughputResult> {
-  const config = path.join(REPO_ROOT, "bench/floors/wrangler.toml");
-  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
-  const proc = spawnGroup(
-    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
-    { cwd: REPO_ROOT, env },
-  );
+  const { url, stop } = await startFloorWorker("bench/floors/wrangler.toml", persistDir);
   try {
-    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
     await (await fetch(`${url}/setup`)).text();
     const post = async (seq: number) => {
       const rows = eventBatch(seq, batchSize).events.map((e) => [
@@ -153,7 +140,7 @@ export async function measureD1Floor(
     const seconds = (performance.now() - start) / 1000;
     return { events: batches * batchSize, seconds, perSecond: (batches * batchSize) / seconds };
   } finally {
-    await proc.stop();
+    await stop();
   }
 }
 

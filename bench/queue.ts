@@ -7,13 +7,9 @@
  *   runs queued and 20 tag limits, beside the bare SQLite work of one admission;
  * - the cost of one admission with 10 vs 100,000 runs queued.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { generateSecret } from "../protocol";
 import type { ControlPlane } from "../scripts/lib/local-stack";
-import { REPO_ROOT } from "../scripts/lib/local-stack";
-import { spawnGroup, waitForOutput } from "../scripts/lib/processes";
+import { startFloorWorker, startHttpFloorServer } from "./floor-worker";
 import { SINK_JOB, startLaunchSink } from "./launch-sink";
 import { percentile, timeIt } from "./stats";
 
@@ -27,35 +23,13 @@ function summarize(samples: number[]): Percentiles {
 type QueueHarness = { get: (p: string) => Promise<Record<string, number>>; stop: () => Promise<void> };
 
 async function startQueueHarness(persistDir: string): Promise<QueueHarness> {
-  const config = path.join(REPO_ROOT, "bench/floors/queue.wrangler.toml");
-  const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
-  const proc = spawnGroup(
-    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--persist-to", persistDir],
-    { cwd: REPO_ROOT, env },
-  );
-  try {
-    const [, url] = await waitForOutput(proc, /Ready on (http:\/\/[\d.]+:\d+)/);
-    const get = async (p: string) => {
-      const res = await fetch(`${url}${p}`);
-      if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, number>;
-    };
-    return { get, stop: () => proc.stop() };
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-}
-
-/** A local HTTP server that answers every POST at once: the floor of the launch request. */
-async function startHttpFloorServer(): Promise<{ url: string; close: () => void }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.end("{}"));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+  const { url, stop } = await startFloorWorker("bench/floors/queue.wrangler.toml", persistDir);
+  const get = async (p: string) => {
+    const res = await fetch(`${url}${p}`);
+    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, number>;
+  };
+  return { get, stop };
 }
 
 export type SubmitFigures = {
