@@ -78,19 +78,26 @@ function eventBatch(startSeq: number, size: number) {
 
 export type ThroughputResult = { events: number; seconds: number; perSecond: number };
 
-/** Events per second into `POST /api/runs/:id/events`, sequential batches of `batchSize` as a run worker sends them. */
+/**
+ * Events per second into `POST /api/runs/:id/events`, sequential batches of `batchSize` as a run
+ * worker sends them, beside the same rows through a Worker that only does one raw D1 batch insert
+ * per request. The two alternate batch by batch, so both see the same machine.
+ */
 export async function measureIngestion(
   cp: ControlPlane,
+  floorDir: string,
   batches: number,
   batchSize: number,
-): Promise<ThroughputResult> {
+): Promise<{ ingestion: ThroughputResult; d1Floor: ThroughputResult }> {
   const sink = await startLaunchSink();
+  const floor = await startFloorWorker("bench/floors/wrangler.toml", floorDir);
   try {
     await cp.client.putCodeLocation({ name: "bench-sink", url: sink.url, secret: generateSecret() });
     const run = await cp.client.submitRun({ location: "bench-sink", job: SINK_JOB });
     const launch = sink.launches.find((l) => l.run_id === run.id);
     if (!launch) throw new Error("the sink never received the launch");
-    const post = async (seq: number) => {
+    await (await fetch(`${floor.url}/setup`)).text();
+    const postEvents = async (seq: number) => {
       const res = await fetch(launch.events_url, {
         method: "POST",
         headers: { authorization: `Bearer ${launch.run_token}`, "content-type": "application/json" },
@@ -99,26 +106,7 @@ export async function measureIngestion(
       if (!res.ok) throw new Error(`ingestion failed: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
-    await post(1); // warm-up
-    const start = performance.now();
-    for (let b = 1; b <= batches; b++) await post(1 + b * batchSize);
-    const seconds = (performance.now() - start) / 1000;
-    return { events: batches * batchSize, seconds, perSecond: (batches * batchSize) / seconds };
-  } finally {
-    sink.close();
-  }
-}
-
-/** The same number of rows through a Worker that only does one raw D1 batch insert per request. */
-export async function measureD1Floor(
-  persistDir: string,
-  batches: number,
-  batchSize: number,
-): Promise<ThroughputResult> {
-  const { url, stop } = await startFloorWorker("bench/floors/wrangler.toml", persistDir);
-  try {
-    await (await fetch(`${url}/setup`)).text();
-    const post = async (seq: number) => {
+    const postRows = async (seq: number) => {
       const rows = eventBatch(seq, batchSize).events.map((e) => [
         "floor-run",
         1,
@@ -130,17 +118,27 @@ export async function measureD1Floor(
         e.message,
         null,
       ]);
-      const res = await fetch(`${url}/`, { method: "POST", body: JSON.stringify(rows) });
+      const res = await fetch(`${floor.url}/`, { method: "POST", body: JSON.stringify(rows) });
       if (!res.ok) throw new Error(`floor insert failed: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
-    await post(1);
-    const start = performance.now();
-    for (let b = 1; b <= batches; b++) await post(1 + b * batchSize);
-    const seconds = (performance.now() - start) / 1000;
-    return { events: batches * batchSize, seconds, perSecond: (batches * batchSize) / seconds };
+    await postEvents(1); // warm-ups
+    await postRows(1);
+    let ours = 0;
+    let bare = 0;
+    for (let b = 1; b <= batches; b++) {
+      ours += await timeIt(() => postEvents(1 + b * batchSize));
+      bare += await timeIt(() => postRows(1 + b * batchSize));
+    }
+    const result = (ms: number) => ({
+      events: batches * batchSize,
+      seconds: ms / 1000,
+      perSecond: (batches * batchSize) / (ms / 1000),
+    });
+    return { ingestion: result(ours), d1Floor: result(bare) };
   } finally {
-    await stop();
+    sink.close();
+    await floor.stop();
   }
 }
 

@@ -3,7 +3,7 @@
  * run, printed as a table and written to bench-results/latest.json. Real processes throughout:
  * `wrangler dev` with local D1, the demo code location server, real run workers.
  *
- * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 50).
+ * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 100).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -21,7 +21,6 @@ import { daemonRows, measureDeathToFailure } from "./daemon";
 import { executorRows, measureExecutors } from "./executors";
 import {
   formatLatency,
-  measureD1Floor,
   measureIngestion,
   measureProcessAndHttpFloor,
   measureSubmitToSuccess,
@@ -31,7 +30,7 @@ import { queueRows, runQueueBench } from "./queue";
 import { runUiBench, uiRows } from "./ui";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "60" }, batches: { type: "string", default: "50" } },
+  options: { runs: { type: "string", default: "60" }, batches: { type: "string", default: "100" } },
 });
 const runs = Number(values.runs);
 const batches = Number(values.batches);
@@ -57,8 +56,7 @@ async function main() {
     const backToBack = await measureSubmitToSuccess(cp.client, runs, 0);
     const floor = await measureProcessAndHttpFloor(runs);
     console.log(`event ingestion, ${batches} batches of ${BATCH_SIZE}…`);
-    const ingestion = await measureIngestion(cp, batches, BATCH_SIZE);
-    const d1Floor = await measureD1Floor(path.join(dir, "floor"), batches, BATCH_SIZE);
+    const { ingestion, d1Floor } = await measureIngestion(cp, path.join(dir, "floor"), batches, BATCH_SIZE);
     const bundle = await measureWorkerBundle(path.join(dir, "deploy"));
     console.log("run worker death → FAILURE, 10 run workers killed with SIGKILL…");
     const deathToFailure = await measureDeathToFailure(cp.client, path.join(dir, "demo"), 10);
