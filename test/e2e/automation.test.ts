@@ -21,10 +21,8 @@ import {
   REPO_ROOT,
   registerCodeLocation,
   startCodeLocation,
-  startControlPlane,
 } from "../../scripts/lib/local-stack";
-import { waitUntil } from "../support/e2e-stack";
-import { freePort } from "../support/free-port";
+import { runScheduled, startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
 
 const ADMIN_TOKEN = generateAdminToken();
 let dir: string;
@@ -33,16 +31,10 @@ let location: CodeLocationServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-automation-"));
-  const port = await freePort();
-  controlPlane = await startControlPlane({
+  controlPlane = await startScheduledControlPlane({
     persistDir: path.join(dir, "state"),
     adminToken: ADMIN_TOKEN,
-    port,
-    testScheduled: true,
-    vars: {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      INSTANCE_CONFIG: JSON.stringify({ run_coordinator: { type: "default" } }),
-    },
+    instanceConfig: { run_coordinator: { type: "default" } },
   });
   location = await startCodeLocation({
     name: "automation",
@@ -70,13 +62,6 @@ async function runsTagged(tag: string): Promise<Run[]> {
   return RunListSchema.parse(await api(`/api/runs?tag=${encodeURIComponent(tag)}&limit=100`)).runs;
 }
 
-/** One daemon iteration, as the Cron Trigger would run it. */
-async function runScheduled(): Promise<void> {
-  const res = await fetch(`${controlPlane.url}/__scheduled?cron=*+*+*+*+*`);
-  expect(res.status).toBe(200);
-  await res.text();
-}
-
 const MINUTE = 60_000;
 
 describe("schedules through the scheduled handler", () => {
@@ -84,11 +69,11 @@ describe("schedules through the scheduled handler", () => {
     // First sight: the RUNNING schedule's cursor starts now, so its first tick is the next minute.
     // Not within a second of a boundary, so "now" and "the next minute" are the same for both sides.
     if (MINUTE - (Date.now() % MINUTE) < 1500) await new Promise((resolve) => setTimeout(resolve, 2000));
-    await runScheduled();
+    await runScheduled(controlPlane);
     const nextMinute = Math.ceil((Date.now() + 1) / MINUTE) * MINUTE;
     await new Promise((resolve) => setTimeout(resolve, nextMinute - Date.now() + 300));
-    await Promise.all([runScheduled(), runScheduled()]);
-    await runScheduled(); // later in the same minute: nothing new is due
+    await Promise.all([runScheduled(controlPlane), runScheduled(controlPlane)]);
+    await runScheduled(controlPlane); // later in the same minute: nothing new is due
 
     const runs = await runsTagged("flightdeck/schedule=every_minute");
     expect(runs).toHaveLength(1);

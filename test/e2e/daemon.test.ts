@@ -18,10 +18,15 @@ import {
   generateAdminToken,
   registerCodeLocation,
   startCodeLocation,
-  startControlPlane,
 } from "../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, isProcessAlive, runWorkerPid, waitUntil } from "../support/e2e-stack";
-import { freePort } from "../support/free-port";
+import {
+  DEMO_LOCATION_FILE,
+  isProcessAlive,
+  runScheduled,
+  runWorkerPid,
+  startScheduledControlPlane,
+  waitUntil,
+} from "../support/e2e-stack";
 
 const ADMIN_TOKEN = generateAdminToken();
 let dir: string;
@@ -30,19 +35,13 @@ let location: CodeLocationServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-daemon-"));
-  const port = await freePort();
-  controlPlane = await startControlPlane({
+  controlPlane = await startScheduledControlPlane({
     persistDir: path.join(dir, "state"),
     adminToken: ADMIN_TOKEN,
-    port,
-    testScheduled: true,
-    vars: {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      INSTANCE_CONFIG: JSON.stringify({
-        // Launch at once: these tests are about the daemon, not the queue.
-        run_coordinator: { type: "default" },
-        run_retries: { enabled: true, max_retries: 1 },
-      }),
+    instanceConfig: {
+      // Launch at once: these tests are about the daemon, not the queue.
+      run_coordinator: { type: "default" },
+      run_retries: { enabled: true, max_retries: 1 },
     },
   });
   location = await startLocation();
@@ -61,13 +60,6 @@ function startLocation(): Promise<CodeLocationServer> {
     dataDir: path.join(dir, "demo"),
     env: { FLIGHTDECK_DEMO_INBOX: path.join(dir, "inbox"), FLIGHTDECK_DEMO_SENSOR_INTERVAL: "1" },
   });
-}
-
-/** One daemon iteration, as the cron would run it. */
-async function runScheduled(): Promise<void> {
-  const res = await fetch(`${controlPlane.url}/__scheduled?cron=*+*+*+*+*`);
-  expect(res.status).toBe(200);
-  await res.text();
 }
 
 describe("run monitoring and run retries against real run workers", () => {
@@ -99,8 +91,8 @@ describe("run monitoring and run retries against real run workers", () => {
     });
 
     // Run retries, on the next daemon iteration; a second one makes no second retry.
-    await runScheduled();
-    await runScheduled();
+    await runScheduled(controlPlane);
+    await runScheduled(controlPlane);
     const decisions = (await client.listEvents(submitted.id)).filter((e) => e.data?.retry === "RETRY");
     expect(decisions).toHaveLength(1);
     const retryId = String(decisions[0]?.data?.retry_run_id);
@@ -124,7 +116,7 @@ describe("run monitoring and run retries against real run workers", () => {
     await client.waitForRun(submitted.id, { statuses: ["STARTED"] });
     const pid = runWorkerPid(path.join(dir, "demo"), submitted.id);
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    await runScheduled();
+    await runScheduled(controlPlane);
 
     const run = await client.getRun(submitted.id);
     expect(run.status).toBe("FAILURE");
@@ -150,10 +142,10 @@ describe("the demo's file sensor", () => {
     await writeFile(path.join(inbox, "a.csv"), "1");
     await writeFile(path.join(inbox, "b.csv"), "2");
     await pause();
-    await runScheduled();
+    await runScheduled(controlPlane);
     expect(await sensorRuns()).toEqual(["a.csv", "b.csv"]);
     await pause();
-    await runScheduled();
+    await runScheduled(controlPlane);
     expect(await sensorRuns()).toEqual(["a.csv", "b.csv"]);
 
     // Restart both sides; the run keys live in D1, so nothing launches twice.
@@ -164,7 +156,7 @@ describe("the demo's file sensor", () => {
     await registerCodeLocation(controlPlane, location);
     await writeFile(path.join(inbox, "c.csv"), "3");
     await pause();
-    await runScheduled();
+    await runScheduled(controlPlane);
     expect(await sensorRuns()).toEqual(["a.csv", "b.csv", "c.csv"]);
 
     const ticks = await fetch(`${controlPlane.url}/api/sensors/new_files/ticks`, {

@@ -19,6 +19,8 @@ import {
   startControlPlane,
 } from "../../scripts/lib/local-stack";
 
+import { freePort } from "./free-port";
+
 export { isProcessAlive } from "../../runner/server/worker-record";
 
 export const DEMO_LOCATION_FILE = path.join(REPO_ROOT, "examples/demo/location.ts");
@@ -56,6 +58,33 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
     },
   };
   return stack;
+}
+
+/**
+ * A control plane whose daemon is driven as the Cron Trigger would drive it: `--test-scheduled`
+ * (GET /__scheduled runs scheduled(); `runScheduled`), on a port chosen first so that PUBLIC_URL,
+ * which the daemon launches runs with, can name it.
+ */
+export async function startScheduledControlPlane(opts: {
+  persistDir: string;
+  adminToken: string;
+  instanceConfig: unknown;
+}): Promise<ControlPlane> {
+  const port = await freePort();
+  return startControlPlane({
+    persistDir: opts.persistDir,
+    adminToken: opts.adminToken,
+    port,
+    testScheduled: true,
+    vars: { PUBLIC_URL: `http://127.0.0.1:${port}`, INSTANCE_CONFIG: JSON.stringify(opts.instanceConfig) },
+  });
+}
+
+/** One daemon iteration, as the one-minute Cron Trigger would run it. */
+export async function runScheduled(controlPlane: ControlPlane): Promise<void> {
+  const res = await fetch(`${controlPlane.url}/__scheduled?cron=*+*+*+*+*`);
+  if (res.status !== 200) throw new Error(`GET /__scheduled: ${res.status} ${await res.text()}`);
+  await res.text();
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
