@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleDefinition, ScheduleEvaluateReply } from "../../protocol";
 import { ScheduleListSchema, ScheduleReplySchema, ScheduleTickListSchema } from "../../protocol";
 import worker from "../index";
-import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
+import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { newFake, registerFake } from "../test/fixtures";
 import { call, useCleanDatabase } from "../test/helpers";
 
@@ -33,21 +33,12 @@ let evaluateReply: ScheduleEvaluateReply | { status: number };
 async function setUp(schedules: ScheduleDefinition[]) {
   const fake = newFake();
   fake.definitions = { ...SAMPLE_DEFINITIONS, schedules };
-  const realFetch = globalThis.fetch;
-  const origin = new URL(fake.url).origin;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.origin !== origin) return realFetch(input, init);
-    const evaluate = /^\/schedules\/([^/]+)\/evaluate$/.exec(url.pathname);
-    if (request.method === "POST" && evaluate?.[1]) {
-      const body = (await request.json()) as { scheduled_time: number };
-      evaluations.push({ name: decodeURIComponent(evaluate[1]), scheduled_time: body.scheduled_time });
-      if ("status" in evaluateReply) return new Response("boom", { status: evaluateReply.status });
-      return Response.json(evaluateReply);
-    }
-    return fake.handle(request);
-  });
+  fake.onEvaluate = (_kind, name, body) => {
+    evaluations.push({ name, scheduled_time: (body as { scheduled_time: number }).scheduled_time });
+    if ("status" in evaluateReply) return new Response("boom", { status: evaluateReply.status });
+    return Response.json(evaluateReply);
+  };
+  interceptCodeLocations(fake);
   await registerFake(fake);
   return fake;
 }

@@ -10,7 +10,7 @@ import type { SensorDefinition, SensorEvaluateReply, SensorEvaluateRequest } fro
 import { SensorListSchema, SensorTickListSchema } from "../../protocol";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import worker from "../index";
-import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
+import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { forceStatus, newFake, registerFake } from "../test/fixtures";
 import { call, useCleanDatabase } from "../test/helpers";
 import { sensorsFromCoordinatorAlarm } from "./daemon";
@@ -33,22 +33,13 @@ let reply: (name: string, body: SensorEvaluateRequest) => SensorEvaluateReply | 
 async function setUp(sensors: SensorDefinition[]) {
   const fake = newFake();
   fake.definitions = { ...SAMPLE_DEFINITIONS, sensors };
-  const realFetch = globalThis.fetch;
-  const origin = new URL(fake.url).origin;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.origin !== origin) return realFetch(input, init);
-    const match = /^\/sensors\/([^/]+)\/evaluate$/.exec(url.pathname);
-    if (request.method === "POST" && match?.[1]) {
-      const name = decodeURIComponent(match[1]);
-      const body = (await request.json()) as SensorEvaluateRequest;
-      requests.push({ name, body });
-      const answer = reply(name, body);
-      return "status" in answer ? new Response("sensor blew up", { status: answer.status }) : Response.json(answer);
-    }
-    return fake.handle(request);
-  });
+  fake.onEvaluate = (_kind, name, raw) => {
+    const body = raw as SensorEvaluateRequest;
+    requests.push({ name, body });
+    const answer = reply(name, body);
+    return "status" in answer ? new Response("sensor blew up", { status: answer.status }) : Response.json(answer);
+  };
+  interceptCodeLocations(fake);
   await registerFake(fake);
 }
 

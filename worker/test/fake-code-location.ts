@@ -79,6 +79,8 @@ export class FakeCodeLocation {
   onDefinitions: Behaviour = "ok";
   onLaunch: Behaviour = "ok";
   onTerminate: Behaviour = "ok";
+  /** Answers `POST /schedules/:name/evaluate` and `POST /sensors/:name/evaluate` (signed like the rest); none: 404. */
+  onEvaluate: ((kind: "schedules" | "sensors", name: string, body: unknown) => Response) | null = null;
   readonly launches: LaunchRequest[] = [];
   readonly terminates: string[] = [];
   /** Requests whose signature did not verify, or whose webhook-id was a replay; must stay empty. */
@@ -113,6 +115,11 @@ export class FakeCodeLocation {
         this.terminates.push(runId);
         return new Response(null, { status: 202 });
       });
+    }
+    const evaluate = /^\/(schedules|sensors)\/([^/]+)\/evaluate$/.exec(path);
+    if (request.method === "POST" && evaluate?.[2] && this.onEvaluate) {
+      const kind = evaluate[1] === "schedules" ? "schedules" : "sensors";
+      return this.onEvaluate(kind, decodeURIComponent(evaluate[2]), JSON.parse(body));
     }
     return new Response("no such route", { status: 404 });
   }
