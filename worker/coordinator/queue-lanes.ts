@@ -233,7 +233,7 @@ export class QueueLanes<R extends LanedRun> {
 
   /** Out of the head order while its key changes (a parked lane is not in it). */
   #beforeHeadChange(cached: CachedLane<R>): void {
-    if (cached.parkedOn === null) this.#order.splice(this.#indexOf(cached.key), 1);
+    if (cached.parkedOn === null) this.#unplace(cached);
   }
 
   #afterHeadChange(cached: CachedLane<R>): void {

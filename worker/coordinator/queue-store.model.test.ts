@@ -80,11 +80,11 @@ function configOf(limits: TagConcurrencyLimit[], max: number) {
 /** Runs every op on a store over `storage`, checking it against the model after each. */
 function check(
   storage: DurableObjectStorage,
-  start: { limits: TagConcurrencyLimit[]; max: number; lanePageSize: number; cacheBudget: number },
+  start: { limits: TagConcurrencyLimit[]; max: number; laneCache: number; cacheBudget: number },
   ops: Op[],
 ) {
   storage.sql.exec("DELETE FROM queued; DELETE FROM in_progress; DELETE FROM meta WHERE key != 'schema_version'");
-  const open = () => new QueueStore(storage, { lanePageSize: start.lanePageSize, cacheBudget: start.cacheBudget });
+  const open = () => new QueueStore(storage, { laneCache: start.laneCache, cacheBudget: start.cacheBudget });
   let store = open();
   let config = configOf(start.limits, start.max);
   const queued = new Map<string, QueuedRun>();
@@ -145,8 +145,8 @@ describe("QueueStore against a model", () => {
           fc.integer({ min: 1, max: 3 }),
           fc.integer({ min: 2, max: 12 }),
           fc.array(opArb, { minLength: 30, maxLength: 80 }),
-          (limits, max, lanePageSize, cacheBudget, ops) =>
-            check(state.storage, { limits, max, lanePageSize, cacheBudget }, ops),
+          (limits, max, laneCache, cacheBudget, ops) =>
+            check(state.storage, { limits, max, laneCache, cacheBudget }, ops),
         ),
         { numRuns: 300 },
       );

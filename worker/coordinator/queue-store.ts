@@ -5,9 +5,10 @@
  * `ctx.storage.sql`, synchronous, so a method of the object reads and writes its state without
  * yielding to another request.
  *
- * Launch order is an index, `(priority DESC, enqueued_at, id)`, over the whole queue (pages of the
- * queue, the default coordinator) and within each lane (`limitLaneOf`: the runs that count against
- * the same tag limit buckets). The admission pass reads `queuedByLanes`, a lazy merge of the heads
+ * The queue is kept in lanes (`limitLaneOf`: the runs that count against the same tag limit
+ * buckets), each in launch order `(priority DESC, enqueued_at, id)` by the table's key; the whole
+ * queue's launch order (pages of the queue, the default coordinator) is the merge of the lanes'.
+ * The admission pass reads `queuedByLanes`, a lazy merge of the heads
  * of the lanes no full limit blocks (lane-merge.ts, over the lanes held in memory by
  * queue-lanes.ts), and stops pulling as soon as it can launch nothing more (queue-policy.ts): an
  * admission costs the same with 100,000 runs queued as with 10, however many of them wait behind a
@@ -89,15 +90,12 @@ export class QueueStore {
 
   readonly #laneSource: LaneSource<StoredQueuedRun>;
 
-  /** `lanePageSize`, `cacheBudget`: how many runs a lane, and all lanes, keep in memory (queue-lanes.ts); tests make them small. */
+  /** `laneCache`, `cacheBudget`: how many runs a lane, and all lanes, keep in memory (queue-lanes.ts); tests make them small. */
   constructor(
     private readonly storage: DurableObjectStorage,
-    {
-      lanePageSize = LANE_CACHE,
-      cacheBudget = LANE_CACHE_BUDGET,
-    }: { lanePageSize?: number; cacheBudget?: number } = {},
+    { laneCache = LANE_CACHE, cacheBudget = LANE_CACHE_BUDGET }: { laneCache?: number; cacheBudget?: number } = {},
   ) {
-    this.#laneSource = { read: this.#readLane, cacheSize: lanePageSize, cacheBudget };
+    this.#laneSource = { read: this.#readLane, cacheSize: laneCache, cacheBudget };
     migrateCoordinatorSchema(storage);
     this.inProgressRuns = new InProgressStore(storage);
     const saved = this.sql.exec("SELECT value FROM meta WHERE key = 'lane_limits'").toArray()[0]?.value;
