@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BulkTerminateReplySchema } from "../../protocol";
-import type { FakeCodeLocation } from "../test/fake-code-location";
-import { interceptCodeLocations } from "../test/fake-code-location";
-import { forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
+import { forceStatus, getRunReply, submitGreet, useRegisteredFake } from "../test/fixtures";
 import { call, expectError, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
 
@@ -10,14 +8,7 @@ useCleanDatabase();
 // Written for launch-at-once; the queue has its own tests (worker/coordinator/).
 useRunCoordinator("default");
 
-let fake: FakeCodeLocation;
-let spy: ReturnType<typeof interceptCodeLocations>;
-beforeEach(async () => {
-  fake = newFake();
-  spy = interceptCodeLocations(fake);
-  await registerFake(fake);
-});
-afterEach(() => spy.mockRestore());
+useRegisteredFake();
 
 describe("POST /api/runs/terminate", () => {
   it("terminates each run it can and says why for each it cannot", async () => {

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ComputeLogReplySchema } from "../../protocol";
-import type { FakeCodeLocation } from "../test/fake-code-location";
-import { interceptCodeLocations } from "../test/fake-code-location";
-import { newFake, registerFake, submitGreet } from "../test/fixtures";
+import { submitGreet, useRegisteredFake } from "../test/fixtures";
 import { call, expectError, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
 
@@ -10,14 +8,7 @@ useCleanDatabase();
 // Launch at once, so the fake's launches (and run tokens) are there when submit returns.
 useRunCoordinator("default");
 
-let fake: FakeCodeLocation;
-let spy: ReturnType<typeof interceptCodeLocations>;
-beforeEach(async () => {
-  fake = newFake();
-  spy = interceptCodeLocations(fake);
-  await registerFake(fake);
-});
-afterEach(() => spy.mockRestore());
+const fake = useRegisteredFake();
 
 async function upload(runId: string, token: string | null, body: unknown, step = "greet") {
   return call("POST", `/api/runs/${runId}/compute-logs/${step}`, { token, body });
@@ -32,7 +23,7 @@ async function read(runId: string, query = "", step = "greet") {
 describe("compute logs", () => {
   it("stores chunks uploaded with the run token and reads them back per stream, from an offset", async () => {
     const run = await submitGreet();
-    const token = fake.launches[0]?.run_token ?? "";
+    const token = fake().launches[0]?.run_token ?? "";
     expect((await upload(run.id, token, { stream: "stdout", offset: 0, data: "line 1\n" })).status).toBe(200);
     expect((await upload(run.id, token, { stream: "stdout", offset: 7, data: "line 2\n" })).status).toBe(200);
     // A retried upload of the same chunk changes nothing.
@@ -51,7 +42,7 @@ describe("compute logs", () => {
   it("refuses the admin token, another run's token and no token for uploads", async () => {
     const run = await submitGreet();
     const other = await submitGreet();
-    const otherToken = fake.launches[1]?.run_token ?? "";
+    const otherToken = fake().launches[1]?.run_token ?? "";
     const chunk = { stream: "stdout", offset: 0, data: "x" };
     await expectError(await upload(run.id, undefined as unknown as null, chunk), 403, "forbidden");
     await expectError(await upload(run.id, otherToken, chunk), 403, "forbidden");
@@ -62,7 +53,7 @@ describe("compute logs", () => {
 
   it("rejects a malformed chunk and a bad offset", async () => {
     const run = await submitGreet();
-    const token = fake.launches[0]?.run_token ?? "";
+    const token = fake().launches[0]?.run_token ?? "";
     await expectError(await upload(run.id, token, { stream: "stdin", offset: 0, data: "" }), 422, "validation_failed");
     await expectError(
       await call("GET", `/api/runs/${run.id}/compute-logs/greet?stdout_offset=-1`),

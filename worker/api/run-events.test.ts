@@ -1,11 +1,9 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run, RunStatus, RunWorkerEvent } from "../../protocol";
 import { EventAckSchema, EventListSchema } from "../../protocol";
 import { issueRunToken } from "../auth/run-token";
-import type { FakeCodeLocation } from "../test/fake-code-location";
-import { interceptCodeLocations } from "../test/fake-code-location";
-import { forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
+import { forceStatus, getRunReply, submitGreet, useRegisteredFake } from "../test/fixtures";
 import { ADMIN_TOKEN, call, countAllRows, countRows, expectError, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
 
@@ -13,19 +11,12 @@ useCleanDatabase();
 // Written for launch-at-once; the queue has its own tests (worker/coordinator/).
 useRunCoordinator("default");
 
-let fake: FakeCodeLocation;
-let spy: ReturnType<typeof interceptCodeLocations>;
-beforeEach(async () => {
-  fake = newFake();
-  spy = interceptCodeLocations(fake);
-  await registerFake(fake);
-});
-afterEach(() => spy.mockRestore());
+const fake = useRegisteredFake();
 
 /** A launched run and the run token its worker got. */
 async function launched(): Promise<{ run: Run; token: string }> {
   const run = await submitGreet();
-  const token = fake.launches.find((l) => l.run_id === run.id)?.run_token;
+  const token = fake().launches.find((l) => l.run_id === run.id)?.run_token;
   if (!token) throw new Error("the run was not launched");
   return { run, token };
 }

@@ -1,9 +1,9 @@
 /** Fixtures shared by the integration tests: a registered fake location, a submitted run. */
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import type { Run, RunStatus } from "../../protocol";
 import { CodeLocationReplySchema, RunReplySchema } from "../../protocol";
-import { FakeCodeLocation } from "./fake-code-location";
+import { FakeCodeLocation, interceptCodeLocations } from "./fake-code-location";
 import { call } from "./helpers";
 
 export const FAKE_URL = "http://code-location.test:4000";
@@ -42,4 +42,20 @@ export async function eventTypes(runId: string): Promise<string[]> {
 
 export function newFake(url = FAKE_URL): FakeCodeLocation {
   return new FakeCodeLocation(url);
+}
+
+/**
+ * Before each test, a new fake code location registered as "demo" with outbound HTTP routed to
+ * it; after, the routing undone. Returns the current test's fake.
+ */
+export function useRegisteredFake(): () => FakeCodeLocation {
+  let fake: FakeCodeLocation;
+  let spy: ReturnType<typeof interceptCodeLocations>;
+  beforeEach(async () => {
+    fake = newFake();
+    spy = interceptCodeLocations(fake);
+    await registerFake(fake);
+  });
+  afterEach(() => spy.mockRestore());
+  return () => fake;
 }
