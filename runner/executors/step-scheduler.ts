@@ -1,7 +1,7 @@
 /**
  * Which ready steps the multiprocess executor starts now: Dagster's multiprocess executor loop
  * (`max_concurrent`, `tag_concurrency_limits` on op tags). The counting is the run queue's own
- * ConcurrencyCounter (worker/coordinator/limits.ts), applied to steps instead of runs, so the tag
+ * ConcurrencyCounter (protocol/tag-limits.ts), applied to steps instead of runs, so the tag
  * limit semantics are written once: `{key}`, `{key, value}` and `{key, value:
  * {applyLimitPerUniqueValue: true}}`, each blocking when full.
  *
@@ -9,7 +9,7 @@
  * job's dependency order), skipping a blocked step for a later one that fits, as Dagster does.
  */
 import type { TagConcurrencyLimit } from "../../protocol/instance-config";
-import { ConcurrencyCounter } from "../../worker/coordinator/limits";
+import { ConcurrencyCounter } from "../../protocol/tag-limits";
 
 export interface SchedulableStep {
   readonly key: string;

@@ -6,7 +6,7 @@
  * and the save. The Durable Object calls it and dispatches the launches; the bench calls it alone.
  */
 import type { RunCoordinatorConfig } from "../../protocol";
-import { countInProgressRuns } from "./limits";
+import { countInProgressRuns } from "../../protocol/tag-limits";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 

@@ -1,9 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
+import {
+  type ConcurrencyCounter,
+  countInProgressRuns,
+  limitBucketsOf,
+  limitLaneOf,
+  type TaggedRun,
+} from "../../protocol/tag-limits";
 import { TAG } from "../../protocol/tags";
 import { type Lane, mergeInLaunchOrder, mergeLanes } from "./lane-merge";
-import { type ConcurrencyCounter, countInProgressRuns, limitBucketsOf, limitLaneOf, type TaggedRun } from "./limits";
 import { compareLaunchOrder, type QueuedRun, selectRunsToLaunch, sortQueue } from "./queue-policy";
 
 const perUnique = { applyLimitPerUniqueValue: true } as const;

@@ -1,7 +1,7 @@
 /**
  * The queue as the admission pass reads it, in launch order, without visiting the runs piled up
  * behind a full tag limit. The Durable Object partitions its queue into lanes (`limitLaneOf`, in
- * limits.ts): runs of one lane count against exactly the same limit buckets, so they are blocked or
+ * protocol/tag-limits.ts): runs of one lane count against exactly the same limit buckets, so they are blocked or
  * free together, and only a lane's head needs a look. A pass walks the lanes in the launch order of
  * their heads and merges the runs of the free ones; a lane whose head is blocked is passed over for
  * the rest of the pass, since counts only grow during a pass.
@@ -13,7 +13,7 @@
  * stop anyway (so the policy's `rest` is null). Cost of a pass: one step per run handed
  * out, plus one cheap check per lane whose head comes first and is blocked — never the queue's length.
  */
-import type { ConcurrencyCounter, LimitBucket } from "./limits";
+import type { ConcurrencyCounter, LimitBucket } from "../../protocol/tag-limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, launchOrderKeyOf, type QueuedRun } from "./queue-policy";
 
 export interface Lane<R extends QueuedRun> {

@@ -14,8 +14,9 @@
  *   only fall when a run in progress ends, so a parked lane is blocked until then; passes never
  *   walk the lanes piled up behind full limits again and again (with a per-user limit, thousands).
  */
+
+import { bucketId, type LimitBucket, parseLimitLane } from "../../protocol/tag-limits";
 import { type Lane, mergeInLaunchOrder } from "./lane-merge";
-import { bucketId, type LimitBucket, parseLimitLane } from "./limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, type QueuedRun } from "./queue-policy";
 
 export const LANE_CACHE = 64;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
+import type { TaggedRun, TagLimitUsage } from "../../protocol/tag-limits";
 import { TAG } from "../../protocol/tags";
-import type { TaggedRun, TagLimitUsage } from "./limits";
 import {
   describeQueue,
   type QueuePolicyConfig,
@@ -12,7 +12,7 @@ import {
   type WaitReason,
 } from "./queue-policy";
 
-// A reference model written from Dagster's rules, independent of limits.ts.
+// A reference model written from Dagster's rules, independent of protocol/tag-limits.ts.
 function applies(limit: TagConcurrencyLimit, run: TaggedRun): boolean {
   const value = run.tags[limit.key];
   return value !== undefined && (tagLimitKind(limit) !== "value" || value === limit.value);

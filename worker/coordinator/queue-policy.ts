@@ -23,14 +23,14 @@
  * WaitReason is shaped for the wire (snake_case) so that GET /api/queue can send it as is.
  */
 import type { RunCoordinatorConfig } from "../../protocol/instance-config";
-import { TAG } from "../../protocol/tags";
 import {
   type ConcurrencyCounter,
   countInProgressRuns,
   type TaggedRun,
   type TagLimitKind,
   type TagLimitUsage,
-} from "./limits";
+} from "../../protocol/tag-limits";
+import { TAG } from "../../protocol/tags";
 
 export interface QueuedRun extends TaggedRun {
   /** When the run entered the queue, in ms since the epoch. */

@@ -12,9 +12,9 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RunCoordinatorConfigSchema, type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
+import type { TaggedRun } from "../../protocol/tag-limits";
 import { TAG } from "../../protocol/tags";
 import { runAdmissionPass } from "./admission-pass";
-import type { TaggedRun } from "./limits";
 import { priorityOf, type QueuedRun, selectRunsToLaunch, sortQueue } from "./queue-policy";
 import { QueueStore } from "./queue-store";
 

@@ -21,10 +21,16 @@
  * with nothing in memory and fills it from SQLite.
  */
 import type { TagConcurrencyLimit } from "../../protocol/instance-config";
+import {
+  bucketId,
+  type ConcurrencyCounter,
+  laneOfBuckets,
+  limitBucketsOf,
+  type TaggedRun,
+} from "../../protocol/tag-limits";
 import { migrateCoordinatorSchema } from "./coordinator-schema";
 import { type InProgressState, InProgressStore, parseTags, type StoredInProgressRun } from "./in-progress-store";
 import { type Lane, mergeLanes } from "./lane-merge";
-import { bucketId, type ConcurrencyCounter, laneOfBuckets, limitBucketsOf, type TaggedRun } from "./limits";
 import {
   LANE_CACHE,
   LANE_CACHE_BUDGET,

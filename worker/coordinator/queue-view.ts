@@ -6,8 +6,8 @@
  */
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../protocol";
 import { tagLimitKind } from "../../protocol";
+import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
-import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "./limits";
 import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
 import type { StoredQueuedRun } from "./queue-store";
 import { estimateStartTimes } from "./start-estimates";

@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Run, RunStatus } from "../../protocol";
-import { allowedPredecessors } from "../runs/run-state-machine";
+import { allowedPredecessors } from "../../protocol/run-state-machine";
 import { chunkForBoundParameters } from "./d1-limits";
 import type { BatchStatement, Database } from "./db";
 import { runBatch } from "./db";

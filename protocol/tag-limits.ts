@@ -14,7 +14,7 @@
  * A counter lives for one admission pass: build it from the in-progress runs, ask, and `add` each
  * run the pass launches. Counts only grow during a pass, so a run found blocked stays blocked.
  */
-import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
+import { type TagConcurrencyLimit, tagLimitKind } from "./instance-config";
 
 export interface TaggedRun {
   readonly id: string;

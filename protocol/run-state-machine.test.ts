@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunStatus } from "../../protocol";
-import { RunStatusSchema, TERMINAL_STATUSES } from "../../protocol";
+import type { RunStatus } from "./run";
+import { RunStatusSchema, TERMINAL_STATUSES } from "./run";
 import { allowedPredecessors, canTransition } from "./run-state-machine";
 
 const ALLOWED: ReadonlyArray<readonly [RunStatus, RunStatus]> = [

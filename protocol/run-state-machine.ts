@@ -9,8 +9,8 @@
  * the run finished anyway, the truth wins over the request. Terminal statuses never change.
  */
 
-import type { RunStatus } from "../../protocol";
-import { RunStatusSchema } from "../../protocol";
+import type { RunStatus } from "./run";
+import { RunStatusSchema } from "./run";
 
 const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   NOT_STARTED: ["STARTING", "CANCELED"],

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TagConcurrencyLimit } from "../../protocol/instance-config";
-import { countInProgressRuns, limitLaneOf, parseLimitLane, type TaggedRun } from "./limits";
+import type { TagConcurrencyLimit } from "./instance-config";
+import { countInProgressRuns, limitLaneOf, parseLimitLane, type TaggedRun } from "./tag-limits";
 
 type Tags = Record<string, string>;
 
