@@ -10,7 +10,7 @@ import type { AppEnv } from "./context";
 import { ConfiguredRunCoordinator } from "./coordinator/configured-run-coordinator";
 import { DefaultRunCoordinator } from "./coordinator/default-run-coordinator";
 import { QueuedRunCoordinator } from "./coordinator/queued-run-coordinator";
-import type { RunCoordinator } from "./coordinator/run-coordinator";
+import type { RunCoordinatorSeam } from "./coordinator/run-coordinator-seam";
 import { instanceConfigFromSaved, loadInstanceConfig } from "./instance/load-instance-config";
 import { DEFAULT_LAUNCH_TIMEOUT_MS, HttpRunLauncher } from "./launcher/http-run-launcher";
 import { defaultFetch } from "./launcher/signed-fetch";
@@ -20,7 +20,7 @@ import { openDatabase } from "./storage/db";
 export type Services = {
   db: Database;
   now: () => number;
-  coordinator: RunCoordinator;
+  coordinator: RunCoordinatorSeam;
   instanceConfigFrom: (savedOverrides: unknown) => EffectiveInstanceConfig;
   workspace: WorkspaceDeps;
 };

@@ -16,8 +16,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { RunCoordinatorConfigSchema } from "../../protocol/instance-config";
-import { runAdmissionPass } from "../../worker/coordinator/admission-pass";
-import { QueueStore } from "../../worker/coordinator/queue-store";
+import { runAdmissionPass } from "../../worker/coordinator/queue/admission-pass";
+import { QueueStore } from "../../worker/coordinator/queue/queue-store";
 import { newRunId } from "../../worker/runs/run-id";
 
 type Env = { BENCH: DurableObjectNamespace<QueueBench>; DB: D1Database };

@@ -2,7 +2,7 @@
  * `/api/runs/:id/pool-slots`: a run worker's claim, renewal and release of op concurrency pool
  * slots (DESIGN.md §2). Authorized by the run's own run token, whose scope grows again — this
  * run's events, compute logs and pool slots, still one run and its current attempt. The slots
- * themselves are the run coordinator object's (pool-slots.ts); a claim may be held open there
+ * themselves are the run coordinator object's (coordinator/pools/pool-slots.ts); a claim may be held open there
  * for up to `wait_ms` while no slot is free (a long poll).
  */
 import { Hono } from "hono";

@@ -10,7 +10,7 @@ import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
 import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
-import { buildQueueView } from "../coordinator/queue-view";
+import { buildQueueView } from "../coordinator/queue/queue-view";
 import { parseOrFail } from "../http/read-json-body";
 import { openDatabase } from "../storage/db";
 import { appendAudit } from "../storage/instance-overrides-repo";

@@ -5,13 +5,13 @@
  * runs queued before an admin switched to `default` can still be cancelled cleanly.
  */
 import type { EffectiveInstanceConfig, Run } from "../../protocol";
-import type { RunCoordinator, SubmitContext } from "./run-coordinator";
+import type { RunCoordinatorSeam, SubmitContext } from "./run-coordinator-seam";
 
-export class ConfiguredRunCoordinator implements RunCoordinator {
+export class ConfiguredRunCoordinator implements RunCoordinatorSeam {
   constructor(
     private readonly loadConfig: () => Promise<EffectiveInstanceConfig>,
-    private readonly queued: RunCoordinator,
-    private readonly immediate: RunCoordinator,
+    private readonly queued: RunCoordinatorSeam,
+    private readonly immediate: RunCoordinatorSeam,
   ) {}
 
   async submit(run: Run, context?: SubmitContext): Promise<Run> {

@@ -1,5 +1,5 @@
 /**
- * The run coordinator Durable Object's decisions besides admission (queue-policy.ts), as pure
+ * The run coordinator Durable Object's decisions besides admission (queue/queue-policy.ts), as pure
  * functions with injected time: what a failed launch leads to (Dagster's
  * `max_user_code_failure_retries` / `user_code_failure_retry_delay`), how the object's in-progress
  * set is healed from D1, and when its one alarm should next fire.

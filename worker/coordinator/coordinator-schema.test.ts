@@ -7,8 +7,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RunCoordinatorConfigSchema } from "../../protocol/instance-config";
-import { runAdmissionPass } from "./admission-pass";
-import { QueueStore } from "./queue-store";
+import { runAdmissionPass } from "./queue/admission-pass";
+import { QueueStore } from "./queue/queue-store";
 
 /** The tables as build 1 created them. */
 const VERSION_1 = `

@@ -4,11 +4,11 @@
  * anything else that ends a run): `notifyRunsEnded`. A lost notification only delays a launch:
  * the object's alarm reconciles with D1 and frees the slot anyway (DESIGN.md §2).
  */
-import type { RunCoordinator as RunCoordinatorObject } from "./run-coordinator.do";
+import type { CoordinatorRpc } from "./coordinator-rpc";
 
 export type CoordinatorEnv = Pick<Env, "RUN_COORDINATOR">;
 
-export function coordinatorStub(env: CoordinatorEnv): DurableObjectStub<RunCoordinatorObject> {
+export function coordinatorStub(env: CoordinatorEnv): DurableObjectStub<CoordinatorRpc> {
   return env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName("default"));
 }
 

@@ -9,14 +9,14 @@ import { issueRunToken } from "../auth/run-token";
 import type { RunDeps } from "../runs/run-deps";
 import { terminateRun } from "../runs/terminate-run";
 import { getRun, insertRunStatements, saveLaunchHandle, transitionRun } from "../storage/runs-repo";
-import type { RunCoordinator, SubmitContext } from "./run-coordinator";
+import type { RunCoordinatorSeam, SubmitContext } from "./run-coordinator-seam";
 
 export type DefaultRunCoordinatorDeps = RunDeps & {
   /** Where the run worker posts its events: `<PUBLIC_URL or request origin>/api/runs/<id>/events`. */
   eventsUrlFor: (runId: string) => string;
 };
 
-export class DefaultRunCoordinator implements RunCoordinator {
+export class DefaultRunCoordinator implements RunCoordinatorSeam {
   constructor(private readonly deps: DefaultRunCoordinatorDeps) {}
 
   async submit(run: Run, context?: SubmitContext): Promise<Run> {

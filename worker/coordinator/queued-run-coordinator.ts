@@ -11,14 +11,14 @@ import type { RunDeps } from "../runs/run-deps";
 import { terminateRun } from "../runs/terminate-run";
 import { getRun } from "../storage/runs-repo";
 import { type CoordinatorEnv, coordinatorStub } from "./coordinator-stub";
-import type { RunCoordinator, SubmitContext } from "./run-coordinator";
+import type { RunCoordinatorSeam, SubmitContext } from "./run-coordinator-seam";
 
 export type QueuedRunCoordinatorDeps = RunDeps & {
   env: CoordinatorEnv;
   eventsUrlFor: (runId: string) => string;
 };
 
-export class QueuedRunCoordinator implements RunCoordinator {
+export class QueuedRunCoordinator implements RunCoordinatorSeam {
   constructor(private readonly deps: QueuedRunCoordinatorDeps) {}
 
   async submit(run: Run, context?: SubmitContext): Promise<Run> {

@@ -14,20 +14,18 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { inArray } from "drizzle-orm";
-import type { InstanceConfig, Run, RunCoordinatorConfig, Tags } from "../../protocol";
+import type { InstanceConfig, RunCoordinatorConfig } from "../../protocol";
 import { IN_PROGRESS_STATUSES, TAG } from "../../protocol";
-import { AlarmPlan } from "../daemon/alarm-plan";
 import { monitorFromCoordinatorAlarm, sensorsFromCoordinatorAlarm } from "../daemon/daemon";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 import { HttpRunLauncher } from "../launcher/http-run-launcher";
-import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 import { openDatabase, runBatch } from "../storage/db";
 import { saveRunPriority } from "../storage/run-priority-repo";
 import { transitionRun } from "../storage/runs-repo";
 import { runs } from "../storage/schema";
-import { runAdmissionPass } from "./admission-pass";
+import { AlarmPlan } from "./alarm-plan";
 import { decideLaunchFailure, nextAlarmAt, reconcileInProgress } from "./coordinator-decisions";
-import type { StoredInProgressRun } from "./in-progress-store";
+import type { CoordinatorRpc, EnqueueInput, PriorityChange, QueueSnapshot, SubmitInput } from "./coordinator-rpc";
 import {
   attemptLaunch,
   cancelBeforeRetry,
@@ -36,25 +34,14 @@ import {
   logLaunchRetry,
   queuedRunStatements,
 } from "./launch-dispatch";
-import { type PoolClaimInput, PoolSlots } from "./pool-slots";
-import { QueueStore, type StoredQueuedRun } from "./queue-store";
-
-export type EnqueueInput = { id: string; tags: Tags; enqueuedAt: number; eventsUrl: string };
-export type SubmitInput = { run: Run; eventsUrl: string; endpoint: CodeLocationEndpoint | null };
-export type PriorityChange = { priority: number } | { moveToFront: true };
-export type QueueSnapshot = {
-  config: InstanceConfig;
-  paused: boolean;
-  totalQueued: number;
-  /** One page, in launch order. */
-  queued: StoredQueuedRun[];
-  inProgress: readonly StoredInProgressRun[];
-};
+import { type PoolClaimInput, PoolSlots } from "./pools/pool-slots";
+import { runAdmissionPass } from "./queue/admission-pass";
+import { QueueStore } from "./queue/queue-store";
 
 /** Runs QUEUED in D1 the object adopts per reconciliation (a lost enqueue); the rest on the next. */
 const ADOPT_PAGE = 500;
 
-export class RunCoordinator extends DurableObject<Env> {
+export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc {
   readonly #store: QueueStore;
   /** Op concurrency pools (pool-slots.ts): slot leases, in their own tables. */
   readonly #pools: PoolSlots;

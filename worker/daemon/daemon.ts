@@ -181,7 +181,7 @@ const SENSORS_RETRY_MS = 30_000;
 
 /**
  * The sensors pass from the RunCoordinator's alarm, when a sensor is due between cron ticks
- * (alarm-plan.ts). Returns when a sensor is next due (null: none runs). Never throws; evaluations
+ * (coordinator/alarm-plan.ts). Returns when a sensor is next due (null: none runs). Never throws; evaluations
  * are claimed per sensor (sensors-repo.ts), so this and the cron never evaluate one tick twice.
  */
 export async function sensorsFromCoordinatorAlarm(env: Env, now: number): Promise<number | null> {

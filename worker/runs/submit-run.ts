@@ -6,7 +6,7 @@
  */
 import type { EffectiveInstanceConfig, JobDefinition, Run, RunConfig, SubmitRun } from "../../protocol";
 import { loadedJobOf, resolveLoadedJob } from "../code-locations/jobs";
-import type { RunCoordinator, SubmitContext } from "../coordinator/run-coordinator";
+import type { RunCoordinatorSeam, SubmitContext } from "../coordinator/run-coordinator-seam";
 import { InvalidRunConfigError } from "../errors";
 import { describeIssues } from "../http/validation-issues";
 import { validateRunConfig } from "../run-config/validate-run-config";
@@ -17,7 +17,7 @@ import { resolveRunTags } from "./run-tags";
 
 export type SubmitDeps = {
   db: Database;
-  coordinator: RunCoordinator;
+  coordinator: RunCoordinatorSeam;
   now: () => number;
   /**
    * The effective instance config from saved overrides: given, the submit reads its location and

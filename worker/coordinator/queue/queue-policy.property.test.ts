@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
-import type { TaggedRun, TagLimitUsage } from "../../protocol/tag-limits";
-import { TAG } from "../../protocol/tags";
+import { type TagConcurrencyLimit, tagLimitKind } from "../../../protocol/instance-config";
+import type { TaggedRun, TagLimitUsage } from "../../../protocol/tag-limits";
+import { TAG } from "../../../protocol/tags";
 import {
   describeQueue,
   type QueuePolicyConfig,

@@ -4,9 +4,9 @@
  * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
  * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
-import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../protocol";
-import { tagLimitKind } from "../../protocol";
-import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "../../protocol/tag-limits";
+import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../../protocol";
+import { tagLimitKind } from "../../../protocol";
+import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "../../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
 import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
 import type { StoredQueuedRun } from "./queue-store";

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type TagConcurrencyLimit, tagLimitKind } from "../../protocol/instance-config";
+import { type TagConcurrencyLimit, tagLimitKind } from "../../../protocol/instance-config";
 import {
   type ConcurrencyCounter,
   countInProgressRuns,
   limitBucketsOf,
   limitLaneOf,
   type TaggedRun,
-} from "../../protocol/tag-limits";
-import { TAG } from "../../protocol/tags";
+} from "../../../protocol/tag-limits";
+import { TAG } from "../../../protocol/tags";
 import { type Lane, mergeInLaunchOrder, mergeLanes } from "./lane-merge";
 import { compareLaunchOrder, type QueuedRun, selectRunsToLaunch, sortQueue } from "./queue-policy";
 

@@ -12,13 +12,13 @@ import {
   type PoolSlotClaimReply,
   PoolSlotClaimReplySchema,
   PoolSlotRenewReplySchema,
-} from "../../protocol";
-import type { FakeCodeLocation } from "../test/fake-code-location";
-import { interceptCodeLocations } from "../test/fake-code-location";
-import { newFake, registerFake, submitGreet } from "../test/fixtures";
-import { call, expectError, useCleanDatabase } from "../test/helpers";
-import { saveOverrides } from "../test/run-coordinator-type";
-import { coordinatorStub } from "./coordinator-stub";
+} from "../../../protocol";
+import type { FakeCodeLocation } from "../../test/fake-code-location";
+import { interceptCodeLocations } from "../../test/fake-code-location";
+import { newFake, registerFake, submitGreet } from "../../test/fixtures";
+import { call, expectError, useCleanDatabase } from "../../test/helpers";
+import { saveOverrides } from "../../test/run-coordinator-type";
+import { coordinatorStub } from "../coordinator-stub";
 
 useCleanDatabase();
 

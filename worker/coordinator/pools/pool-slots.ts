@@ -8,7 +8,7 @@
  * Waiters live in memory only: if the object restarts, their requests fail and the run workers
  * ask again; their places in line are in storage and survive.
  */
-import type { PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply, PoolWire } from "../../protocol";
+import type { PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply, PoolWire } from "../../../protocol";
 import {
   decideClaim,
   decideRenewal,

@@ -22,15 +22,15 @@
  * from `queuePositions` or the DO's index; `estimateStartTimes` (start-estimates.ts) adds when.
  * WaitReason is shaped for the wire (snake_case) so that GET /api/queue can send it as is.
  */
-import type { RunCoordinatorConfig } from "../../protocol/instance-config";
+import type { RunCoordinatorConfig } from "../../../protocol/instance-config";
 import {
   type ConcurrencyCounter,
   countInProgressRuns,
   type TaggedRun,
   type TagLimitKind,
   type TagLimitUsage,
-} from "../../protocol/tag-limits";
-import { TAG } from "../../protocol/tags";
+} from "../../../protocol/tag-limits";
+import { TAG } from "../../../protocol/tags";
 
 export interface QueuedRun extends TaggedRun {
   /** When the run entered the queue, in ms since the epoch. */

@@ -5,8 +5,8 @@
  * `launching`) in one storage transaction. Synchronous: no other request runs between the decision
  * and the save. The Durable Object calls it and dispatches the launches; the bench calls it alone.
  */
-import type { RunCoordinatorConfig } from "../../protocol";
-import { countInProgressRuns } from "../../protocol/tag-limits";
+import type { RunCoordinatorConfig } from "../../../protocol";
+import { countInProgressRuns } from "../../../protocol/tag-limits";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 

@@ -10,7 +10,7 @@ import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 /** What the submit already read (in one batch), so the coordinator and the launch need not read it again. */
 export type SubmitContext = { config: EffectiveInstanceConfig; endpoint: CodeLocationEndpoint };
 
-export interface RunCoordinator {
+export interface RunCoordinatorSeam {
   /**
    * Takes a new run (NOT_STARTED, validated, not yet stored), stores it together with the
    * coordinator's first decision in one batch, acts, and returns the run as it then stands.

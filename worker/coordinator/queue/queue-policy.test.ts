@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { TagConcurrencyLimit } from "../../protocol/instance-config";
-import type { TaggedRun } from "../../protocol/tag-limits";
-import { TAG } from "../../protocol/tags";
+import type { TagConcurrencyLimit } from "../../../protocol/instance-config";
+import type { TaggedRun } from "../../../protocol/tag-limits";
+import { TAG } from "../../../protocol/tags";
 import { type QueuedRun, type QueuePolicyConfig, selectRunsToLaunch, sortQueue } from "./queue-policy";
 
 type Tags = Record<string, string>;

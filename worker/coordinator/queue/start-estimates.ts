@@ -17,7 +17,7 @@
  *
  * Cost: O(n · (tags + log slots)); meant for the dashboard, not for the admission pass.
  */
-import { countInProgressRuns, type TaggedRun } from "../../protocol/tag-limits";
+import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import type { QueuedRun, QueuePolicyConfig } from "./queue-policy";
 
 export interface RunInProgress extends TaggedRun {

@@ -13,7 +13,7 @@
  * stop anyway (so the policy's `rest` is null). Cost of a pass: one step per run handed
  * out, plus one cheap check per lane whose head comes first and is blocked — never the queue's length.
  */
-import type { ConcurrencyCounter, LimitBucket } from "../../protocol/tag-limits";
+import type { ConcurrencyCounter, LimitBucket } from "../../../protocol/tag-limits";
 import { compareLaunchOrderKeys, type LaunchOrderKey, launchOrderKeyOf, type QueuedRun } from "./queue-policy";
 
 export interface Lane<R extends QueuedRun> {

@@ -15,7 +15,7 @@
  *   walk the lanes piled up behind full limits again and again (with a per-user limit, thousands).
  */
 
-import { bucketId, type LimitBucket, parseLimitLane } from "../../protocol/tag-limits";
+import { bucketId, type LimitBucket, parseLimitLane } from "../../../protocol/tag-limits";
 import { type Lane, mergeInLaunchOrder } from "./lane-merge";
 import { compareLaunchOrderKeys, type LaunchOrderKey, type QueuedRun } from "./queue-policy";
 

@@ -5,7 +5,7 @@
  * in-memory copy that an admission pass reads on every event. This class is the table's only
  * writer, so the copy stays in step; a new object instance fills it from SQLite.
  */
-import type { TaggedRun } from "../../protocol/tag-limits";
+import type { TaggedRun } from "../../../protocol/tag-limits";
 import type { RunInProgress } from "./start-estimates";
 
 /** `launching`: the launch request is being made; `launched`: the run worker has it; `retry_wait`: a retry is due at retry_at. */

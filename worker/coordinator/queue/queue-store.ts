@@ -20,15 +20,15 @@
  * progress, the pause, each lane's first runs. A new object instance (restart, eviction) starts
  * with nothing in memory and fills it from SQLite.
  */
-import type { TagConcurrencyLimit } from "../../protocol/instance-config";
+import type { TagConcurrencyLimit } from "../../../protocol/instance-config";
 import {
   bucketId,
   type ConcurrencyCounter,
   laneOfBuckets,
   limitBucketsOf,
   type TaggedRun,
-} from "../../protocol/tag-limits";
-import { migrateCoordinatorSchema } from "./coordinator-schema";
+} from "../../../protocol/tag-limits";
+import { migrateCoordinatorSchema } from "../coordinator-schema";
 import { type InProgressState, InProgressStore, parseTags, type StoredInProgressRun } from "./in-progress-store";
 import { type Lane, mergeLanes } from "./lane-merge";
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TaggedRun } from "../../protocol/tag-limits";
-import { TAG } from "../../protocol/tags";
+import type { TaggedRun } from "../../../protocol/tag-limits";
+import { TAG } from "../../../protocol/tags";
 import {
   describeQueue,
   priorityOf,
