@@ -7,10 +7,13 @@ import { basename, extname, join } from "node:path";
 export const USAGE = `Usage:
   flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
                           [--terminate-grace-seconds 10] [--standby-workers 1]
+  flightdeck new <dir>
   flightdeck --help
 
 Serves the code location that <file> exports (export default defineCodeLocation({...})) to a
 Flightdeck control plane, and runs its jobs when the control plane launches them.
+new scaffolds a code location project in <dir> (absent or empty): package.json, tsconfig.json,
+location.ts with one example job, README.md.
 
 --standby-workers is how many run worker processes are started ahead of launches, so a run does
 not wait for Node to start (each still runs exactly one run); 0 starts each run worker on launch.

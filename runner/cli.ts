@@ -1,9 +1,11 @@
 /**
- * The `flightdeck` command: Dagster's `dagster code-server start`, as `flightdeck serve <file>`.
+ * The `flightdeck` command: Dagster's `dagster code-server start`, as `flightdeck serve <file>`,
+ * and `dagster project scaffold`, as `flightdeck new <dir>` (cli/new-project.ts).
  * Usage errors exit 2; a missing or malformed webhook secret refuses to start (exit 2).
  */
 import { existsSync } from "node:fs";
 import { isValidSecret } from "../protocol";
+import { runNewCommand } from "./cli/new-project";
 import { parseCliArgs, USAGE } from "./cli-args";
 import { SECRET_ENV, startServer } from "./server";
 
@@ -13,6 +15,7 @@ function fail(message: string): never {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === "new") process.exit(runNewCommand(argv.slice(1)));
   const args = parseCliArgs(argv);
   if (args.command === "help") {
     console.log(USAGE);

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The `flightdeck` command: registers tsx so the CLI (TypeScript) runs without a build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../cli.ts");
+// The `flightdeck` command of the installed package: the CLI, built to JavaScript in dist/
+// (`npm run build`, run before `npm pack`). In this repository, scripts run runner/cli.ts from source.
+await import("../dist/runner/cli.js");

@@ -13,11 +13,12 @@
 import { spawn } from "node:child_process";
 import { renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { sdkOfThisRunner } from "../server/sdk-alias";
+import { siblingModule } from "../sibling-module";
 import { stepSnapshotPath } from "./step-snapshot-path";
 
-const STEP_PROCESS_MODULE = join(dirname(fileURLToPath(import.meta.url)), "step-process.ts");
+const STEP_PROCESS_MODULE = siblingModule(import.meta.url, "step-process");
 
 /** Starts a rebuild in the background (the old blob is gone when this returns); failures are logged. */
 export function startStepSnapshotBuild(userFile: string, bundleDir: string): void {
@@ -59,6 +60,7 @@ export async function rebuildStepSnapshot(
       target: "node20",
       sourcemap: "linked",
       logLevel: "silent",
+      plugins: [sdkOfThisRunner],
     });
   } catch (error) {
     return {

@@ -6,11 +6,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { startStepSnapshotBuild } from "../executors/step-snapshot-build";
+import { siblingModule } from "../sibling-module";
+import { sdkOfThisRunner } from "./sdk-alias";
 
-const BUNDLE_ENTRY = join(dirname(fileURLToPath(import.meta.url)), "..", "bundle-entry.ts");
+const BUNDLE_ENTRY = siblingModule(import.meta.url, "../bundle-entry");
 
 export type BundleResult = { ok: true; path: string } | { ok: false; error: string };
 
@@ -46,6 +47,7 @@ export async function bundleLocation(userFile: string, dataDir: string): Promise
       // less per run worker and per step process, measured), and reads the map for stack traces.
       sourcemap: "linked",
       logLevel: "silent",
+      plugins: [sdkOfThisRunner],
       // CommonJS dependencies may `require` Node built-ins, which an ESM bundle lacks.
       banner: {
         js: 'import { createRequire as __flightdeckRequire } from "node:module"; const require = __flightdeckRequire(import.meta.url);',

@@ -35,7 +35,10 @@ export async function startServe(
   const child = spawn(
     process.execPath,
     [
-      join(REPO, "runner", "bin", "flightdeck.mjs"),
+      // The CLI from source, as this repository runs it (the package's bin runs the built dist/).
+      "--import",
+      "tsx",
+      join(REPO, "runner", "cli.ts"),
       "serve",
       file,
       "--port",

@@ -110,7 +110,10 @@ export async function startCodeLocation(opts: {
   const proc = spawnGroup(
     process.execPath,
     [
-      path.join(REPO_ROOT, "runner/bin/flightdeck.mjs"),
+      // `flightdeck` from source: the package's bin runs the built dist/, which the repo needs not build.
+      "--import",
+      "tsx",
+      path.join(REPO_ROOT, "runner/cli.ts"),
       "serve",
       opts.file,
       "--host",
