@@ -26,7 +26,13 @@ export default defineConfig(async () => ({
         },
       },
       {
-        test: { name: "runner", environment: "node", include: ["runner/**/*.test.ts"], testTimeout: 20_000 },
+        // The runner, and the Node scripts' pure modules (npm start's cron triggers, npm run deploy's plan).
+        test: {
+          name: "runner",
+          environment: "node",
+          include: ["runner/**/*.test.ts", "scripts/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
       },
       {
         test: {

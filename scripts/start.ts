@@ -1,16 +1,21 @@
 /**
- * `npm start`: the whole of Flightdeck on this machine. Builds the dashboard, applies the D1
- * migrations to local storage, starts the control plane under `wrangler dev`, starts the demo
- * code location server from examples/ and registers it, then prints the dashboard URL and a
- * local admin token. Ctrl-C stops all of it; the data stays in .flightdeck/dev for next time.
+ * `npm start`: the whole of Flightdeck on this machine, as it runs on Cloudflare. Builds the
+ * dashboard, applies the D1 migrations to local storage, starts the control plane under `wrangler
+ * dev` with PUBLIC_URL set to its local URL, fires wrangler.toml's Cron Triggers on their schedule
+ * (wrangler dev never does; cron-triggers.ts), starts the demo code location server from
+ * examples/ and registers it, then prints the dashboard URL and a local admin token. Ctrl-C stops
+ * all of it; the data stays in the state dir for next time.
  *
- * Flags: --port <n> (control plane, default 8787), --location-port <n> (default 4000).
+ * Flags: --port <n> (control plane, default 8787; 0 picks a free one), --location-port <n>
+ * (default 4000), --state-dir <dir> (default .flightdeck/dev).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateSecret } from "../protocol";
+import { type CronTriggers, readCronTriggers, startCronTriggers } from "./lib/cron-triggers";
+import { freePort } from "./lib/free-port";
 import {
   type CodeLocationServer,
   type ControlPlane,
@@ -26,10 +31,13 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: "8787" },
     "location-port": { type: "string", default: "4000" },
+    "state-dir": { type: "string", default: path.join(REPO_ROOT, ".flightdeck/dev") },
   },
 });
 
-const devDir = path.join(REPO_ROOT, ".flightdeck/dev");
+const devDir = path.resolve(values["state-dir"]);
+/** The demo's `new_files` sensor launches one greet run per file dropped here. */
+const demoInbox = path.join(devDir, "demo-inbox");
 
 /** The admin token and location secret are kept, so a token pasted yesterday still works today. */
 async function readOrCreate(file: string, make: () => string): Promise<string> {
@@ -40,8 +48,11 @@ async function readOrCreate(file: string, make: () => string): Promise<string> {
   return value;
 }
 
+const crons = readCronTriggers(readFileSync(path.join(REPO_ROOT, "wrangler.toml"), "utf8"));
+const ONE_ITERATION = `/__scheduled?cron=${encodeURIComponent(crons[0] ?? "* * * * *")}`;
+
 async function main() {
-  await mkdir(devDir, { recursive: true });
+  await mkdir(demoInbox, { recursive: true });
   const adminToken = await readOrCreate("admin-token", generateAdminToken);
   const secret = await readOrCreate("demo-location-secret", generateSecret);
 
@@ -52,11 +63,13 @@ async function main() {
 
   let controlPlane: ControlPlane | undefined;
   let location: CodeLocationServer | undefined;
+  let cronTriggers: CronTriggers | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log("\nflightdeck: stopping…");
+    cronTriggers?.stop();
     await Promise.allSettled([location?.stop(), controlPlane?.stop()]);
     process.exit(code);
   };
@@ -65,10 +78,15 @@ async function main() {
 
   try {
     console.log("flightdeck: applying migrations and starting the control plane…");
+    // The port is fixed before the Worker starts: it is part of PUBLIC_URL, where run workers
+    // post events (the daemon, running outside any request, knows no other way).
+    const port = Number(values.port) || (await freePort());
     controlPlane = await startControlPlane({
       persistDir: path.join(devDir, "state"),
       adminToken,
-      port: Number(values.port),
+      port,
+      vars: { PUBLIC_URL: `http://127.0.0.1:${port}` },
+      testScheduled: true,
       echoPrefix: "[control-plane]",
     });
     console.log("flightdeck: starting the demo code location (examples/demo/location.ts)…");
@@ -78,12 +96,14 @@ async function main() {
       dataDir: path.join(devDir, "demo"),
       secret,
       port: Number(values["location-port"]),
+      env: { FLIGHTDECK_DEMO_INBOX: demoInbox },
       echoPrefix: "[demo]",
     });
     const registered = await registerCodeLocation(controlPlane, location);
     if (registered.status !== "LOADED") {
       throw new Error(`the demo code location did not load:\n${registered.load_error ?? registered.status}`);
     }
+    cronTriggers = startCronTriggers(controlPlane.url, crons);
   } catch (err) {
     console.error(`flightdeck: could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stopAll(1);
@@ -98,6 +118,8 @@ async function main() {
       `  Admin token:  ${adminToken}`,
       `  API:          curl -H "Authorization: Bearer ${adminToken}" ${controlPlane.url}/api/jobs`,
       "  Demo jobs:    diamond, fails, sleepy, greet, noop (code location 'demo')",
+      `  Demo inbox:   ${demoInbox}  (the new_files sensor runs greet once per file put here)`,
+      `  Daemon:       fires each minute (${crons.join(", ")}); one iteration now: curl "${controlPlane.url}${ONE_ITERATION}"`,
       "",
       "  Press Ctrl-C to stop everything.",
       "",

@@ -9,9 +9,10 @@
  *   greet    requires config (`{name}`), for run config validation
  *
  * Automation (issue 6):
- *   greet_weekdays  a schedule: greets at 09:00 Paris time on weekdays (STOPPED until started)
- *   new_files       a sensor: one `greet` run per new file in FLIGHTDECK_DEMO_INBOX (default
- *                   .flightdeck/demo-inbox), keyed by the file name so each file runs once
+ *   greet_weekdays     a schedule: greets at 09:00 Paris time on weekdays (STOPPED until started)
+ *   noop_every_minute  a schedule: noop at every minute (STOPPED until started)
+ *   new_files          a sensor: one `greet` run per new file in FLIGHTDECK_DEMO_INBOX (default
+ *                      .flightdeck/demo-inbox; `npm start` sets <state dir>/demo-inbox), keyed by the file name so each file runs once
  */
 
 import { existsSync, readdirSync } from "node:fs";
@@ -139,6 +140,13 @@ const greetWeekdays = defineSchedule({
   description: "Says good morning on weekdays.",
 });
 
+const noopEveryMinute = defineSchedule({
+  name: "noop_every_minute",
+  job: noop,
+  cron: "* * * * *",
+  description: "Runs noop at every minute; stopped until you start it (the daemon's pulse, to watch it fire).",
+});
+
 const newFiles = defineSensor({
   name: "new_files",
   job: greet,
@@ -162,6 +170,6 @@ const newFiles = defineSensor({
 
 export default defineCodeLocation({
   jobs: [diamond, fails, sleepy, noop, greet],
-  schedules: [greetWeekdays],
+  schedules: [greetWeekdays, noopEveryMinute],
   sensors: [newFiles],
 });

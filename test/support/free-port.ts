@@ -1,14 +1,2 @@
-/** A free loopback port, so a control plane's PUBLIC_URL (what scheduled() launches with) can be known before it starts. */
-import { createServer } from "node:net";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free loopback port (the helper npm start uses too). */
+export { freePort } from "../../scripts/lib/free-port";

@@ -2,9 +2,10 @@
  * `/api/code-locations`: the workspace (Dagster's workspace.yaml, editable at runtime). Handlers
  * parse input and shape replies; the workspace module does the work. Admin only.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
-import type { CodeLocationListSchema, CodeLocationReplySchema } from "../../protocol";
+import type { CodeLocation, CodeLocationListSchema, CodeLocationReplySchema } from "../../protocol";
 import { CreateCodeLocationSchema } from "../../protocol";
 import { requireAdmin } from "../auth/admin-auth";
 import {
@@ -14,11 +15,20 @@ import {
   replaceCodeLocation,
 } from "../code-locations/workspace";
 import type { AppEnv } from "../context";
+import { takeUpLoadedSchedules } from "../daemon/location-loaded";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { servicesFor } from "../services";
-import { listCodeLocations } from "../storage/code-locations-repo";
+import { getCodeLocationDefinitions, listCodeLocations } from "../storage/code-locations-repo";
 
 type CodeLocationReply = z.infer<typeof CodeLocationReplySchema>;
+
+/** A location that just loaded: the daemon takes up its default-RUNNING schedules now. */
+async function afterLoad(c: Context<AppEnv>, codeLocation: CodeLocation): Promise<void> {
+  if (codeLocation.status !== "LOADED") return;
+  const { db, now } = servicesFor(c);
+  const loaded = await getCodeLocationDefinitions(db, codeLocation.name);
+  if (loaded?.definitions) await takeUpLoadedSchedules(db, codeLocation.name, loaded.definitions, now());
+}
 
 const ReplaceCodeLocationSchema = CreateCodeLocationSchema.omit({ name: true });
 
@@ -36,16 +46,19 @@ export const codeLocationRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
     const input = await readJsonBody(c, CreateCodeLocationSchema);
     const codeLocation = await registerCodeLocation(servicesFor(c).workspace, input);
+    await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply, 201);
   })
   .put("/:name", requireAdmin, async (c) => {
     const name = nameParam(c.req.param("name"));
     const input = await readJsonBody(c, ReplaceCodeLocationSchema);
     const { codeLocation, created } = await replaceCodeLocation(servicesFor(c).workspace, { name, ...input });
+    await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply, created ? 201 : 200);
   })
   .post("/:name/reload", requireAdmin, async (c) => {
     const codeLocation = await reloadCodeLocation(servicesFor(c).workspace, c.req.param("name"));
+    await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply);
   })
   .delete("/:name", requireAdmin, async (c) => {

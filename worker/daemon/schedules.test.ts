@@ -40,6 +40,9 @@ async function setUp(schedules: ScheduleDefinition[]) {
   };
   interceptCodeLocations(fake);
   await registerFake(fake);
+  // As if the location loaded at T0: loading gives its default-RUNNING schedules their state, cursor
+  // at the load (location-loaded.ts), so ticks up to T0 never run and T0 + MINUTE is the first.
+  await env.DB.prepare("UPDATE schedule_state SET cursor = ?").bind(T0).run();
   return fake;
 }
 
@@ -76,7 +79,7 @@ const T0 = Math.ceil(Date.now() / MINUTE) * MINUTE;
 describe("schedules in scheduled()", () => {
   it("Dagster test_simple_schedule: one run per tick, even when two invocations run the same minute", async () => {
     await setUp([schedule({})]);
-    await tick(T0); // first sight: the schedule starts from now
+    await tick(T0); // the minute it loaded: nothing is due yet
     expect(await scheduledRuns("every_minute")).toHaveLength(0);
 
     await Promise.all([tick(T0 + MINUTE), tick(T0 + MINUTE)]);

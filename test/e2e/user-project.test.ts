@@ -1,0 +1,97 @@
+/**
+ * A user's own project, end to end, as a user would build it: the runner packed (`npm pack`, which
+ * builds it) and installed from the tarball into a fresh directory outside this repository — no
+ * workspace links, its dependencies from the registry — a project scaffolded with `flightdeck
+ * new`, type-checked with its own `tsc --noEmit` (a wrong type must fail, so the types are real),
+ * served with its own `flightdeck serve`, registered with a control plane started as `npm start`
+ * starts it, and its job run to SUCCESS.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { generateSecret } from "../../protocol";
+import { REPO_ROOT } from "../../scripts/lib/local-stack";
+import { runToCompletion, type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
+import { type NpmStart, startAsNpmStart } from "../support/npm-start";
+
+let dir: string;
+let tarball: string;
+let project: string;
+let stack: NpmStart | undefined;
+let served: Spawned | undefined;
+
+const npmInstall = (cwd: string, ...specs: string[]) =>
+  runToCompletion("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd });
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-user-project-"));
+  await runToCompletion("npm", ["pack", "--pack-destination", dir], { cwd: path.join(REPO_ROOT, "runner") });
+  const [packed] = (await readdir(dir)).filter((name) => name.endsWith(".tgz"));
+  if (!packed) throw new Error(`npm pack left no tarball in ${dir}`);
+  tarball = path.join(dir, packed);
+  // The CLI first (a user's global or throwaway install), then the project it scaffolds.
+  const tool = path.join(dir, "tool");
+  await mkdir(tool);
+  await npmInstall(tool, tarball);
+  project = path.join(dir, "my-location");
+  await runToCompletion(path.join(tool, "node_modules/.bin/flightdeck"), ["new", project], { cwd: dir });
+  // The runner is not on the registry: the tarball stands in for it; the rest comes from the registry.
+  await npmInstall(project, tarball);
+});
+afterAll(async () => {
+  await served?.stop();
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it("lives outside the repository and links nothing from it", async () => {
+  expect(path.relative(REPO_ROOT, project).startsWith("..")).toBe(true);
+  const { realpath } = await import("node:fs/promises");
+  const installed = await realpath(path.join(project, "node_modules/@flightdeck/runner"));
+  expect(installed.startsWith(project)).toBe(true);
+});
+
+it("type-checks the scaffolded project with its own tsc, and the SDK's types are real", async () => {
+  const tsc = path.join(project, "node_modules/.bin/tsc");
+  await runToCompletion(tsc, ["--noEmit"], { cwd: project });
+  await writeFile(
+    path.join(project, "wrong.ts"),
+    [
+      'import { defineOp } from "@flightdeck/runner";',
+      'import { z } from "zod";',
+      'export const op = defineOp({ name: "x", config: z.object({ name: z.string() }), run: (ctx) => {',
+      "  const n: number = ctx.config.name;",
+      "  return n;",
+      "} });",
+    ].join("\n"),
+  );
+  await expect(runToCompletion(tsc, ["--noEmit"], { cwd: project })).rejects.toThrow(
+    /wrong\.ts.*Type 'string' is not assignable to type 'number'/,
+  );
+  await rm(path.join(project, "wrong.ts"));
+});
+
+it("serves the project, registers it with the control plane of npm start, and runs its job to SUCCESS", async () => {
+  stack = await startAsNpmStart(path.join(dir, "state"));
+  const secret = generateSecret();
+  served = spawnGroup(
+    path.join(project, "node_modules/.bin/flightdeck"),
+    ["serve", "location.ts", "--host", "127.0.0.1", "--port", "0"],
+    { cwd: project, env: { FLIGHTDECK_WEBHOOK_SECRET: secret } },
+  );
+  const url = (await waitForOutput(served, /flightdeck: serving location\.ts at (http:\/\/\S+)/))[1] ?? "";
+
+  const location = await stack.client.putCodeLocation({ name: "my-location", url, secret });
+  expect(location).toMatchObject({ status: "LOADED", job_count: 1 });
+
+  const run = await stack.client.submitRun({
+    location: "my-location",
+    job: "hello",
+    run_config: { ops: { greeting: { config: { name: "Ada" } } } },
+  });
+  const done = await stack.client.waitForRun(run.id, { timeoutMs: 60_000 });
+  expect(done.status).toBe("SUCCESS");
+  const logs = (await stack.client.listEvents(run.id)).map((event) => JSON.stringify(event));
+  expect(logs.some((line) => line.includes("HELLO, ADA!"))).toBe(true);
+});
