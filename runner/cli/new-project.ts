@@ -47,7 +47,7 @@ export function runNewCommand(argv: readonly string[]): number {
       `flightdeck: created a code location in ${target}: ${Object.keys(files).join(", ")}`,
       "",
       "Next:",
-      `  cd ${target} && npm install`,
+      `  cd ${target} && npm install     # or: npm install <path to the runner's .tgz>, if you packed it yourself`,
       "  npm run typecheck",
       "  FLIGHTDECK_WEBHOOK_SECRET=whsec_... npm run serve -- --port 4001",
     ].join("\n"),

@@ -20,7 +20,7 @@ let stack: NpmStart;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-npm-start-"));
   stack = await startAsNpmStart(path.join(dir, "state"));
-});
+}, 300_000);
 afterAll(async () => {
   await stack?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -37,7 +37,7 @@ it("an every-minute schedule started through the API produces its run within 70 
   const [first] = await runsTagged(tag);
   expect(first?.job).toBe("noop");
   expect((await stack.client.waitForRun(first?.id ?? "")).status).toBe("SUCCESS");
-});
+}, 180_000);
 
 it("the demo sensor, RUNNING by default, launches a run within its interval after a file lands in its inbox", async () => {
   // The daemon takes the sensor up at its first minute; from then on it is evaluated every 30 s.
@@ -52,4 +52,4 @@ it("the demo sensor, RUNNING by default, launches a run within its interval afte
   expect(runs).toHaveLength(1);
   expect(runs[0]?.tags).toMatchObject({ file: "report.csv" });
   expect((await stack.client.waitForRun(runs[0]?.id ?? "")).status).toBe("SUCCESS");
-});
+}, 240_000);

@@ -6,7 +6,7 @@
  * served with its own `flightdeck serve`, registered with a control plane started as `npm start`
  * starts it, and its job run to SUCCESS.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -21,12 +21,21 @@ let project: string;
 let stack: NpmStart | undefined;
 let served: Spawned | undefined;
 
+/** A user's shell: none of the npm_* variables of the `npm test` this may run under (its prefix, its workspace). */
+const USER_SHELL: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((key) => /^npm_/i.test(key))
+    .map((key) => [key, undefined]),
+);
 const npmInstall = (cwd: string, ...specs: string[]) =>
-  runToCompletion("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd });
+  runToCompletion("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd, env: USER_SHELL });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-user-project-"));
-  await runToCompletion("npm", ["pack", "--pack-destination", dir], { cwd: path.join(REPO_ROOT, "runner") });
+  await runToCompletion("npm", ["pack", "--pack-destination", dir], {
+    cwd: path.join(REPO_ROOT, "runner"),
+    env: USER_SHELL,
+  });
   const [packed] = (await readdir(dir)).filter((name) => name.endsWith(".tgz"));
   if (!packed) throw new Error(`npm pack left no tarball in ${dir}`);
   tarball = path.join(dir, packed);
@@ -35,10 +44,13 @@ beforeAll(async () => {
   await mkdir(tool);
   await npmInstall(tool, tarball);
   project = path.join(dir, "my-location");
-  await runToCompletion(path.join(tool, "node_modules/.bin/flightdeck"), ["new", project], { cwd: dir });
+  await runToCompletion(path.join(tool, "node_modules/.bin/flightdeck"), ["new", project], {
+    cwd: dir,
+    env: USER_SHELL,
+  });
   // The runner is not on the registry: the tarball stands in for it; the rest comes from the registry.
   await npmInstall(project, tarball);
-});
+}, 600_000);
 afterAll(async () => {
   await served?.stop();
   await stack?.stop();
@@ -47,14 +59,13 @@ afterAll(async () => {
 
 it("lives outside the repository and links nothing from it", async () => {
   expect(path.relative(REPO_ROOT, project).startsWith("..")).toBe(true);
-  const { realpath } = await import("node:fs/promises");
   const installed = await realpath(path.join(project, "node_modules/@flightdeck/runner"));
   expect(installed.startsWith(project)).toBe(true);
 });
 
 it("type-checks the scaffolded project with its own tsc, and the SDK's types are real", async () => {
   const tsc = path.join(project, "node_modules/.bin/tsc");
-  await runToCompletion(tsc, ["--noEmit"], { cwd: project });
+  await runToCompletion(tsc, ["--noEmit"], { cwd: project, env: USER_SHELL });
   await writeFile(
     path.join(project, "wrong.ts"),
     [
@@ -66,11 +77,11 @@ it("type-checks the scaffolded project with its own tsc, and the SDK's types are
       "} });",
     ].join("\n"),
   );
-  await expect(runToCompletion(tsc, ["--noEmit"], { cwd: project })).rejects.toThrow(
+  await expect(runToCompletion(tsc, ["--noEmit"], { cwd: project, env: USER_SHELL })).rejects.toThrow(
     /wrong\.ts.*Type 'string' is not assignable to type 'number'/,
   );
   await rm(path.join(project, "wrong.ts"));
-});
+}, 180_000);
 
 it("serves the project, registers it with the control plane of npm start, and runs its job to SUCCESS", async () => {
   stack = await startAsNpmStart(path.join(dir, "state"));
@@ -78,7 +89,7 @@ it("serves the project, registers it with the control plane of npm start, and ru
   served = spawnGroup(
     path.join(project, "node_modules/.bin/flightdeck"),
     ["serve", "location.ts", "--host", "127.0.0.1", "--port", "0"],
-    { cwd: project, env: { FLIGHTDECK_WEBHOOK_SECRET: secret } },
+    { cwd: project, env: { ...USER_SHELL, FLIGHTDECK_WEBHOOK_SECRET: secret } },
   );
   const url = (await waitForOutput(served, /flightdeck: serving location\.ts at (http:\/\/\S+)/))[1] ?? "";
 
@@ -94,4 +105,4 @@ it("serves the project, registers it with the control plane of npm start, and ru
   expect(done.status).toBe("SUCCESS");
   const logs = (await stack.client.listEvents(run.id)).map((event) => JSON.stringify(event));
   expect(logs.some((line) => line.includes("HELLO, ADA!"))).toBe(true);
-});
+}, 360_000);
