@@ -66,7 +66,8 @@ const MINUTE = 60_000;
 
 describe("schedules through the scheduled handler", () => {
   it("launches a due tick exactly once, though scheduled() fires twice at once for that minute", async () => {
-    // First sight: the RUNNING schedule's cursor starts now, so its first tick is the next minute.
+    // The location's load took up this RUNNING schedule (cursor at the load), so this pass runs
+    // the tick of any minute crossed since; the next minute's tick is the one under test.
     // Not within a second of a boundary, so "now" and "the next minute" are the same for both sides.
     if (MINUTE - (Date.now() % MINUTE) < 1500) await new Promise((resolve) => setTimeout(resolve, 2000));
     await runScheduled(controlPlane);
@@ -75,11 +76,15 @@ describe("schedules through the scheduled handler", () => {
     await Promise.all([runScheduled(controlPlane), runScheduled(controlPlane)]);
     await runScheduled(controlPlane); // later in the same minute: nothing new is due
 
-    const runs = await runsTagged("flightdeck/schedule=every_minute");
+    const runs = (await runsTagged("flightdeck/schedule=every_minute")).filter(
+      (run) => run.tags["flightdeck/scheduled_time"] === new Date(nextMinute).toISOString(),
+    );
     expect(runs).toHaveLength(1);
-    expect(runs[0]?.tags["flightdeck/scheduled_time"]).toBe(new Date(nextMinute).toISOString());
     const { ticks } = ScheduleTickListSchema.parse(await api("/api/schedules/every_minute/ticks"));
-    expect(ticks.map((t) => [t.scheduled_time, t.status, t.run_ids])).toEqual([[nextMinute, "SUCCESS", [runs[0]?.id]]]);
+    const ofNextMinute = ticks.filter((t) => t.scheduled_time >= nextMinute);
+    expect(ofNextMinute.map((t) => [t.scheduled_time, t.status, t.run_ids])).toEqual([
+      [nextMinute, "SUCCESS", [runs[0]?.id]],
+    ]);
     expect((await controlPlane.client.waitForRun(runs[0]?.id ?? "")).status).toBe("SUCCESS");
   });
 });

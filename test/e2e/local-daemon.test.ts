@@ -4,7 +4,8 @@
  * the daemon can launch, and
  * - an every-minute schedule started through the API produces its run within 70 s;
  * - the demo's `new_files` sensor (default RUNNING) launches a run within its 30 s interval after
- *   a file appears in its inbox.
+ *   a file appears in its inbox;
+ * - the command npm start prints to run one daemon iteration by hand works.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -53,3 +54,10 @@ it("the demo sensor, RUNNING by default, launches a run within its interval afte
   expect(runs[0]?.tags).toMatchObject({ file: "report.csv" });
   expect((await stack.client.waitForRun(runs[0]?.id ?? "")).status).toBe("SUCCESS");
 }, 240_000);
+
+it("runs one daemon iteration by hand with the command npm start prints", async () => {
+  expect(stack.oneIterationUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__scheduled\?cron=/);
+  const res = await fetch(stack.oneIterationUrl);
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain("Ran scheduled event");
+});

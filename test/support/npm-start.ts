@@ -14,6 +14,8 @@ export type NpmStart = {
   adminToken: string;
   /** The demo sensor's inbox, as printed. */
   demoInbox: string;
+  /** The URL that runs one daemon iteration by hand, as printed. */
+  oneIterationUrl: string;
   client: FlightdeckClient;
   process: Spawned;
   stop: () => Promise<void>;
@@ -41,6 +43,7 @@ export async function startAsNpmStart(stateDir: string): Promise<NpmStart> {
     url,
     adminToken,
     demoInbox: field("Demo inbox"),
+    oneIterationUrl: proc.output().match(/one iteration now: curl "([^"]+)"/)?.[1] ?? "",
     client: new FlightdeckClient(url, adminToken),
     process: proc,
     stop: () => proc.stop(),
