@@ -119,7 +119,7 @@ async function main() {
       `  API:          curl -H "Authorization: Bearer ${adminToken}" ${controlPlane.url}/api/jobs`,
       "  Demo jobs:    diamond, fails, sleepy, greet, noop (code location 'demo')",
       `  Demo inbox:   ${demoInbox}  (the new_files sensor runs greet once per file put here)`,
-      `  Daemon:       fires each minute (${crons.join(", ")}); one iteration now: curl "${controlPlane.url}${ONE_ITERATION}"`,
+      `  Daemon:       Cron Trigger ${crons.map((c) => `"${c}"`).join(", ")} fires on time; one iteration now: curl "${controlPlane.url}${ONE_ITERATION}"`,
       "",
       "  Press Ctrl-C to stop everything.",
       "",
