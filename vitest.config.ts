@@ -1,8 +1,8 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Four projects, one `vitest run`: the Worker in workerd, the runner in Node, the end-to-end
-// tests that start `wrangler dev` and real code location servers, and the dashboard in Chromium.
+// Five projects, one `vitest run`: the Worker in workerd, the runner in Node, the import graph
+// in Node, the end-to-end tests that start `wrangler dev` and real code location servers, and the dashboard in Chromium.
 export default defineConfig(async () => ({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
@@ -33,6 +33,10 @@ export default defineConfig(async () => ({
           include: ["runner/**/*.test.ts", "scripts/**/*.test.ts"],
           testTimeout: 20_000,
         },
+      },
+      {
+        // The import graph's rules (layering, no circle through the Durable Object, no dead export).
+        test: { name: "architecture", environment: "node", include: ["test/architecture/**/*.test.ts"] },
       },
       {
         test: {

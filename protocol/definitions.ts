@@ -56,7 +56,7 @@ export const ScheduleDefinitionSchema = z.object({
   execution_timezone: z.string(),
   default_status: DefaultStatusSchema,
   description: z.string().nullable(),
-  /** Static run config and tags of every run (issue 6); absent: the job's defaults, no tags. */
+  /** Static run config and tags of every run; absent: the job's defaults, no tags. */
   run_config: RunConfigSchema.nullable().optional(),
   tags: TagsSchema.optional(),
   /** True when the code location evaluates each tick (`POST /schedules/:name/evaluate`). */
@@ -71,7 +71,7 @@ export const SensorDefinitionSchema = z.object({
   minimum_interval_seconds: z.number().int().positive().nullable(),
   default_status: DefaultStatusSchema,
   description: z.string().nullable(),
-  /** Set for a run status sensor (issue 6): it fires once for each run of `monitored_jobs` reaching this status. */
+  /** Set for a run status sensor: it fires once for each run of `monitored_jobs` reaching this status. */
   run_status: z.enum(["SUCCESS", "FAILURE"]).optional(),
   /** The jobs a run status sensor watches; null or absent: every job of the instance. */
   monitored_jobs: z.array(NameSchema).nullable().optional(),

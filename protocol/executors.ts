@@ -1,5 +1,5 @@
 /**
- * Wire shapes of the executors area (issue 5): re-execution (Dagster's `ReexecutionStrategy`) and
+ * Wire shapes of the executors area: re-execution (Dagster's `ReexecutionStrategy`) and
  * compute logs (Dagster's captured stdout/stderr of each step).
  */
 import { z } from "zod";

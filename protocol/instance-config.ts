@@ -73,10 +73,12 @@ export const RunCoordinatorConfigSchema = z.strictObject({
 });
 export type RunCoordinatorConfig = z.infer<typeof RunCoordinatorConfigSchema>;
 
+/** The server answers 202 once the run worker is spawned, not when it is running: 30 s is plenty. */
+export const DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS = 30;
+
 /** Dagster's launchers speak gRPC or cloud APIs and have no such knobs; ours is one HTTP request. */
 export const RunLauncherConfigSchema = z.strictObject({
-  /** The server answers 202 once the run worker is spawned, not when it is running: 30 s is plenty. */
-  request_timeout_seconds: z.number().positive().default(30),
+  request_timeout_seconds: z.number().positive().default(DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS),
   /** Retries of one launch request on a network error or a 5xx, before launch_retries take over. */
   max_retries: z.number().int().min(0).default(2),
 });

@@ -57,6 +57,7 @@ export const PoolSlotRenewReplySchema = z.object({
 export type PoolSlotRenewReply = z.infer<typeof PoolSlotRenewReplySchema>;
 
 export const PoolSlotReleaseReplySchema = z.object({ released: z.boolean() });
+export type PoolSlotReleaseReply = z.infer<typeof PoolSlotReleaseReplySchema>;
 
 export const PoolSlotHolderSchema = z.object({
   run_id: z.string(),

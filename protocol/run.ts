@@ -25,10 +25,6 @@ export const TERMINAL_STATUSES = ["SUCCESS", "FAILURE", "CANCELED"] as const sat
 export function isTerminalStatus(status: RunStatus): boolean {
   return (TERMINAL_STATUSES as readonly RunStatus[]).includes(status);
 }
-export function isInProgressStatus(status: RunStatus): boolean {
-  return (IN_PROGRESS_STATUSES as readonly RunStatus[]).includes(status);
-}
-
 export const TagsSchema = z.record(z.string().min(1).max(MAX_TAG_KEY_LENGTH), z.string().max(MAX_TAG_VALUE_LENGTH));
 export type Tags = z.infer<typeof TagsSchema>;
 

@@ -18,7 +18,3 @@ export function runsRoot(dataDir: string): string {
 export function runAttemptDir(dataDir: string, runId: string, attempt: number): string {
   return join(runsRoot(dataDir), encodeURIComponent(runId), String(attempt));
 }
-
-export function decodeRunId(segment: string): string {
-  return decodeURIComponent(segment);
-}

@@ -30,8 +30,9 @@ import { runRoutes } from "./api/runs";
 import { scheduleRoutes } from "./api/schedules";
 import { sensorRoutes } from "./api/sensors";
 import { sessionRoutes } from "./api/session";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "./app-env";
 import { DomainError, PayloadTooLargeError } from "./errors";
+import { controlPlaneUrl, wire } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -60,6 +61,12 @@ app.use(
     },
   }),
 );
+
+// One wiring per request (wiring.ts), handed to every handler as `c.get("deps")`.
+app.use("/api/*", async (c, next) => {
+  c.set("deps", wire(c.env, controlPlaneUrl(c.env.PUBLIC_URL, c.req.url)));
+  await next();
+});
 
 app.route("/api/health", healthRoutes);
 app.route("/api/code-locations", codeLocationRoutes);

@@ -1,6 +1,6 @@
 /**
- * The Worker's entry point. Only `fetch` for now; the daemon's `scheduled` handler and the
- * RunCoordinator Durable Object export join it in later issues.
+ * The Worker's entry point: `fetch` (the Hono app: API and dashboard), `scheduled` (the daemon,
+ * every minute) and the RunCoordinator Durable Object's class, which wrangler.toml binds.
  */
 import { app } from "./app";
 import { runDaemon } from "./daemon/daemon";

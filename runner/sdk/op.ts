@@ -134,7 +134,3 @@ export function defineOp(
     invokeOp(definition, alias, inputs ?? {});
   return Object.assign(invoke(null), { definition, alias: (name: string) => invoke(name) });
 }
-
-export function isOpDefinition(value: unknown): value is OpDefinition {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "op";
-}

@@ -1,4 +1,4 @@
-/** API calls of the automation area (issue 6): schedules and sensors, start/stop, tick history. */
+/** API calls of the automation area: schedules and sensors, start/stop, tick history. */
 import {
   ScheduleListSchema,
   ScheduleReplySchema,

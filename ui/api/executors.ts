@@ -1,4 +1,4 @@
-/** API calls of the executors area (issue 5): re-execution, lineage, compute logs. */
+/** API calls of the executors area: re-execution, lineage, compute logs. */
 import { RunReplySchema } from "../../protocol/api";
 import { ComputeLogReplySchema, type ReexecutionStrategy, RunLineageSchema } from "../../protocol/executors";
 import { apiRequest } from "./client";

@@ -6,15 +6,14 @@
 import { Hono } from "hono";
 import type { BulkTerminateReply } from "../../protocol";
 import { BulkTerminateSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { DomainError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
-import { servicesFor } from "../services";
 
 export const bulkTerminateRoutes = new Hono<AppEnv>().post("/terminate", requireAdmin, async (c) => {
   const { run_ids } = await readJsonBody(c, BulkTerminateSchema);
-  const { coordinator } = servicesFor(c);
+  const { coordinator } = c.get("deps");
   const results: BulkTerminateReply["results"] = [];
   // One at a time: each termination is a few conditional writes and one launcher call, and the
   // list is capped, so serial keeps the load on D1 and the code location servers gentle.

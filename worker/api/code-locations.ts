@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { CodeLocation, CodeLocationListSchema, CodeLocationReplySchema } from "../../protocol";
 import { CreateCodeLocationSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import {
   registerCodeLocation,
@@ -14,10 +15,8 @@ import {
   removeCodeLocation,
   replaceCodeLocation,
 } from "../code-locations/workspace";
-import type { AppEnv } from "../context";
 import { takeUpLoadedSchedules } from "../daemon/location-loaded";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
-import { servicesFor } from "../services";
 import { getCodeLocationDefinitions, listCodeLocations } from "../storage/code-locations-repo";
 
 type CodeLocationReply = z.infer<typeof CodeLocationReplySchema>;
@@ -25,7 +24,7 @@ type CodeLocationReply = z.infer<typeof CodeLocationReplySchema>;
 /** A location that just loaded: the daemon takes up its default-RUNNING schedules now. */
 async function afterLoad(c: Context<AppEnv>, codeLocation: CodeLocation): Promise<void> {
   if (codeLocation.status !== "LOADED") return;
-  const { db, now } = servicesFor(c);
+  const { db, now } = c.get("deps");
   const loaded = await getCodeLocationDefinitions(db, codeLocation.name);
   if (loaded?.definitions) await takeUpLoadedSchedules(db, codeLocation.name, loaded.definitions, now());
 }
@@ -40,28 +39,28 @@ function nameParam(name: string): string {
 
 export const codeLocationRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
-    const codeLocations = await listCodeLocations(servicesFor(c).db);
+    const codeLocations = await listCodeLocations(c.get("deps").db);
     return c.json({ code_locations: codeLocations } satisfies z.infer<typeof CodeLocationListSchema>);
   })
   .post("/", requireAdmin, async (c) => {
     const input = await readJsonBody(c, CreateCodeLocationSchema);
-    const codeLocation = await registerCodeLocation(servicesFor(c).workspace, input);
+    const codeLocation = await registerCodeLocation(c.get("deps").workspace, input);
     await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply, 201);
   })
   .put("/:name", requireAdmin, async (c) => {
     const name = nameParam(c.req.param("name"));
     const input = await readJsonBody(c, ReplaceCodeLocationSchema);
-    const { codeLocation, created } = await replaceCodeLocation(servicesFor(c).workspace, { name, ...input });
+    const { codeLocation, created } = await replaceCodeLocation(c.get("deps").workspace, { name, ...input });
     await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply, created ? 201 : 200);
   })
   .post("/:name/reload", requireAdmin, async (c) => {
-    const codeLocation = await reloadCodeLocation(servicesFor(c).workspace, c.req.param("name"));
+    const codeLocation = await reloadCodeLocation(c.get("deps").workspace, c.req.param("name"));
     await afterLoad(c, codeLocation);
     return c.json({ code_location: codeLocation } satisfies CodeLocationReply);
   })
   .delete("/:name", requireAdmin, async (c) => {
-    await removeCodeLocation(servicesFor(c).db, c.req.param("name"));
+    await removeCodeLocation(c.get("deps").db, c.req.param("name"));
     return c.body(null, 204);
   });

@@ -8,13 +8,12 @@
 import { Hono } from "hono";
 import type { ComputeLogReply } from "../../protocol";
 import { ComputeLogChunkSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { authorizeRunToken } from "../auth/run-token-scope";
-import type { AppEnv } from "../context";
 import { NotFoundError, ValidationFailedError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 import { putComputeLogChunk, readComputeLog } from "../storage/compute-log-store";
-import { openDatabase } from "../storage/db";
 import { getRun } from "../storage/runs-repo";
 
 function readOffset(raw: string | undefined, name: string): number {
@@ -30,7 +29,7 @@ function readOffset(raw: string | undefined, name: string): number {
 export const computeLogRoutes = new Hono<AppEnv>()
   .post("/:id/compute-logs/:step", async (c) => {
     const runId = c.req.param("id");
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     const { attempt } = await authorizeRunToken(db, runId, c.req.header("authorization"));
     const chunk = await readJsonBody(c, ComputeLogChunkSchema);
     const stepKey = c.req.param("step");
@@ -45,7 +44,7 @@ export const computeLogRoutes = new Hono<AppEnv>()
   .get("/:id/compute-logs/:step", requireAdmin, async (c) => {
     const runId = c.req.param("id");
     const stepKey = c.req.param("step");
-    const run = await getRun(openDatabase(c.env.DB), runId);
+    const run = await getRun(c.get("deps").db, runId);
     if (!run) throw new NotFoundError("run_not_found", `There is no run with id ${runId}.`);
     const key = { runId, attempt: run.attempt, stepKey };
     const [stdout, stderr] = await Promise.all([

@@ -7,14 +7,13 @@
 import { Hono } from "hono";
 import type { InstanceConfigOverrides, InstancePatchReply, JsonObject } from "../../protocol";
 import { InstanceConfigOverridesSchema, resolveInstanceConfig } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { readJsonBody } from "../http/read-json-body";
 import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
 import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
-import { openDatabase } from "../storage/db";
 import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
 
 export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin, async (c) => {
@@ -25,7 +24,7 @@ export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin
   const merged = mergeOverrides(saved.values, patch);
   const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
   const changes = describeChanges(before.config, after.config);
-  await saveInstanceOverrides(openDatabase(c.env.DB), merged, {
+  await saveInstanceOverrides(c.get("deps").db, merged, {
     ts: Date.now(),
     actor: actorOf(c),
     action: "instance.update",

@@ -3,8 +3,8 @@
  * from (DESIGN.md §4). The layering itself lives in instance/load-instance-config.ts.
  */
 import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 
 export const instanceRoutes = new Hono<AppEnv>().get("/", requireAdmin, async (c) => {

@@ -6,18 +6,17 @@
  * for up to `wait_ms` while no slot is free (a long poll).
  */
 import { Hono } from "hono";
-import type { PoolSlotClaimReply } from "../../protocol";
+import type { PoolSlotClaimReply, PoolSlotReleaseReply } from "../../protocol";
 import { NameSchema, PoolSlotClaimSchema, PoolSlotRenewSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { authorizeRunToken } from "../auth/run-token-scope";
-import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
-import { openDatabase } from "../storage/db";
 
 export const poolSlotRoutes = new Hono<AppEnv>()
   .post("/:id/pool-slots", async (c) => {
     const runId = c.req.param("id");
-    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"));
     const claim = await readJsonBody(c, PoolSlotClaimSchema);
     const reply: PoolSlotClaimReply = await coordinatorStub(c.env).claimPoolSlot({
       runId,
@@ -29,13 +28,14 @@ export const poolSlotRoutes = new Hono<AppEnv>()
   })
   .post("/:id/pool-slots/renew", async (c) => {
     const runId = c.req.param("id");
-    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"));
     const body = await readJsonBody(c, PoolSlotRenewSchema);
     return c.json(await coordinatorStub(c.env).renewPoolSlots(runId, body.step_keys));
   })
   .delete("/:id/pool-slots/:step", async (c) => {
     const runId = c.req.param("id");
-    await authorizeRunToken(openDatabase(c.env.DB), runId, c.req.header("authorization"));
+    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"));
     const stepKey = parseOrFail(NameSchema, c.req.param("step"), "The step key in the path is not valid");
-    return c.json({ released: await coordinatorStub(c.env).releasePoolSlot(runId, stepKey) });
+    const reply: PoolSlotReleaseReply = { released: await coordinatorStub(c.env).releasePoolSlot(runId, stepKey) };
+    return c.json(reply);
   });

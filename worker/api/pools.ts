@@ -10,9 +10,9 @@
 import { Hono } from "hono";
 import type { InstanceConfigOverrides, JsonObject, PoolListReply, PoolWire } from "../../protocol";
 import { PoolLimitBodySchema, PoolNameSchema, resolveInstanceConfig } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
@@ -53,7 +53,7 @@ export const poolRoutes = new Hono<AppEnv>()
     const merged = mergeOverrides(saved.values, patch);
     const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
     const changes = describeChanges(before.config, after.config);
-    await saveInstanceOverrides(openDatabase(c.env.DB), merged, {
+    await saveInstanceOverrides(c.get("deps").db, merged, {
       ts: Date.now(),
       actor: actorOf(c),
       action: "pool.update",

@@ -6,13 +6,12 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { QueuePausedReplySchema, QueueReply } from "../../protocol";
 import { QueueQuerySchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { buildQueueView } from "../coordinator/queue/queue-view";
 import { parseOrFail } from "../http/read-json-body";
-import { openDatabase } from "../storage/db";
 import { appendAudit } from "../storage/instance-overrides-repo";
 import { recentRunDurationsMs } from "../storage/run-durations-repo";
 import { findRunJobs } from "../storage/run-jobs-repo";
@@ -26,7 +25,7 @@ export const queueRoutes = new Hono<AppEnv>()
       { offset: c.req.query("offset"), limit: c.req.query("limit") },
       "The query string is not valid",
     );
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     const [snapshot, recentDurationsMs] = await Promise.all([
       coordinatorStub(c.env).snapshot(query.offset, query.limit),
       recentRunDurationsMs(db),
@@ -49,12 +48,12 @@ export const queueRoutes = new Hono<AppEnv>()
     return c.json(reply satisfies QueueReply);
   })
   .post("/pause", requireAdmin, async (c) => {
-    await appendAudit(openDatabase(c.env.DB), { ts: Date.now(), actor: actorOf(c), action: "queue.pause" });
+    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: actorOf(c), action: "queue.pause" });
     await coordinatorStub(c.env).setPaused(true);
     return c.json({ paused: true } satisfies PausedReply);
   })
   .post("/resume", requireAdmin, async (c) => {
-    await appendAudit(openDatabase(c.env.DB), { ts: Date.now(), actor: actorOf(c), action: "queue.resume" });
+    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: actorOf(c), action: "queue.resume" });
     await coordinatorStub(c.env).setPaused(false);
     return c.json({ paused: false } satisfies PausedReply);
   });

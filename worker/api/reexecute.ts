@@ -7,23 +7,22 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunLineage, RunReplySchema } from "../../protocol";
 import { ReexecuteRunSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { NotFoundError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 import { reexecuteRun } from "../runs/reexecute-run";
-import { servicesFor } from "../services";
 import { getReexecutionPlan, listLineageRuns } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
 
 export const reexecuteRoutes = new Hono<AppEnv>()
   .post("/:id/reexecute", requireAdmin, async (c) => {
     const body = await readJsonBody(c, ReexecuteRunSchema);
-    const run = await reexecuteRun(servicesFor(c), c.req.param("id"), body);
+    const run = await reexecuteRun(c.get("deps"), c.req.param("id"), body);
     return c.json({ run } satisfies z.infer<typeof RunReplySchema>, 201);
   })
   .get("/:id/lineage", requireAdmin, async (c) => {
-    const { db } = servicesFor(c);
+    const { db } = c.get("deps");
     const run = await getRun(db, c.req.param("id"));
     if (!run) throw new NotFoundError("run_not_found", `There is no run with id ${c.req.param("id")}.`);
     const [plan, runs] = await Promise.all([

@@ -12,17 +12,15 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { EventAck, EventListSchema } from "../../protocol";
 import { EventBatchSchema, EventListQuerySchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import { readBearerToken } from "../auth/bearer-token";
-import { tokenMatchesHash } from "../auth/token-hash";
-import type { AppEnv } from "../context";
+import { authorizeRunToken } from "../auth/run-token-scope";
 import { notifyRunsEnded } from "../coordinator/coordinator-stub";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+import { NotFoundError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { endsRun, ingestRunEvents } from "../runs/ingest-run-events";
-import { openDatabase } from "../storage/db";
 import { listRunEvents } from "../storage/event-log-repo";
-import { getRun, getRunCredentials } from "../storage/runs-repo";
+import { getRun } from "../storage/runs-repo";
 
 function runNotFound(id: string): NotFoundError {
   return new NotFoundError("run_not_found", `There is no run with id ${id}.`);
@@ -36,29 +34,19 @@ export const runEventRoutes = new Hono<AppEnv>()
       { after: c.req.query("after"), limit: c.req.query("limit") },
       "The query string is not valid",
     );
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     if (!(await getRun(db, runId))) throw runNotFound(runId);
     const events = await listRunEvents(db, runId, query.after, query.limit);
     return c.json({ events, cursor: events.at(-1)?.id ?? query.after } satisfies z.infer<typeof EventListSchema>);
   })
   .post("/:id/events", async (c) => {
     const runId = c.req.param("id");
-    const token = readBearerToken(c.req.header("authorization"));
-    if (token === null) {
-      throw new UnauthorizedError("Send the run token from the launch request as `Authorization: Bearer <run_token>`.");
-    }
-    const db = openDatabase(c.env.DB);
-    const credentials = await getRunCredentials(db, runId);
-    if (!credentials) throw runNotFound(runId);
-    if (credentials.runTokenHash === null || !(await tokenMatchesHash(token, credentials.runTokenHash))) {
-      throw new ForbiddenError(
-        `The bearer token is not the run token of run ${runId}'s current attempt; only that token (not the admin token) is accepted here.`,
-      );
-    }
+    const db = c.get("deps").db;
+    const { attempt } = await authorizeRunToken(db, runId, c.req.header("authorization"));
     const batch = await readJsonBody(c, EventBatchSchema);
     const ackedThrough = await ingestRunEvents(db, {
       runId,
-      attempt: credentials.attempt,
+      attempt,
       events: batch.events,
       now: Date.now(),
     });

@@ -7,20 +7,19 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunReplySchema } from "../../protocol";
 import { UpdateRunSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { ConflictError, NotFoundError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
-import { openDatabase } from "../storage/db";
 import { appendAudit } from "../storage/instance-overrides-repo";
 import { getRun } from "../storage/runs-repo";
 
 export const runPriorityRoutes = new Hono<AppEnv>().patch("/:id", requireAdmin, async (c) => {
   const runId = c.req.param("id");
   const change = await readJsonBody(c, UpdateRunSchema);
-  const db = openDatabase(c.env.DB);
+  const db = c.get("deps").db;
   const before = await getRun(db, runId);
   if (!before) throw new NotFoundError("run_not_found", `There is no run with id ${runId}.`);
   const notQueued = () =>

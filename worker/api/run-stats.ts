@@ -6,10 +6,9 @@ import { count, gte, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { RunStats, RunStatus, StatusCounts } from "../../protocol";
 import { RunStatsQuerySchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { parseOrFail } from "../http/read-json-body";
-import { servicesFor } from "../services";
 import type { Database } from "../storage/db";
 import { runs } from "../storage/schema";
 
@@ -40,6 +39,6 @@ export async function runStats(db: Database, now: number, hours: number): Promis
 
 export const runStatsRoutes = new Hono<AppEnv>().get("/stats", requireAdmin, async (c) => {
   const { hours } = parseOrFail(RunStatsQuerySchema, { hours: c.req.query("hours") }, "The query string is not valid");
-  const services = servicesFor(c);
+  const services = c.get("deps");
   return c.json(await runStats(services.db, services.now(), hours));
 });

@@ -6,13 +6,12 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunListSchema, RunReplySchema } from "../../protocol";
 import { RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { NotFoundError, ValidationFailedError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { decodeRunCursor, encodeRunCursor } from "../runs/run-cursor";
 import { submitRun } from "../runs/submit-run";
-import { servicesFor } from "../services";
 import { listRuns } from "../storage/run-list-repo";
 import { getRun } from "../storage/runs-repo";
 
@@ -21,7 +20,7 @@ type RunReply = z.infer<typeof RunReplySchema>;
 export const runRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
     const submit = await readJsonBody(c, SubmitRunSchema);
-    const run = await submitRun(servicesFor(c), submit);
+    const run = await submitRun(c.get("deps"), submit);
     return c.json({ run } satisfies RunReply, 201);
   })
   .get("/", requireAdmin, async (c) => {
@@ -44,18 +43,18 @@ export const runRoutes = new Hono<AppEnv>()
       const message = "is not a cursor this API returned; pass next_cursor from a previous page unchanged";
       throw new ValidationFailedError(`The cursor ${message}.`, [{ path: "cursor", message }]);
     }
-    const page = await listRuns(servicesFor(c).db, query, after);
+    const page = await listRuns(c.get("deps").db, query, after);
     return c.json({
       runs: page.runs,
       next_cursor: page.last ? encodeRunCursor(page.last) : null,
     } satisfies z.infer<typeof RunListSchema>);
   })
   .get("/:id", requireAdmin, async (c) => {
-    const run = await getRun(servicesFor(c).db, c.req.param("id"));
+    const run = await getRun(c.get("deps").db, c.req.param("id"));
     if (!run) throw new NotFoundError("run_not_found", `There is no run with id ${c.req.param("id")}.`);
     return c.json({ run } satisfies RunReply);
   })
   .post("/:id/terminate", requireAdmin, async (c) => {
-    const run = await servicesFor(c).coordinator.cancel(c.req.param("id"));
+    const run = await c.get("deps").coordinator.cancel(c.req.param("id"));
     return c.json({ run } satisfies RunReply);
   });

@@ -7,15 +7,15 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { ScheduleListSchema, ScheduleReplySchema, ScheduleSummary, ScheduleTickListSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
-import type { AppEnv } from "../context";
 import { nextCronTicks, parseCron } from "../daemon/cron";
 import { describeCron } from "../daemon/schedule-policy";
-import { servicesFor } from "../services";
 import type { Database } from "../storage/db";
+import { stateKey } from "../storage/instigator-state-key";
 import type { ScheduleStateRow } from "../storage/schedules-repo";
-import { listScheduleStates, listScheduleTicks, setScheduleStatus, stateKey } from "../storage/schedules-repo";
+import { listScheduleStates, listScheduleTicks, setScheduleStatus } from "../storage/schedules-repo";
 
 const NEXT_TICKS = 5;
 const MAX_TICKS = 100;
@@ -55,7 +55,7 @@ async function summaryWithLastTick(db: Database, found: Found, state: ScheduleSt
 
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
-    const { db, now } = servicesFor(c);
+    const { db, now } = c.get("deps");
     const found = await findInstigator(db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
     await setScheduleStatus(db, found.location, found.definition.name, status, now());
     const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
@@ -66,7 +66,7 @@ function setStatus(status: "RUNNING" | "STOPPED") {
 
 export const scheduleRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
-    const { db, now } = servicesFor(c);
+    const { db, now } = c.get("deps");
     const [all, states] = await Promise.all([listInstigators(db, "schedules"), listScheduleStates(db)]);
     const schedules = await Promise.all(
       all.map((f) => summaryWithLastTick(db, f, states.get(stateKey(f.location, f.definition.name)), now())),
@@ -76,7 +76,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .post("/:name/start", requireAdmin, setStatus("RUNNING"))
   .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
   .get("/:name/ticks", requireAdmin, async (c) => {
-    const { db } = servicesFor(c);
+    const { db } = c.get("deps");
     const found = await findInstigator(db, "schedules", c.req.param("name"), c.req.query("location"));
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
     const ticks = await listScheduleTicks(db, found.location, found.definition.name, limit);

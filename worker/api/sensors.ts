@@ -7,15 +7,15 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { SensorListSchema, SensorReplySchema, SensorSummary, SensorTickListSchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
-import type { AppEnv } from "../context";
-import { wakeDaemonSoon } from "../daemon/daemon-wake";
+import { wakeDaemonAt } from "../daemon/daemon-wake";
 import type { SensorsConfig } from "../daemon/sensor-timing";
 import { sensorIntervalMs } from "../daemon/sensor-timing";
 import { loadInstanceConfig } from "../instance/load-instance-config";
-import { servicesFor } from "../services";
 import type { Database } from "../storage/db";
+import { stateKey } from "../storage/instigator-state-key";
 import type { SensorStateRow } from "../storage/sensors-repo";
 import { listSensorStates, listSensorTicks, setSensorStatus } from "../storage/sensors-repo";
 
@@ -41,12 +41,12 @@ async function summarize(
 
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
-    const { db, now } = servicesFor(c);
+    const { db, now } = c.get("deps");
     const found = await findInstigator(db, "sensors", c.req.param("name") ?? "", c.req.query("location"));
     await setSensorStatus(db, found.location, found.definition.name, status, now());
     // A started sensor is due at once: wake the daemon now rather than at the next cron minute.
-    if (status === "RUNNING") await wakeDaemonSoon(c.env, now());
-    const state = (await listSensorStates(db)).get(`${found.location}\u0000${found.definition.name}`);
+    if (status === "RUNNING") await wakeDaemonAt(c.env, now());
+    const state = (await listSensorStates(db)).get(stateKey(found.location, found.definition.name));
     const { config } = await loadInstanceConfig(c.env);
     return c.json({
       sensor: await summarize(db, found, state, config.sensors),
@@ -56,21 +56,21 @@ function setStatus(status: "RUNNING" | "STOPPED") {
 
 export const sensorRoutes = new Hono<AppEnv>()
   .get("/", requireAdmin, async (c) => {
-    const { db } = servicesFor(c);
+    const { db } = c.get("deps");
     const [all, states, { config }] = await Promise.all([
       listInstigators(db, "sensors"),
       listSensorStates(db),
       loadInstanceConfig(c.env),
     ]);
     const sensors = await Promise.all(
-      all.map((f) => summarize(db, f, states.get(`${f.location}\u0000${f.definition.name}`), config.sensors)),
+      all.map((f) => summarize(db, f, states.get(stateKey(f.location, f.definition.name)), config.sensors)),
     );
     return c.json({ sensors } satisfies z.infer<typeof SensorListSchema>);
   })
   .post("/:name/start", requireAdmin, setStatus("RUNNING"))
   .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
   .get("/:name/ticks", requireAdmin, async (c) => {
-    const { db } = servicesFor(c);
+    const { db } = c.get("deps");
     const found = await findInstigator(db, "sensors", c.req.param("name"), c.req.query("location"));
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
     const ticks = await listSensorTicks(db, found.location, found.definition.name, limit);

@@ -7,10 +7,10 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
 import { CreateSessionSchema, SESSION_COOKIE_NAME, SESSION_TTL_MS, type SessionReplySchema } from "../../protocol";
+import type { AppEnv } from "../app-env";
 import { hasSameOrigin } from "../auth/origin-check";
 import { issueSession, sessionCookieOptions, verifySession } from "../auth/session-cookie";
 import { sha256Hex, tokenMatchesHash } from "../auth/token-hash";
-import type { AppEnv } from "../context";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 

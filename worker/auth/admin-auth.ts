@@ -3,12 +3,12 @@
  * Worker secret that bootstraps an instance, or the dashboard's session cookie issued for it
  * (auth/session-cookie.ts), whose mutations must also come from this origin (auth/origin-check.ts).
  * Only the admin token passes: a run token, which is handed to user code on the user's machines,
- * must be worth nothing here (DESIGN.md §5.3). API tokens with roles are a later issue.
+ * must be worth nothing here (DESIGN.md §5.3). There are no other API tokens, so no roles.
  */
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { SESSION_COOKIE_NAME } from "../../protocol";
-import type { AppEnv } from "../context";
+import type { AppEnv } from "../app-env";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { readBearerToken } from "./bearer-token";
 import { hasSameOrigin, isSafeMethod } from "./origin-check";

@@ -1,6 +1,6 @@
 /**
  * The run token's check, for the routes a run worker may call (DESIGN.md §5.3): the events
- * webhook and — added with the executors (issue 5) — the compute-log upload of the same run. The
+ * webhook, the compute-log upload and the op pool slots of the same run. The
  * scope stays one run and its current attempt: the token is compared with the hash stored on that
  * run, and the caller gets back the attempt it is valid for. Every other route ignores it.
  */

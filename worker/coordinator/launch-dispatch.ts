@@ -26,11 +26,24 @@ import {
 } from "../storage/runs-repo";
 import { runs } from "../storage/schema";
 
-export type LaunchAttemptResult =
+/** The claim step of a launch: the run is the object's to launch, with this run token, or someone else decided. */
+export type LaunchClaim =
+  | { kind: "claimed"; run: Run; token: string }
   /** The run was not QUEUED (first attempt) or not STARTING (a retry): someone else decided; do nothing. */
-  | { kind: "not_ours"; status: Run["status"] | null }
+  | { kind: "not_ours"; status: Run["status"] | null };
+
+export type LaunchAttemptResult =
+  | Extract<LaunchClaim, { kind: "not_ours" }>
   | { kind: "launched"; run: Run }
   | { kind: "failed"; run: Run; reason: string };
+
+/** One launch attempt the object carries out. */
+export type Launch = { runId: string; attempt: number; eventsUrl: string; queuedAt: number | null };
+
+/** The first attempt of a run an admission pass chose. */
+export function launchOf(run: { id: string; eventsUrl: string; enqueuedAt: number }): Launch {
+  return { runId: run.id, attempt: 1, eventsUrl: run.eventsUrl, queuedAt: run.enqueuedAt };
+}
 
 type LaunchContext = { db: Database; launcher: RunLauncher; now: () => number };
 
@@ -38,9 +51,9 @@ type LaunchContext = { db: Database; launcher: RunLauncher; now: () => number };
  * A run the object admitted in the same call that submitted it, not yet in D1: the first attempt
  * stores it QUEUED and claims it STARTING in one batch (the state machine still sees both steps,
  * and the conditional write still guards the launch), then launches it at `endpoint` without
- * reading the run or the location again. `onClaimed` is called once that batch is written.
+ * reading the run or the location again.
  */
-export type FreshRun = { run: Run; endpoint: CodeLocationEndpoint | null; onClaimed: () => void };
+export type FreshRun = { run: Run; endpoint: CodeLocationEndpoint | null };
 
 /** A new run's insert (QUEUED) and its RUN_ENQUEUED event, for one batch. */
 export function queuedRunStatements(db: Database, run: Run): BatchStatement[] {
@@ -57,30 +70,36 @@ export function queuedRunStatements(db: Database, run: Run): BatchStatement[] {
   ];
 }
 
+/** Stores a new run QUEUED, with its RUN_ENQUEUED event, in one batch. */
+export async function storeQueuedRun(db: Database, run: Run): Promise<void> {
+  await runBatch(db, queuedRunStatements(db, run));
+}
+
 function rowOf(result: unknown): Run | null {
   const row = Array.isArray(result) ? (result[0] as typeof runs.$inferSelect | undefined) : undefined;
   return row ? toRun(row) : null;
 }
 
 /**
- * Attempt `attempt` (1 = first) of launching a run. The first claims the run QUEUED → STARTING and
- * logs RUN_DEQUEUED and RUN_STARTING; a retry issues a fresh run token, only while still STARTING.
+ * Claims attempt `attempt` (1 = first) of launching a run, with a fresh run token. The first moves
+ * the run QUEUED → STARTING and logs RUN_DEQUEUED and RUN_STARTING (a `fresh` run is stored in the
+ * same batch); a retry only renews the token, while the run is still STARTING.
  */
-export async function attemptLaunch(
+export async function claimLaunch(
   ctx: LaunchContext,
-  input: { runId: string; attempt: number; eventsUrl: string; queuedAt: number | null; fresh?: FreshRun },
-): Promise<LaunchAttemptResult> {
-  const { db, launcher } = ctx;
+  input: { runId: string; attempt: number; queuedAt: number | null; fresh?: Run },
+): Promise<LaunchClaim> {
+  const { db } = ctx;
   const { token, hash } = await issueRunToken();
   const now = ctx.now();
   const runId = input.runId;
   const read = db.select().from(runs).where(eq(runs.id, runId));
-  let claimed: Run | null;
-  const fresh = input.attempt === 1 ? input.fresh : undefined;
   if (input.attempt === 1) {
+    const fresh = input.fresh;
     const waited = input.queuedAt === null ? "" : ` after ${Math.max(0, now - input.queuedAt)} ms in the queue`;
+    const stored = fresh ? queuedRunStatements(db, fresh) : [];
     const results = await runBatch(db, [
-      ...(fresh ? queuedRunStatements(db, fresh.run) : []),
+      ...stored,
       runTransitionStatement(db, { runId, to: "STARTING", from: ["QUEUED"], now, runTokenHash: hash }),
       eventIfPreviousChangedStatement(db, {
         runId,
@@ -100,38 +119,55 @@ export async function attemptLaunch(
       }),
       ...(fresh ? [] : [read]),
     ]);
-    const first = fresh ? queuedRunStatements(db, fresh.run).length : 0;
-    const changed = results[first];
-    const run = fresh ? { ...fresh.run, status: "STARTING" as const, updated_at: now } : rowOf(results[first + 3]);
+    const changed = results[stored.length];
+    const run = fresh ? { ...fresh, status: "STARTING" as const, updated_at: now } : rowOf(results[stored.length + 3]);
     if (!(Array.isArray(changed) && changed.length > 0) || !run)
       return { kind: "not_ours", status: fresh ? null : (run?.status ?? null) };
-    claimed = run;
-    fresh?.onClaimed();
-  } else {
-    const results = await runBatch(db, [
-      db
-        .update(runs)
-        .set({ runTokenHash: hash, updatedAt: now })
-        .where(and(eq(runs.id, runId), eq(runs.status, "STARTING")))
-        .returning({ id: runs.id }),
-      read,
-    ]);
-    const changed = results[0];
-    const run = rowOf(results[1]);
-    if (!(Array.isArray(changed) && changed.length > 0) || !run)
-      return { kind: "not_ours", status: run?.status ?? null };
-    claimed = run;
+    return { kind: "claimed", run, token };
   }
-  const outcome = await launcher.launchRun({
-    run: claimed,
-    runToken: token,
-    eventsUrl: input.eventsUrl,
-    endpoint: fresh?.endpoint,
-  });
-  if (!outcome.ok) return { kind: "failed", run: claimed, reason: outcome.reason };
+  const results = await runBatch(db, [
+    db
+      .update(runs)
+      .set({ runTokenHash: hash, updatedAt: now })
+      .where(and(eq(runs.id, runId), eq(runs.status, "STARTING")))
+      .returning({ id: runs.id }),
+    read,
+  ]);
+  const changed = results[0];
+  const run = rowOf(results[1]);
+  if (!(Array.isArray(changed) && changed.length > 0) || !run) return { kind: "not_ours", status: run?.status ?? null };
+  return { kind: "claimed", run, token };
+}
+
+/** Sends the launch request of a claimed run (at `endpoint` when known) and saves the handle the server gave. */
+export async function launchClaimed(
+  ctx: LaunchContext,
+  claimed: Extract<LaunchClaim, { kind: "claimed" }>,
+  eventsUrl: string,
+  endpoint?: CodeLocationEndpoint | null,
+): Promise<LaunchAttemptResult> {
+  const { run, token } = claimed;
+  const outcome = await ctx.launcher.launchRun({ run, runToken: token, eventsUrl, endpoint });
+  if (!outcome.ok) return { kind: "failed", run, reason: outcome.reason };
   const saved =
-    outcome.handle === null ? null : await saveLaunchHandle(db, runId, claimed.attempt, outcome.handle, ctx.now());
-  return { kind: "launched", run: saved ?? claimed };
+    outcome.handle === null ? null : await saveLaunchHandle(ctx.db, run.id, run.attempt, outcome.handle, ctx.now());
+  return { kind: "launched", run: saved ?? run };
+}
+
+/** A queued run removed from the queue: CANCELED (only if still QUEUED in D1); whether it was. */
+export async function cancelQueuedRun(db: Database, runId: string, now: number): Promise<boolean> {
+  return transitionRun(
+    db,
+    { runId, to: "CANCELED", from: ["QUEUED"], now, endedAt: now },
+    {
+      runId,
+      attempt: 1,
+      type: "RUN_CANCELED",
+      ts: now,
+      level: "INFO",
+      message: "Removed from the queue and canceled; it never started.",
+    },
+  );
 }
 
 export async function logLaunchRetry(db: Database, run: Run, reason: string, attempt: number, at: number, now: number) {

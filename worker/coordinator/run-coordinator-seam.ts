@@ -1,8 +1,8 @@
 /**
  * The run coordinator seam (Dagster's RunCoordinator): what happens to a submitted run, and how
- * a terminate request is carried out. The default coordinator launches at
- * once; the queued coordinator (a Durable Object owning admission, DESIGN.md §2) is a later issue
- * and plugs in here without touching the API.
+ * a terminate request is carried out. Two implement it: the default coordinator launches at once,
+ * the queued one hands the run to the RunCoordinator Durable Object, which owns admission
+ * (DESIGN.md §2); `run_coordinator.type` picks one per submit (configured-run-coordinator.ts).
  */
 import type { EffectiveInstanceConfig, Run } from "../../protocol";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";

@@ -6,7 +6,7 @@
  */
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 
-export async function wakeDaemonSoon(env: Pick<Env, "RUN_COORDINATOR">, at: number): Promise<void> {
+export async function wakeDaemonAt(env: Pick<Env, "RUN_COORDINATOR">, at: number): Promise<void> {
   try {
     await coordinatorStub(env).wakeDaemonAt(at);
   } catch (error) {

@@ -4,18 +4,16 @@
  * `runMonitoringPass` more often, and the sensors pass whenever a sensor is due between minutes. Each duty is idempotent and isolated: one that throws is logged
  * and the next still runs.
  */
-import type { InstanceConfig } from "../../protocol";
 import { ScheduleEvaluateReplySchema, SensorEvaluateReplySchema } from "../../protocol";
 import { loadInstanceConfig } from "../instance/load-instance-config";
-import { HttpRunLauncher } from "../launcher/http-run-launcher";
 import { defaultFetch } from "../launcher/signed-fetch";
 import { reexecuteRun } from "../runs/reexecute-run";
 import { submitRun } from "../runs/submit-run";
-import { servicesForEnv } from "../services";
 import { listLoadedDefinitions } from "../storage/code-locations-repo";
-import { openDatabase } from "../storage/db";
+import { stateKey } from "../storage/instigator-state-key";
 import { listSensorStates } from "../storage/sensors-repo";
-import { wakeDaemonSoon } from "./daemon-wake";
+import { type Deps, publicBaseUrl, UNKNOWN_BASE_URL, wire } from "../wiring";
+import { wakeDaemonAt } from "./daemon-wake";
 import type { MonitoringOutcome } from "./monitoring";
 import { monitorRuns } from "./monitoring";
 import { evaluateRemotely } from "./remote-evaluation";
@@ -29,53 +27,37 @@ import { nextSensorDueAt } from "./sensor-timing";
 import type { SensorOutcome } from "./sensors";
 import { evaluateSensors } from "./sensors";
 
-/** PUBLIC_URL: outside a request it is the only way to know where run workers post events. */
-export function daemonBaseUrl(env: Pick<Env, "PUBLIC_URL">): string | null {
-  const url = env.PUBLIC_URL?.trim().replace(/\/+$/, "");
-  return url ? url : null;
-}
-
-export async function runMonitoringPass(env: Env, now: number, config?: InstanceConfig): Promise<MonitoringOutcome[]> {
-  const effective = config ?? (await loadInstanceConfig(env)).config;
-  const db = openDatabase(env.DB);
-  const baseUrl = daemonBaseUrl(env);
+export async function runMonitoringPass(deps: Deps, now: number): Promise<MonitoringOutcome[]> {
+  const { db, launcher, env } = deps;
   return monitorRuns({
     db,
     now,
-    config: effective.run_monitoring,
-    launcher: new HttpRunLauncher(db),
+    config: (await deps.instanceConfig()).config.run_monitoring,
+    launcher,
     checkHealth: (run) => checkRunWorkerHealth(db, defaultFetch, run),
-    eventsUrlFor: baseUrl ? (runId) => `${baseUrl}/api/runs/${encodeURIComponent(runId)}/events` : null,
+    eventsUrlFor: deps.baseUrl === null ? null : deps.eventsUrlFor,
     onRunEnded: (runId) => tellCoordinatorRunEnded(env, runId),
   });
 }
 
-export async function runRetriesPass(env: Env, now: number, config?: InstanceConfig): Promise<RetryOutcome[]> {
-  const effective = config ?? (await loadInstanceConfig(env)).config;
-  const baseUrl = daemonBaseUrl(env);
-  const services = baseUrl ? servicesForEnv(env, baseUrl) : null;
+export async function runRetriesPass(deps: Deps, now: number): Promise<RetryOutcome[]> {
   return retryFailedRuns({
-    db: openDatabase(env.DB),
+    db: deps.db,
     now,
-    config: effective.run_retries,
+    config: (await deps.instanceConfig()).config.run_retries,
     createRetry: async (failed, decision) => {
-      if (!services) throw new Error(NO_URL);
-      return reexecuteRun(services, failed.id, { strategy: decision.strategy, tags: decision.tags });
+      if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
+      return reexecuteRun(deps, failed.id, { strategy: decision.strategy, tags: decision.tags });
     },
   });
 }
 
-const NO_URL = "the control plane's URL is unknown (set PUBLIC_URL), so no run can be launched";
-
-export async function runSchedulesPass(env: Env, now: number, config?: InstanceConfig): Promise<ScheduleOutcome[]> {
-  const effective = config ?? (await loadInstanceConfig(env)).config;
-  const db = openDatabase(env.DB);
-  const baseUrl = daemonBaseUrl(env);
-  const services = baseUrl ? servicesForEnv(env, baseUrl) : null;
+export async function runSchedulesPass(deps: Deps, now: number): Promise<ScheduleOutcome[]> {
+  const { db } = deps;
   return evaluateSchedules({
     db,
     now,
-    config: effective.schedules,
+    config: (await deps.instanceConfig()).config.schedules,
     locations: await listLoadedDefinitions(db),
     evaluate: (location, schedule, scheduledTime) =>
       evaluateRemotely(
@@ -87,21 +69,18 @@ export async function runSchedulesPass(env: Env, now: number, config?: InstanceC
         ScheduleEvaluateReplySchema,
       ),
     submit: async (request) => {
-      if (!services) throw new Error(NO_URL);
-      return submitRun(services, request);
+      if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
+      return submitRun(deps, request);
     },
   });
 }
 
-export async function runSensorsPass(env: Env, now: number, config?: InstanceConfig): Promise<SensorOutcome[]> {
-  const effective = config ?? (await loadInstanceConfig(env)).config;
-  const db = openDatabase(env.DB);
-  const baseUrl = daemonBaseUrl(env);
-  const services = baseUrl ? servicesForEnv(env, baseUrl) : null;
+export async function runSensorsPass(deps: Deps, now: number): Promise<SensorOutcome[]> {
+  const { db } = deps;
   return evaluateSensors({
     db,
     now,
-    config: effective.sensors,
+    config: (await deps.instanceConfig()).config.sensors,
     locations: await listLoadedDefinitions(db),
     evaluate: (location, sensor, request) =>
       evaluateRemotely(
@@ -113,8 +92,8 @@ export async function runSensorsPass(env: Env, now: number, config?: InstanceCon
         SensorEvaluateReplySchema,
       ),
     submit: async (request) => {
-      if (!services) throw new Error(NO_URL);
-      return submitRun(services, request);
+      if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
+      return submitRun(deps, request);
     },
   });
 }
@@ -136,30 +115,31 @@ async function isolated<T>(duty: string, run: () => Promise<T>): Promise<T | { e
 }
 
 /** When a RUNNING sensor is next due, read from D1 after a pass (its claims included); null when none runs. */
-async function nextSensorsDueAt(env: Env, config: InstanceConfig): Promise<number | null> {
-  const db = openDatabase(env.DB);
+async function nextSensorsDueAt(deps: Deps): Promise<number | null> {
+  const { db } = deps;
+  const { config } = await deps.instanceConfig();
   const [locations, states] = await Promise.all([listLoadedDefinitions(db), listSensorStates(db)]);
   const sensors = locations.flatMap(({ name, definitions }) =>
-    definitions.sensors.map((sensor) => ({ sensor, state: states.get(`${name}\u0000${sensor.name}`) })),
+    definitions.sensors.map((sensor) => ({ sensor, state: states.get(stateKey(name, sensor.name)) })),
   );
-  return nextSensorDueAt(sensors, config.sensors, Date.now());
+  return nextSensorDueAt(sensors, config.sensors, deps.now());
 }
 
 /** The sensors pass, then the coordinator's alarm asked for the next due sensor (sub-minute intervals). */
-async function runSensorsAndWake(env: Env, now: number, config: InstanceConfig): Promise<SensorOutcome[]> {
-  const outcomes = await runSensorsPass(env, now, config);
-  const next = await nextSensorsDueAt(env, config);
-  if (next !== null) await wakeDaemonSoon(env, next);
+async function runSensorsAndWake(deps: Deps, now: number): Promise<SensorOutcome[]> {
+  const outcomes = await runSensorsPass(deps, now);
+  const next = await nextSensorsDueAt(deps);
+  if (next !== null) await wakeDaemonAt(deps.env, next);
   return outcomes;
 }
 
 /** One daemon iteration, in DESIGN §6's order: schedules, sensors, run monitoring, run retries. */
 export async function runDaemon(env: Env, now: number): Promise<DaemonReport> {
-  const config = (await loadInstanceConfig(env)).config;
-  const schedules = await isolated("schedules", () => runSchedulesPass(env, now, config));
-  const sensors = await isolated("sensors", () => runSensorsAndWake(env, now, config));
-  const monitoring = await isolated("run monitoring", () => runMonitoringPass(env, now, config));
-  const retries = await isolated("run retries", () => runRetriesPass(env, now, config));
+  const deps = wire(env, publicBaseUrl(env), await loadInstanceConfig(env));
+  const schedules = await isolated("schedules", () => runSchedulesPass(deps, now));
+  const sensors = await isolated("sensors", () => runSensorsAndWake(deps, now));
+  const monitoring = await isolated("run monitoring", () => runMonitoringPass(deps, now));
+  const retries = await isolated("run retries", () => runRetriesPass(deps, now));
   return { schedules, sensors, monitoring, retries };
 }
 
@@ -168,9 +148,9 @@ export async function runDaemon(env: Env, now: number): Promise<DaemonReport> {
  * in-progress runs, which is exactly when there is something to monitor) calls this. Never
  * throws: a failed pass must not make the alarm retry; the next alarm or tick tries again.
  */
-export async function monitorFromCoordinatorAlarm(env: Env, now: number): Promise<void> {
+export async function runMonitoringBetweenTicks(deps: Deps, now: number): Promise<void> {
   try {
-    await runMonitoringPass(env, now);
+    await runMonitoringPass(deps, now);
   } catch (error) {
     console.error("daemon: run monitoring from the coordinator's alarm failed:", error);
   }
@@ -184,13 +164,12 @@ const SENSORS_RETRY_MS = 30_000;
  * (coordinator/alarm-plan.ts). Returns when a sensor is next due (null: none runs). Never throws; evaluations
  * are claimed per sensor (sensors-repo.ts), so this and the cron never evaluate one tick twice.
  */
-export async function sensorsFromCoordinatorAlarm(env: Env, now: number): Promise<number | null> {
+export async function runSensorsBetweenTicks(deps: Deps, now: number): Promise<number | null> {
   try {
-    const config = (await loadInstanceConfig(env)).config;
-    await runSensorsPass(env, now, config);
-    return await nextSensorsDueAt(env, config);
+    await runSensorsPass(deps, now);
+    return await nextSensorsDueAt(deps);
   } catch (error) {
     console.error("daemon: the sensors pass from the coordinator's alarm failed:", error);
-    return Date.now() + SENSORS_RETRY_MS;
+    return deps.now() + SENSORS_RETRY_MS;
   }
 }

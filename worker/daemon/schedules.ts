@@ -17,6 +17,7 @@ import type {
 } from "../../protocol";
 import { TAG } from "../../protocol";
 import type { Database } from "../storage/db";
+import { stateKey } from "../storage/instigator-state-key";
 import {
   advanceScheduleCursor,
   claimRunKey,
@@ -26,7 +27,6 @@ import {
   listScheduleStates,
   recordRunKeyRun,
   releaseRunKey,
-  stateKey,
 } from "../storage/schedules-repo";
 import { parseCron } from "./cron";
 import { selectDueTicks } from "./schedule-policy";

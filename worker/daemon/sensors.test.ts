@@ -13,9 +13,14 @@ import worker from "../index";
 import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { forceStatus, newFake, registerFake } from "../test/fixtures";
 import { call, useCleanDatabase } from "../test/helpers";
-import { sensorsFromCoordinatorAlarm } from "./daemon";
+import { publicBaseUrl, wire } from "../wiring";
+import { runSensorsBetweenTicks } from "./daemon";
 
 useCleanDatabase();
+
+/** The sensors pass the coordinator's alarm runs between cron ticks, wired as the object wires it. */
+const sensorsFromCoordinatorAlarm = (daemonEnv: Env, now: number) =>
+  runSensorsBetweenTicks(wire(daemonEnv, publicBaseUrl(daemonEnv)), now);
 
 const S = 1000;
 const sensor = (overrides: Partial<SensorDefinition>): SensorDefinition => ({
@@ -47,7 +52,13 @@ beforeEach(() => {
   requests = [];
   reply = () => ({ run_requests: [] });
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(async () => {
+  // An alarm a test armed (a sensor started, a wake) must not fire into the next test's storage:
+  // run it now and wait for the pass it starts, before the storage is reset.
+  await runDurableObjectAlarm(coordinatorStub(env));
+  await coordinatorStub(env).settle();
+  vi.restoreAllMocks();
+});
 
 async function tick(scheduledTime: number): Promise<void> {
   const daemonEnv = {

@@ -21,6 +21,7 @@ import type {
 } from "../../protocol";
 import { TAG } from "../../protocol";
 import type { Database } from "../storage/db";
+import { stateKey } from "../storage/instigator-state-key";
 import { claimRunKey, isRunKeyUsed, recordRunKeyRun, releaseRunKey } from "../storage/schedules-repo";
 import type { SensorStateRow } from "../storage/sensors-repo";
 import {
@@ -54,7 +55,7 @@ export async function evaluateSensors(deps: SensorDeps): Promise<SensorOutcome[]
   for (const { name: location, definitions } of deps.locations) {
     for (const sensor of definitions.sensors) {
       try {
-        const outcome = await evaluateOne(deps, location, sensor, states.get(`${location}\u0000${sensor.name}`));
+        const outcome = await evaluateOne(deps, location, sensor, states.get(stateKey(location, sensor.name)));
         if (outcome) outcomes.push(outcome);
       } catch (error) {
         console.error(`sensors: ${location}/${sensor.name} failed:`, error);

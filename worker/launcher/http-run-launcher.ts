@@ -7,7 +7,7 @@
  */
 
 import type { LaunchRequest, Run } from "../../protocol";
-import { LaunchReplySchema } from "../../protocol";
+import { DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS, LaunchReplySchema } from "../../protocol";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
 import { getReexecutionPlan } from "../storage/reexecution-repo";
@@ -15,21 +15,24 @@ import type { LaunchInput, LaunchOutcome, RunLauncher, TerminateOutcome } from "
 import type { FetchFn } from "./signed-fetch";
 import { defaultFetch, sendSignedRequest } from "./signed-fetch";
 
-/** Until instance config (`run_launcher.request timeout`) lands, this is the launcher's deadline. */
-export const DEFAULT_LAUNCH_TIMEOUT_MS = 10_000;
-
-export type HttpRunLauncherOptions = { fetch?: FetchFn; timeoutMs?: number };
+/**
+ * `timeoutMs`: the deadline of each request, `run_launcher.request_timeout_seconds` (wiring.ts
+ * passes it as a function, so the instance config is read only when a request leaves); the
+ * config's default when not given.
+ */
+export type HttpRunLauncherOptions = { fetch?: FetchFn; timeoutMs?: number | (() => Promise<number>) };
 
 export class HttpRunLauncher implements RunLauncher {
   readonly #fetch: FetchFn;
-  readonly #timeoutMs: number;
+  readonly #timeoutMs: () => Promise<number>;
 
   constructor(
     private readonly db: Database,
     options: HttpRunLauncherOptions = {},
   ) {
     this.#fetch = options.fetch ?? defaultFetch;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS * 1000;
+    this.#timeoutMs = typeof timeoutMs === "number" ? async () => timeoutMs : timeoutMs;
   }
 
   async launchRun({ run, runToken, eventsUrl, resume, endpoint: known }: LaunchInput): Promise<LaunchOutcome> {
@@ -55,7 +58,7 @@ export class HttpRunLauncher implements RunLauncher {
       path: "/runs",
       secret: endpoint.secret,
       body,
-      timeoutMs: this.#timeoutMs,
+      timeoutMs: await this.#timeoutMs(),
     });
     if (!reply.ok) return reply;
     // The server accepted the run (2xx) — the run worker may be running — so a reply without a
@@ -72,7 +75,7 @@ export class HttpRunLauncher implements RunLauncher {
       baseUrl: endpoint.url,
       path: `/runs/${encodeURIComponent(run.id)}/terminate`,
       secret: endpoint.secret,
-      timeoutMs: this.#timeoutMs,
+      timeoutMs: await this.#timeoutMs(),
     });
     return reply.ok ? { ok: true } : reply;
   }

@@ -3,7 +3,7 @@
  * `terminate`). A run that has not started is canceled on the spot; a starting or started one
  * moves to CANCELING and its code location server is asked to stop the run worker, which then
  * reports RUN_CANCELED. If the server cannot be reached the run stays CANCELING: run monitoring
- * (a later issue) finishes it after the cancel timeout. Asking again re-sends the request.
+ * (daemon/monitoring-policy.ts) finishes it after the cancel timeout. Asking again re-sends the request.
  */
 import type { Run, RunStatus } from "../../protocol";
 import { ConflictError, NotFoundError } from "../errors";

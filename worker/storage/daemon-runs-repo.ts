@@ -146,7 +146,3 @@ export async function recordRetryOutcome(
     .set("retryRunId" in outcome ? { retryRunId: outcome.retryRunId } : { decision: "ERROR", reason: outcome.error })
     .where(eq(runRetries.failedRunId, failedRunId));
 }
-
-export async function getRetryDecision(db: Database, failedRunId: string) {
-  return (await db.select().from(runRetries).where(eq(runRetries.failedRunId, failedRunId)).get()) ?? null;
-}

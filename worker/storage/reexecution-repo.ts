@@ -1,5 +1,5 @@
 /**
- * Storage of re-execution plans and lineage (issue 5): the steps a re-execution run executes, the
+ * Storage of re-execution plans and lineage: the steps a re-execution run executes, the
  * steps that succeeded in a run, and the runs sharing a root. Queries only its own table and
  * reads of `runs` / `event_log`.
  */

@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Run, RunStatus } from "../../protocol";
+import { IN_PROGRESS_STATUSES } from "../../protocol";
 import { allowedPredecessors } from "../../protocol/run-state-machine";
 import { chunkForBoundParameters } from "./d1-limits";
 import type { BatchStatement, Database } from "./db";
@@ -145,4 +146,22 @@ export async function saveLaunchHandle(
   ]);
   const row = Array.isArray(rows) ? (rows[0] as typeof runs.$inferSelect | undefined) : undefined;
   return row ? toRun(row) : null;
+}
+
+/** Every run D1 holds in progress, for the run coordinator to reconcile its slots with (DESIGN.md §2). */
+export async function listInProgressForReconcile(db: Database) {
+  return db
+    .select({ id: runs.id, tags: runs.tags, since: runs.updatedAt })
+    .from(runs)
+    .where(inArray(runs.status, [...IN_PROGRESS_STATUSES]));
+}
+
+/** The oldest `limit` runs QUEUED in D1, for the run coordinator to adopt those it never heard of. */
+export async function listQueuedPage(db: Database, limit: number) {
+  return db
+    .select({ id: runs.id, tags: runs.tags, createdAt: runs.createdAt })
+    .from(runs)
+    .where(inArray(runs.status, ["QUEUED"]))
+    .orderBy(runs.createdAt)
+    .limit(limit);
 }

@@ -6,11 +6,11 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { InstigatorStatus, ScheduleTick, TickStatus } from "../../protocol";
 import type { Database } from "./db";
+import { stateKey } from "./instigator-state-key";
 import type { ScheduleTickRow } from "./schema-daemon";
 import { runKeys, scheduleState, scheduleTicks } from "./schema-daemon";
 
 export type ScheduleStateRow = typeof scheduleState.$inferSelect;
-export const stateKey = (location: string, name: string) => `${location}\u0000${name}`;
 
 export async function listScheduleStates(db: Database): Promise<Map<string, ScheduleStateRow>> {
   const rows = await db.select().from(scheduleState);

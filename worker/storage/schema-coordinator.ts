@@ -1,7 +1,7 @@
 /**
  * D1 tables of the run coordinator's area (DESIGN.md §2, §4): the instance config overrides an
- * admin saved (one row), and the audit log saying who changed what. Written by hand in
- * migrations/0001_run_coordinator.sql, matching these declarations exactly.
+ * admin saved (one row), and the audit log saying who changed what. Their migration is generated
+ * from these declarations by `npm run db:generate` (migrations/).
  */
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { InstanceConfigOverrides, JsonObject } from "../../protocol";
@@ -30,5 +30,3 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_ts_idx").on(t.ts)],
 );
-
-export type AuditLogRow = typeof auditLog.$inferSelect;

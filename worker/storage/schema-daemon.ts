@@ -6,8 +6,8 @@
  * - `schedule_state`: a schedule's status (RUNNING/STOPPED, once someone set it) and cursor (the
  *   last tick considered), Dagster's InstigatorState;
  * - `schedule_ticks`: one row per (schedule, scheduled time) — the claim — with its outcome.
- * Declared apart from schema.ts while the issues are integrated; migrations/0102_daemon.sql is
- * the same, written by hand.
+ * Declared apart from schema.ts to keep each file to one area; the migration is generated from
+ * these declarations by `npm run db:generate` (migrations/).
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { InstigatorStatus, TickStatus } from "../../protocol";
@@ -28,8 +28,6 @@ export const runRetries = sqliteTable(
   },
   (t) => [index("run_retries_retry_run_id_idx").on(t.retryRunId)],
 );
-
-export type RunRetryRow = typeof runRetries.$inferSelect;
 
 export const scheduleState = sqliteTable(
   "schedule_state",

@@ -1,9 +1,9 @@
 /**
- * The executors area's D1 tables (issue 5), kept out of schema.ts on purpose (see README,
+ * The executors area's D1 tables, kept out of schema.ts on purpose (see README,
  * "Executors"): `run_reexecutions` holds what a re-execution run executes — Dagster keeps
  * `step_keys_to_execute` on the run record; here it sits beside the run, one row per re-execution,
- * read by the launcher only for runs that have a parent. Written by hand in
- * migrations/0103_executors.sql, which must match these declarations exactly.
+ * read by the launcher only for runs that have a parent. Its migration is generated from these
+ * declarations by `npm run db:generate` (migrations/).
  */
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { ReexecutionStrategy } from "../../protocol";

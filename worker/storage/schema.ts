@@ -102,9 +102,7 @@ export const eventLog = sqliteTable(
   ],
 );
 
-export type CodeLocationRow = typeof codeLocations.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
-export type NewRunRow = typeof runs.$inferInsert;
 export type EventLogRow = typeof eventLog.$inferSelect;
 export type NewEventLogRow = typeof eventLog.$inferInsert;
 export * from "./schema-coordinator";

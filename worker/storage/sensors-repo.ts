@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { InstigatorStatus, Run, SensorTick, TickStatus } from "../../protocol";
 import type { Database } from "./db";
+import { stateKey } from "./instigator-state-key";
 import { toRun } from "./runs-repo";
 import { runs } from "./schema";
 import type { SensorTickRow } from "./schema-daemon";
@@ -15,7 +16,7 @@ export type SensorStateRow = typeof sensorState.$inferSelect;
 
 export async function listSensorStates(db: Database): Promise<Map<string, SensorStateRow>> {
   const rows = await db.select().from(sensorState);
-  return new Map(rows.map((r) => [`${r.location}\u0000${r.name}`, r]));
+  return new Map(rows.map((r) => [stateKey(r.location, r.name), r]));
 }
 
 export async function ensureSensorState(db: Database, location: string, name: string, now: number): Promise<void> {

@@ -28,7 +28,10 @@ export class PoolSlots {
   readonly #store: PoolStore;
   readonly #waiters = new Map<string, Set<() => void>>();
 
-  constructor(private readonly storage: DurableObjectStorage) {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.#store = new PoolStore(storage);
   }
 
@@ -37,11 +40,11 @@ export class PoolSlots {
    * stays live in line while its request is held) and answers WAITING with its position.
    */
   async claim(input: PoolClaimInput, config: () => Promise<PoolsConfig>): Promise<PoolSlotClaimReply> {
-    const deadline = Date.now() + Math.min(input.waitMs, leaseMsOf(await config()) / 2);
+    const deadline = this.now() + Math.min(input.waitMs, leaseMsOf(await config()) / 2);
     for (;;) {
       const pools = await config();
       const leaseMs = leaseMsOf(pools);
-      const now = Date.now();
+      const now = this.now();
       const { limit } = resolvePoolLimit(pools, input.pool);
       const decision = decideClaim(this.#store.pool(input.pool), input, limit, now, leaseMs);
       if (decision.kind === "granted") {
@@ -57,7 +60,7 @@ export class PoolSlots {
       }
       this.#store.saveClaim(decision.claim);
       await this.arm(leaseMs);
-      const remaining = deadline - Date.now();
+      const remaining = deadline - this.now();
       if (remaining <= 0) {
         return {
           status: "WAITING",
@@ -74,7 +77,7 @@ export class PoolSlots {
 
   async renew(runId: string, stepKeys: readonly string[], pools: PoolsConfig): Promise<PoolSlotRenewReply> {
     const leaseMs = leaseMsOf(pools);
-    const decision = decideRenewal(this.#store.leasesOfRun(runId), runId, stepKeys, Date.now(), leaseMs);
+    const decision = decideRenewal(this.#store.leasesOfRun(runId), runId, stepKeys, this.now(), leaseMs);
     for (const lease of decision.renewed) this.#store.saveLease(lease);
     await this.arm(leaseMs);
     return {
@@ -131,7 +134,7 @@ export class PoolSlots {
     if (next === null) return;
     const current = await this.storage.getAlarm();
     // Inside the alarm handler, a time already past is the alarm now running: replace it.
-    const stale = inAlarm && current !== null && current <= Date.now();
+    const stale = inAlarm && current !== null && current <= this.now();
     if (current === null || stale || next < current) await this.storage.setAlarm(next);
   }
 

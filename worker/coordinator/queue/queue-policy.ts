@@ -129,6 +129,21 @@ export function compareLaunchOrder(a: QueuedRun, b: QueuedRun): number {
   return compareKeys(orderKeyOf(a), orderKeyOf(b));
 }
 
+/**
+ * The priority a queued run gets from a change: the one asked for, or for "move to front" one
+ * above the queue's top priority — unless the run is first already, which keeps its own (so
+ * repeating the request does not raise it again).
+ */
+export function priorityAfterChange(
+  change: { priority: number } | { moveToFront: true },
+  run: { id: string; priority: number },
+  first: { id: string; priority: number } | null,
+): number {
+  if ("priority" in change) return change.priority;
+  if (first?.id === run.id) return run.priority;
+  return (first?.priority ?? 0) + 1;
+}
+
 export function sortQueue(queued: Iterable<QueuedRun>): QueuedRun[] {
   return [...queued]
     .map((run) => ({ run, key: orderKeyOf(run) }))

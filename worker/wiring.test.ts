@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { controlPlaneUrl } from "./services";
+import { controlPlaneUrl } from "./wiring";
 
 describe("controlPlaneUrl", () => {
   it.each([
