@@ -31,7 +31,7 @@ export default defineConfig(async () => ({
           name: "runner",
           environment: "node",
           include: ["runner/**/*.test.ts", "scripts/**/*.test.ts"],
-          testTimeout: 20_000,
+          testTimeout: 60_000,
         },
       },
       {
