@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => ({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Fails the run when a test leaves a process or a temporary directory behind.
+    globalSetup: ["./test/support/leftovers.ts"],
     projects: [
       {
         plugins: [

@@ -165,7 +165,7 @@ describe("the queue page", () => {
       (window as unknown as { __noReload: boolean }).__noReload = true;
     });
     await s.controlPlane.stop();
-    await page.getByTestId("connection-banner").waitFor({ timeout: 10_000 });
+    await page.getByTestId("connection-banner").waitFor({ timeout: 30_000 });
     await s.controlPlane.start();
     await page.getByTestId("connection-banner").waitFor({ state: "detached", timeout: 30_000 });
     await row(frozen).waitFor();

@@ -30,12 +30,12 @@ it("keeps a run page live through a control plane restart, without a reload", as
   });
 
   await s.controlPlane.stop();
-  await page.getByTestId("connection-banner").waitFor({ timeout: 10_000 });
+  await page.getByTestId("connection-banner").waitFor({ timeout: 30_000 });
   await s.browser.screenshot("restart-unreachable");
   await s.controlPlane.start();
 
   await page.locator('[data-testid="run-status"][data-status="SUCCESS"]').waitFor({ timeout: 60_000 });
-  await page.getByTestId("connection-banner").waitFor({ state: "detached", timeout: 10_000 });
+  await page.getByTestId("connection-banner").waitFor({ state: "detached", timeout: 30_000 });
   await page.locator('[data-testid="event-row"][data-type="RUN_SUCCESS"]').waitFor();
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   expect(new URL(page.url()).pathname).toBe(`/runs/${run.id}`);

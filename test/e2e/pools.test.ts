@@ -15,6 +15,7 @@ import {
   REPO_ROOT,
   registerCodeLocation,
   startCodeLocation,
+  stopStack,
 } from "../../scripts/lib/local-stack";
 import { type E2EStack, runWorkerPid, startE2EStack, waitUntil } from "../support/e2e-stack";
 
@@ -45,7 +46,7 @@ beforeAll(async () => {
   [pools, poolsB] = await Promise.all([startPools("pools", GATED_FILE), startPools("pools_b", EXAMPLE_FILE)]);
 });
 afterAll(async () => {
-  await Promise.allSettled([pools?.stop(), poolsB?.stop()]);
+  await stopStack([pools, poolsB], undefined);
   await stack?.teardown();
 });
 
@@ -95,7 +96,7 @@ describe("op concurrency pools against the control plane", () => {
         const log = await client.request("GET", `/api/runs/${a.id}/compute-logs/load`, ComputeLogReplySchema);
         return log.stdout.includes("loading 42 rows into the warehouse");
       },
-      10_000,
+      30_000,
       "the in-process step's compute log",
     );
   });

@@ -15,6 +15,7 @@ import {
   registerCodeLocation,
   startCodeLocation,
   startControlPlane,
+  stopStack,
 } from "../../../scripts/lib/local-stack";
 import { DEMO_LOCATION_FILE } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
@@ -78,7 +79,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     },
     teardown: async () => {
       await browser.close().catch(() => {});
-      await Promise.allSettled([location.stop(), controlPlane.stop()]);
+      await stopStack([location], controlPlane);
       await rm(dir, { recursive: true, force: true });
     },
   };
