@@ -4,8 +4,8 @@
  * miniflare, workerd, code location servers, run workers, Chromium) and marks the environment
  * with a run id. Teardown, after the last test, finds every process that still carries the mark
  * (orphans included, whoever their parent is now) and every directory a test left in the run's
- * temporary directory, and fails the run (exit code 1) naming them. The processes are then killed, and the
- * directory is removed when Vitest exits, so even a failed run leaves nothing behind.
+ * temporary directory, and fails the run (exit code 1) naming them. The processes are then
+ * killed, and the directory is removed when Vitest exits, so even a failed run leaves nothing.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
