@@ -33,7 +33,9 @@ export default defineConfig(async () => ({
           name: "runner",
           environment: "node",
           include: ["runner/**/*.test.ts", "scripts/**/*.test.ts"],
-          testTimeout: 60_000,
+          // Its tests start real servers and processes: seconds each, tens of seconds on a loaded machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

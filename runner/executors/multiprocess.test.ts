@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Step processes start from the startup snapshot once it is built (the bundle before): test that path.
   const blob = join(serve.dataDir, "bundle", STEP_SNAPSHOT_FILE);
   await waitFor(() => existsSync(blob) || undefined, 30_000, "the step snapshot");
-}, 60_000);
+});
 
 afterAll(async () => {
   await serve?.stop();

@@ -14,7 +14,7 @@ beforeAll(async () => {
     env: { FLIGHTDECK_FLUSH_TIMEOUT_SECONDS: "1", FLIGHTDECK_HEARTBEAT_SECONDS: "0.2" },
     args: ["--terminate-grace-seconds", "3"],
   });
-}, 30_000);
+});
 
 afterAll(async () => {
   await serve?.stop();
