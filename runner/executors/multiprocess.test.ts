@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { LaunchReplySchema, type LaunchRequest, type RunWorkerEvent } from "../../protocol";
 import { runAttemptDir } from "../run-files";
 import { ControlPlaneStub } from "../testing/control-plane-stub";
-import { MEET_MAX_CONCURRENT, meetRunConfig } from "../testing/fixtures/executors-rendezvous-location";
+import { MEET_MAX_CONCURRENT, meetRunConfig } from "../testing/fixtures/meet-config";
 import { processesInGroup } from "../testing/process-table";
 import { type ServeProcess, startServe, waitFor } from "../testing/serve-process";
 import { STEP_SNAPSHOT_FILE } from "./step-snapshot-path";

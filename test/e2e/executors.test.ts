@@ -15,7 +15,7 @@ import {
   RunReplySchema,
   type StoredEvent,
 } from "../../protocol";
-import { MEET_MAX_CONCURRENT, meetRunConfig } from "../../runner/testing/fixtures/executors-rendezvous-location";
+import { MEET_MAX_CONCURRENT, meetRunConfig } from "../../runner/testing/fixtures/meet-config";
 import { processesInGroup } from "../../runner/testing/process-table";
 import {
   type CodeLocationServer,
