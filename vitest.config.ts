@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => ({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Fails the run when a test leaves a process or a temporary directory behind.
+    globalSetup: ["./test/support/leftovers.ts"],
     projects: [
       {
         plugins: [
@@ -31,7 +33,9 @@ export default defineConfig(async () => ({
           name: "runner",
           environment: "node",
           include: ["runner/**/*.test.ts", "scripts/**/*.test.ts"],
-          testTimeout: 20_000,
+          // Its tests start real servers and processes: seconds each, tens of seconds on a loaded machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -3,7 +3,19 @@
  * attempt, started by the code location server. It reads its launch request from a file, reports
  * RUN_START, runs the job with its executor, reports how the run ended, and waits (bounded) until
  * the control plane has every event. SIGTERM terminates the run: the op's signal is aborted, no
- * new step starts, the run ends RUN_CANCELED.
+ * new step starts, the run ends RUN_CANCELED. A SIGTERM that comes after the run ended, while the
+ * worker waits for acknowledgements, cuts that wait to CANCELED_FLUSH_MS: whoever sends it (the
+ * server stopping, an operator) wants the process gone, and the events are safe in the spool.
+ *
+ * The run worker does not watch its code location server. A run whose server dies (a crash, an
+ * OOM kill, a redeploy that SIGKILLs it) keeps running to its end: its events and heartbeats go
+ * straight to the control plane, so the user's work is not thrown away and the run still ends with
+ * its real outcome, as in Dagster, where the run worker is a process of its own and keeps reporting
+ * to the instance after the code server goes. What the worker could not deliver stays in its spool
+ * for the next server on this data dir. It then exits like any run worker, so it never outlives its
+ * run by more than the flush timeout. (A server stopped by SIGTERM/SIGINT is different: it
+ * terminates its runs first, see server.ts.) Standby workers, which hold no run, exit when the
+ * server goes: see server/standby.ts.
  *
  * Exit codes: 0 success, 1 failure (or an unreadable launch request), 143 canceled (128 + SIGTERM).
  */
@@ -49,9 +61,11 @@ export async function runWorker(loadModule: () => Promise<unknown>, launchFile: 
   const log = new RunEventLog(spool, sender, Date.now, previous.events.at(-1)?.seq ?? 0);
 
   const termination = new AbortController();
+  let runEnded = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (termination.signal.aborted) return;
-    log.emit({ type: "ENGINE_EVENT", message: `Received ${signal}: terminating the run.` });
+    // After the run's end event nothing is left to terminate; the signal only shortens the flush.
+    if (!runEnded) log.emit({ type: "ENGINE_EVENT", message: `Received ${signal}: terminating the run.` });
     termination.abort(new Error(`the run was terminated (${signal})`));
   };
   process.on("SIGTERM", onSignal);
@@ -61,13 +75,14 @@ export async function runWorker(loadModule: () => Promise<unknown>, launchFile: 
   const computeLogs = new ComputeLogUploader({ runDir: dir, eventsUrl: launch.events_url, token: launch.run_token });
   computeLogs.start();
   const code = await executeRun(loadModule, launch, log, termination.signal, settings, dir);
+  runEnded = true;
   clearInterval(heartbeat);
   await computeLogs.stop(Math.min(COMPUTE_LOG_FLUSH_MS, settings.flushTimeoutMs));
   const flushMs =
     code === EXIT_CANCELED ? Math.min(CANCELED_FLUSH_MS, settings.flushTimeoutMs) : settings.flushTimeoutMs;
-  if (!(await sender.flush(flushMs))) {
+  if (!(await flushUntilTerminated(sender, flushMs, termination.signal))) {
     console.error(
-      `flightdeck: ${sender.pendingCount} events not yet acknowledged after ${flushMs} ms; ` +
+      `flightdeck: ${sender.pendingCount} events not yet acknowledged when the run worker stopped waiting; ` +
         "they stay in the spool and the code location server will deliver them",
     );
   }
@@ -112,6 +127,23 @@ async function executeRun(
     const serialized = serializeError(error);
     log.emit({ type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data: errorData(serialized) });
     return EXIT_FAILURE;
+  }
+}
+
+/** `sender.flush(ms)`, but a termination signal that arrives while waiting leaves at most CANCELED_FLUSH_MS. */
+async function flushUntilTerminated(sender: EventSender, ms: number, termination: AbortSignal): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<boolean>((resolve) => {
+    const onAbort = () => {
+      timer = setTimeout(() => resolve(false), CANCELED_FLUSH_MS);
+    };
+    if (termination.aborted) onAbort();
+    else termination.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([sender.flush(ms), cut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import { defineJob } from "../sdk/job";
 import { defineOp } from "../sdk/op";
@@ -34,7 +34,8 @@ describe("in-process compute logs", () => {
     });
     const second = defineOp({ name: "second", run: () => process.stdout.write("second here\n") });
     const job = defineJob({ name: "j", executor: "in_process", graph: () => [first(), second()] });
-    const runDir = mkdtempSync(join(tmpdir(), "fd-inproc-"));
+    const runDir = mkdtempSync(join(tmpdir(), "flightdeck-inproc-"));
+    onTestFinished(() => rmSync(runDir, { recursive: true, force: true }));
     const writeBefore = process.stdout.write;
     await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal, runDir });
     expect(log(runDir, "first", "stdout")).toBe("hello from first\n");

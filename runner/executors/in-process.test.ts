@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import type { NewEvent } from "../events/event-log";
 import { defineJob } from "../sdk/job";
@@ -137,7 +137,9 @@ describe("inProcessExecutor", () => {
   });
 
   it("re-executes only the selected steps, loading the others' outputs from the parent run's files", async () => {
-    const io = new FsIoManager(mkdtempSync(join(tmpdir(), "flightdeck-io-")));
+    const ioDir = mkdtempSync(join(tmpdir(), "flightdeck-io-"));
+    onTestFinished(() => rmSync(ioDir, { recursive: true, force: true }));
+    const io = new FsIoManager(ioDir);
     const job = defineJob({ name: "j", graph: () => add({ a: one(), b: one.alias("other")() }) });
     await inProcessExecutor.execute({ job, launch, emit: recorder().emit, signal: new AbortController().signal, io });
     io.recordParent("child", "r");

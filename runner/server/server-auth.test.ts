@@ -8,7 +8,7 @@ let serve: ServeProcess;
 
 beforeAll(async () => {
   serve = await startServe();
-}, 30_000);
+});
 
 afterAll(async () => {
   await serve?.stop();

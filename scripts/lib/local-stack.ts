@@ -134,3 +134,17 @@ export async function startCodeLocation(opts: {
 export async function registerCodeLocation(controlPlane: ControlPlane, location: CodeLocationServer) {
   return controlPlane.client.putCodeLocation({ name: location.name, url: location.url, secret: location.secret });
 }
+
+/**
+ * Stops code location servers first, then the control plane: a server that stops terminates its
+ * run workers, and they report RUN_CANCELED while the control plane still listens, instead of
+ * retrying against a closed port until their flush gives up.
+ */
+export async function stopStack(
+  locations: readonly (CodeLocationServer | undefined)[],
+  controlPlane: ControlPlane | undefined,
+): Promise<void> {
+  // Settled, not awaited: one that fails to stop must not keep the others running.
+  await Promise.allSettled(locations.map((location) => location?.stop()));
+  await Promise.allSettled([controlPlane?.stop()]);
+}

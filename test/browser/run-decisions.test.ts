@@ -37,7 +37,7 @@ async function outliveMaxRuntime(runId: string): Promise<Run> {
   await client.waitForRun(runId, { statuses: ["STARTED"], timeoutMs: 30_000 });
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await runScheduled();
-  return client.waitForRun(runId, { timeoutMs: 10_000 });
+  return client.waitForRun(runId, { timeoutMs: 30_000 });
 }
 
 const rows = () => s.page.locator('[data-testid="run-decision"]');

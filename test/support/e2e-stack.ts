@@ -17,6 +17,7 @@ import {
   registerCodeLocation,
   startCodeLocation,
   startControlPlane,
+  stopStack,
 } from "../../scripts/lib/local-stack";
 
 import { freePort } from "./free-port";
@@ -53,7 +54,7 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
     location,
     teardown: async () => {
       // stack.location, not the first server: a test may have swapped in another one.
-      await Promise.allSettled([stack.location.stop(), controlPlane.stop()]);
+      await stopStack([stack.location], controlPlane);
       await rm(dir, { recursive: true, force: true });
     },
   };
