@@ -5,14 +5,14 @@
  * run's status is read before each drain, so a run seen ended has all its events stored.
  */
 import type { StoredEvent } from "../../protocol";
-import { ComputeLogReplySchema, EventListSchema } from "../../protocol";
+import { ComputeLogReplySchema, EventListSchema, isTerminalStatus } from "../../protocol";
 import type { ApiClient } from "./api-client";
 import type { Verb } from "./command";
 import { stringFlag } from "./command";
 import type { Output } from "./output";
 import { localTime, paint, paintStatus } from "./output";
 import { resolveRunId } from "./run-id";
-import { getRun, isTerminal, POLL_MS, sleep } from "./wait-for-run";
+import { getRun, POLL_MS, sleep } from "./wait-for-run";
 
 const LEVEL_COLORS = { ERROR: "red", CRITICAL: "red", WARNING: "yellow", DEBUG: "gray" } as const;
 
@@ -49,7 +49,7 @@ async function followEvents(api: ApiClient, id: string, follow: boolean, json: b
   for (;;) {
     const run = follow ? await getRun(api, id) : null;
     cursor = await drainEvents(api, id, cursor, print);
-    if (!run || isTerminal(run.status)) {
+    if (!run || isTerminalStatus(run.status)) {
       if (run && !json) out.line(`Run ${run.id} ended: ${paintStatus(out, run.status)}`);
       return;
     }
@@ -85,7 +85,7 @@ async function followComputeLogs(
     }
     stdout = reply.stdout_offset;
     stderr = reply.stderr_offset;
-    if (!run || isTerminal(run.status)) return;
+    if (!run || isTerminalStatus(run.status)) return;
     await sleep(POLL_MS);
   }
 }

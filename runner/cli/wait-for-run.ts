@@ -5,16 +5,12 @@
  * FAILURE, 3 for CANCELED, so a script can tell a failed run from a terminated one.
  */
 import type { Run, RunStatus } from "../../protocol";
-import { RunReplySchema, TERMINAL_STATUSES } from "../../protocol";
+import { isTerminalStatus, RunReplySchema } from "../../protocol";
 import type { ApiClient } from "./api-client";
 
 export const POLL_MS = 1000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export function isTerminal(status: RunStatus): boolean {
-  return (TERMINAL_STATUSES as readonly RunStatus[]).includes(status);
-}
 
 export function exitCodeForRun(status: RunStatus): number {
   if (status === "SUCCESS") return 0;
@@ -35,7 +31,7 @@ export async function waitForRun(client: ApiClient, id: string, onStatus: (run: 
       last = run.status;
       onStatus(run);
     }
-    if (isTerminal(run.status)) return run;
+    if (isTerminalStatus(run.status)) return run;
     await sleep(POLL_MS);
   }
 }
