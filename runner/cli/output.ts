@@ -49,7 +49,8 @@ export function paintStatus(out: Output, status: RunStatus | string): string {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape codes paint() adds
 const ANSI = /\u001b\[[0-9;]*m/g;
-const visibleLength = (s: string) => s.replace(ANSI, "").length;
+export const stripColor = (s: string) => s.replace(ANSI, "");
+const visibleLength = (s: string) => stripColor(s).length;
 
 /** Columns padded to their widest cell, two spaces apart; the last column is not padded. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
