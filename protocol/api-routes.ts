@@ -3,7 +3,8 @@
  * parameters, query, body and replies, each as the zod schema the handler parses or returns. The
  * OpenAPI document (openapi.ts) is built from this table and nothing else, and a workerd test
  * checks that the Hono app serves exactly these routes and that each reply matches the document,
- * so the table cannot drift from the code.
+ * so the table cannot drift from the code. It is long because it is one table: every route of
+ * the API, read top to bottom in the README's order.
  */
 import { z } from "zod";
 import {

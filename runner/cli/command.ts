@@ -5,6 +5,7 @@
  */
 import type { ParseArgsConfig } from "node:util";
 import type { ApiClient } from "./api-client";
+import { UsageError } from "./errors";
 import type { Output } from "./output";
 
 export type Flags = NonNullable<ParseArgsConfig["options"]>;
@@ -52,4 +53,31 @@ export function listFlag(flags: FlagValues, name: string): string[] {
   const v = flags[name];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
   return typeof v === "string" ? [v] : [];
+}
+
+export function parseInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+  }
+  return n;
+}
+
+/** `--limit n`, from 1 to `max`; `fallback` when not given. */
+export function limitFlag(flags: FlagValues, fallback: number, max: number): number {
+  const raw = stringFlag(flags, "limit");
+  const limit = raw === undefined ? fallback : parseInteger(raw, "--limit");
+  if (limit < 1 || limit > max) throw new UsageError(`--limit must be from 1 to ${max}`);
+  return limit;
+}
+
+/** `--tag k=v` flags as tags; the value may hold `=`. */
+export function parseTags(pairs: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new UsageError(`--tag "${pair}" must be written key=value`);
+    tags[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return tags;
 }

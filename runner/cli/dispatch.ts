@@ -19,7 +19,7 @@ import { runNoun } from "./run";
 import { scheduleNoun } from "./schedule";
 import { sensorNoun } from "./sensor";
 
-const NOUNS: readonly Noun[] = [
+export const NOUNS: readonly Noun[] = [
   loginNoun,
   logoutNoun,
   jobNoun,

@@ -6,18 +6,9 @@
 import type { z } from "zod";
 import type { Verb } from "./command";
 import { stringFlag } from "./command";
-import { UsageError } from "./errors";
-import { parseInteger } from "./job";
 import { paintStatus } from "./output";
 
 export const LOCATION_FLAG = { location: { type: "string" } } as const;
-
-export function ticksLimit(flags: Record<string, unknown>): number {
-  const raw = typeof flags.limit === "string" ? flags.limit : undefined;
-  const limit = raw === undefined ? 20 : parseInteger(raw, "--limit");
-  if (limit < 1 || limit > 100) throw new UsageError("--limit must be from 1 to 100");
-  return limit;
-}
 
 type Instigator = { name: string; location: string; status: string };
 

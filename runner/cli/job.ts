@@ -6,30 +6,12 @@
 import { JobListSchema, RunReplySchema } from "../../protocol";
 import type { ApiClient } from "./api-client";
 import type { Noun, Verb } from "./command";
-import { listFlag, stringFlag } from "./command";
-import { CliError, UsageError } from "./errors";
+import { listFlag, parseInteger, parseTags, stringFlag } from "./command";
+import { CliError } from "./errors";
 import { localTime, paintStatus, printTable } from "./output";
 import { readRunConfigFile } from "./run-config-file";
 import { shortRunId } from "./run-id";
 import { exitCodeForRun, waitForRun } from "./wait-for-run";
-
-/** `k=v` flags as tags; the value may hold `=`. */
-export function parseTags(pairs: readonly string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf("=");
-    if (at < 1) throw new UsageError(`--tag "${pair}" must be written key=value`);
-    tags[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return tags;
-}
-
-export function parseInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n))
-    throw new UsageError(`${flag} must be a whole number, not "${value}"`);
-  return n;
-}
 
 /** `location/job`, or a job name that only one loaded location has. */
 async function resolveJob(client: ApiClient, target: string): Promise<{ location: string; job: string }> {

@@ -5,9 +5,7 @@
 import type { WaitReasonWire } from "../../protocol";
 import { QueuePausedReplySchema, QueueReplySchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
-import { stringFlag } from "./command";
-import { UsageError } from "./errors";
-import { parseInteger } from "./job";
+import { limitFlag } from "./command";
 import { localTime, paint, printTable } from "./output";
 import { shortRunId } from "./run-id";
 
@@ -45,10 +43,9 @@ const show: Verb = {
   flags: { limit: { type: "string" } },
   args: { min: 0, max: 0 },
   async run({ client, flags, json, out }) {
-    const limitFlag = stringFlag(flags, "limit");
-    const limit = limitFlag === undefined ? 100 : parseInteger(limitFlag, "--limit");
-    if (limit < 1 || limit > 500) throw new UsageError("--limit must be from 1 to 500");
-    const q = await client().request("GET", "/api/queue", QueueReplySchema, { query: { limit } });
+    const q = await client().request("GET", "/api/queue", QueueReplySchema, {
+      query: { limit: limitFlag(flags, 100, 500) },
+    });
     if (json) {
       out.json(q);
       return 0;

@@ -7,9 +7,8 @@
 import type { Run } from "../../protocol";
 import { BulkTerminateReplySchema, RunListSchema, RunReplySchema, RunStatusSchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
-import { listFlag, stringFlag } from "./command";
+import { limitFlag, listFlag, parseInteger, parseTags, stringFlag } from "./command";
 import { UsageError } from "./errors";
-import { parseInteger, parseTags } from "./job";
 import { formatDuration, localTime, paint, paintStatus, printTable } from "./output";
 import { resolveRunId, shortRunId } from "./run-id";
 import { runLogsVerb } from "./run-logs";
@@ -45,9 +44,7 @@ const list: Verb = {
     }
     const job = stringFlag(flags, "job");
     const slash = job?.indexOf("/") ?? -1;
-    const limitFlag = stringFlag(flags, "limit");
-    const limit = limitFlag === undefined ? 25 : parseInteger(limitFlag, "--limit");
-    if (limit < 1 || limit > 500) throw new UsageError("--limit must be from 1 to 500");
+    const limit = limitFlag(flags, 25, 500);
     const reply = await client().request("GET", "/api/runs", RunListSchema, {
       query: {
         status: statuses.length > 0 ? statuses.join(",") : undefined,

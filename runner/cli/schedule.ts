@@ -5,8 +5,8 @@
  */
 import { ScheduleListSchema, ScheduleReplySchema, ScheduleTickListSchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
-import { stringFlag } from "./command";
-import { LOCATION_FLAG, statusVerb, ticksLimit } from "./instigator-verbs";
+import { limitFlag, stringFlag } from "./command";
+import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
 import { shortRunId } from "./run-id";
 
@@ -52,7 +52,7 @@ const ticks: Verb = {
       "GET",
       `/api/schedules/${encodeURIComponent(args[0] ?? "")}/ticks`,
       ScheduleTickListSchema,
-      { query: { location: stringFlag(flags, "location"), limit: ticksLimit(flags) } },
+      { query: { location: stringFlag(flags, "location"), limit: limitFlag(flags, 20, 100) } },
     );
     if (json) {
       out.json(reply);

@@ -7,9 +7,9 @@
 import { SensorListSchema, SensorReplySchema, SensorTickListSchema } from "../../protocol";
 import type { ApiClient } from "./api-client";
 import type { Noun, Verb } from "./command";
-import { stringFlag } from "./command";
+import { limitFlag, stringFlag } from "./command";
 import { CliError } from "./errors";
-import { LOCATION_FLAG, statusVerb, ticksLimit } from "./instigator-verbs";
+import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
 import { shortRunId } from "./run-id";
 
@@ -58,7 +58,7 @@ const ticks: Verb = {
       "GET",
       `/api/sensors/${encodeURIComponent(args[0] ?? "")}/ticks`,
       SensorTickListSchema,
-      { query: { location: stringFlag(flags, "location"), limit: ticksLimit(flags) } },
+      { query: { location: stringFlag(flags, "location"), limit: limitFlag(flags, 20, 100) } },
     );
     if (json) {
       out.json(reply);

@@ -223,13 +223,41 @@ describe("flightdeck schedule", () => {
   });
 });
 
-describe("flightdeck --help", () => {
-  it("answers on every verb", async () => {
-    for (const args of [["run", "logs"], ["job", "launch"], ["queue"], ["instance", "set"], ["login"]]) {
-      const result = await cli([...args, "--help"]);
-      expect(result.code, args.join(" ")).toBe(0);
-      expect(result.stdout).toMatch(/^Usage:/);
-    }
+describe("flightdeck run, location, sensor and instance", () => {
+  it("lists runs in local time, shows one by prefix, and reads the workspace and the instance config", async () => {
+    const listed = await cli(["run", "list", "--status", "success", "--limit", "5"], { env: { TZ: "Asia/Kolkata" } });
+    expect(listed.code, listed.stderr).toBe(0);
+    const [header = "", row = ""] = listed.stdout.split("\n");
+    expect(header).toMatch(/^RUN\s+JOB\s+STATUS\s+CREATED\s+DURATION\s+TAGS$/);
+    const { runs } = await api().request("GET", "/api/runs?status=SUCCESS&limit=1", RunListSchema);
+    const newest = runs[0];
+    if (!newest) throw new Error("an earlier test's run should have succeeded");
+    // Kolkata is UTC+05:30, so the local minute is the UTC minute plus 30, wrapping the hour.
+    const created = new Date(newest.created_at + 5.5 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+    expect(row).toContain(`${newest.id.replaceAll("-", "").slice(13, 21)}  demo/greet`);
+    expect(row).toContain(created);
+
+    const shown = await cli(["run", "show", newest.id.replaceAll("-", "").slice(13, 18)]);
+    expect(shown.stdout).toContain(`Run:      ${newest.id}`);
+    expect(shown.stdout).toMatch(/Status:\s+SUCCESS/);
+
+    const locations = await cli(["location", "list"]);
+    expect(locations.stdout).toMatch(/^demo\s+LOADED\s+5\s/m);
+    expect((await cli(["location", "reload", "demo"])).stdout).toBe("demo: LOADED, 5 jobs\n");
+
+    expect((await cli(["sensor", "list"])).stdout).toMatch(/demo\/new_files\s+greet\s+(RUNNING|STOPPED)\s+30s/);
+    const cursor = await cli(["sensor", "cursor", "new_files", "--json"]);
+    expect(JSON.parse(cursor.stdout)).toMatchObject({ location: "demo", sensor: "new_files" });
+
+    const set = await cli(["instance", "set", "run_coordinator.max_concurrent_runs", "4"]);
+    expect(set.stdout).toBe("run_coordinator.max_concurrent_runs: 10 → 4\n");
+    const got = await cli(["instance", "get", "run_coordinator.max_concurrent_runs"]);
+    expect(got.stdout).toMatch(/^run_coordinator\.max_concurrent_runs\s+4\s+override$/m);
+    expectOneLineError(
+      await cli(["instance", "set", "run_coordinator.nope", "1"]),
+      /not an instance config setting/,
+      2,
+    );
   });
 });
 
