@@ -66,7 +66,6 @@ export class ApiClient {
         `${method} ${path}: the control plane answered ${res.status}.`,
       );
     }
-    if (res.status === 204) return schema.parse(undefined);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new ApiError(
