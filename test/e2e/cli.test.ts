@@ -241,6 +241,20 @@ describe("flightdeck run, location, sensor and instance", () => {
     expect(shown.stdout).toContain(`Run:      ${newest.id}`);
     expect(shown.stdout).toMatch(/Status:\s+SUCCESS/);
 
+    const { runs: failed } = await api().request("GET", "/api/runs?status=FAILURE&limit=1", RunListSchema);
+    const failure = failed[0];
+    if (!failure) throw new Error("an earlier test's run should have failed");
+    const reexecuted = await cli(["run", "reexecute", failure.id, "--from-failure", "--json"]);
+    expect(reexecuted.code, reexecuted.stderr).toBe(0);
+    expect(RunReplySchema.parse(JSON.parse(reexecuted.stdout)).run).toMatchObject({ parent_run_id: failure.id });
+    const events = await cli(["run", "logs", failure.id, "--json"]);
+    const types = events.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toContain("STEP_FAILURE");
+    expect(types).toContain("RUN_FAILURE");
+
     const locations = await cli(["location", "list"]);
     expect(locations.stdout).toMatch(/^demo\s+LOADED\s+5\s/m);
     expect((await cli(["location", "reload", "demo"])).stdout).toBe("demo: LOADED, 5 jobs\n");
