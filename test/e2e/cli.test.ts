@@ -264,7 +264,7 @@ describe("flightdeck run, location, sensor and instance", () => {
     expect(JSON.parse(cursor.stdout)).toMatchObject({ location: "demo", sensor: "new_files" });
 
     const set = await cli(["instance", "set", "run_coordinator.max_concurrent_runs", "4"]);
-    expect(set.stdout).toBe("run_coordinator.max_concurrent_runs: 10 → 4\n");
+    expect(set.stdout, set.stderr).toBe("run_coordinator.max_concurrent_runs: 10 → 4\n");
     const got = await cli(["instance", "get", "run_coordinator.max_concurrent_runs"]);
     expect(got.stdout).toMatch(/^run_coordinator\.max_concurrent_runs\s+4\s+override$/m);
     expectOneLineError(
