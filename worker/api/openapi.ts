@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import packageJson from "../../package.json";
 import { buildOpenApiDocument, type OpenApiDocument } from "../../protocol/openapi";
-import type { AppEnv } from "../context";
+import type { AppEnv } from "../app-env";
 import { renderApiReference } from "./api-reference-page";
 
 let cached: { document: OpenApiDocument; page: string } | undefined;
