@@ -13,7 +13,8 @@ import { QueueReplySchema, RunListSchema, RunReplySchema, ScheduleListSchema } f
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
 
-const BIN = path.join(REPO_ROOT, "runner/bin/flightdeck.mjs");
+// `flightdeck` from source, as the repository's scripts run it: the package's bin runs the built dist/.
+const CLI = path.join(REPO_ROOT, "runner/cli.ts");
 
 let stack: E2EStack;
 let configHome: string;
@@ -29,8 +30,8 @@ type Result = { code: number | null; stdout: string; stderr: string };
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const { FLIGHTDECK_URL: _url, FLIGHTDECK_TOKEN: _token, ...inherited } = process.env;
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: stack.dir,
+  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: REPO_ROOT,
     env: { ...inherited, XDG_CONFIG_HOME: configHome, NO_COLOR: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
