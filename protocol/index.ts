@@ -1,5 +1,6 @@
 /** Every wire shape of Flightdeck, declared once. Imported by worker/, ui/ and runner/. */
 export * from "./api";
+export * from "./api-routes";
 export * from "./automation";
 export * from "./definitions";
 export * from "./errors";

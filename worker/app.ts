@@ -19,6 +19,7 @@ import { healthRoutes } from "./api/health";
 import { instanceRoutes } from "./api/instance";
 import { instanceOverrideRoutes } from "./api/instance-overrides";
 import { jobRoutes } from "./api/jobs";
+import { openApiRoutes } from "./api/openapi";
 import { poolSlotRoutes } from "./api/pool-slots";
 import { poolRoutes } from "./api/pools";
 import { queueRoutes } from "./api/queue";
@@ -69,6 +70,7 @@ app.use("/api/*", async (c, next) => {
 });
 
 app.route("/api/health", healthRoutes);
+app.route("/api", openApiRoutes);
 app.route("/api/code-locations", codeLocationRoutes);
 app.route("/api/jobs", jobRoutes);
 app.route("/api/session", sessionRoutes);
