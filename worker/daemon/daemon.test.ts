@@ -170,7 +170,7 @@ describe("run monitoring in scheduled()", () => {
     expect(fake.terminates).toEqual([run.id]);
   });
 
-  it("terminates a run past its flightdeck/max_runtime, then fails it", async () => {
+  it("cancels a run past its flightdeck/max_runtime, terminates it, then fails it (Dagster's check_run_timeout)", async () => {
     const run = await submitGreet({ tags: { "flightdeck/max_runtime": "30" } });
     const token = fake.launches.find((l) => l.run_id === run.id)?.run_token ?? "";
     const startedAt = Date.now();
@@ -187,7 +187,14 @@ describe("run monitoring in scheduled()", () => {
     expect((await getRunReply(run.id)).status).toBe("FAILURE");
     expect(fake.terminates).toEqual([run.id]);
     const events = await controlPlaneEvents(run.id);
-    expect(events.find((e) => e.type === "RUN_FAILURE")?.message).toContain("maximum runtime of 30 seconds");
+    // The CANCELING step is in the log, before the failure, as in Dagster.
+    expect(events.filter((e) => e.type === "RUN_CANCELING" || e.type === "RUN_FAILURE")).toMatchObject([
+      { type: "RUN_CANCELING", message: "Canceling due to exceeding maximum runtime of 30 seconds." },
+      { type: "RUN_FAILURE", message: "Exceeded maximum runtime of 30 seconds." },
+    ]);
+    expect(JSON.parse(events.find((e) => e.type === "RUN_FAILURE")?.data ?? "{}")).toMatchObject({
+      failure_reason: "MAX_RUNTIME",
+    });
   });
 
   it("resumes a run whose worker died as its next attempt when max_resume_run_attempts allows", async () => {
