@@ -104,6 +104,8 @@ export const ScheduleTickSchema = z.object({
   run_ids: z.array(z.string()),
   skip_reason: z.string().nullable(),
   error: z.string().nullable(),
+  /** Failed evaluations of this tick that count against `schedules.max_tick_retries` (an unreachable server does not). */
+  failure_count: z.number().int().nonnegative(),
   started_at: TimestampSchema,
   ended_at: TimestampSchema.nullable(),
 });

@@ -128,6 +128,11 @@ export const ConcurrencyConfigSchema = z.strictObject({
 
 export const SchedulesConfigSchema = z.strictObject({
   max_catchup_runs: z.number().int().min(0).default(5),
+  /**
+   * Dagster's: how many times a tick whose evaluation failed is evaluated again (0: never). A tick
+   * that could not reach its code location is evaluated again until it can, whatever this says.
+   */
+  max_tick_retries: z.number().int().min(0).default(0),
 });
 
 export const SensorsConfigSchema = z.strictObject({

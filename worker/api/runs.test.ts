@@ -86,7 +86,7 @@ describe("POST /api/runs", () => {
       [
         "the server cannot be reached",
         "network_error" as const,
-        /POST http:\/\/code-location\.test:4000\/runs failed: Network connection lost/,
+        /POST http:\/\/code-location\.test:4000\/runs could not be reached \(no connection to the code location server: Network connection lost\)/,
       ],
     ])(
       "%s: the run is FAILURE with the reason in its log, and the submit still replies 201",
