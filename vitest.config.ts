@@ -1,8 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Five projects, one `vitest run`: the Worker in workerd, the runner in Node, the import graph
-// in Node, the end-to-end tests that start `wrangler dev` and real code location servers, and the dashboard in Chromium.
+// Six projects, one `vitest run`: the Worker in workerd (and its Intl-heavy pure modules in Node),
+// the runner in Node, the import graph in Node, the end-to-end tests that start `wrangler dev` and
+// real code location servers, and the dashboard in Chromium.
 export default defineConfig(async () => ({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
@@ -24,6 +25,7 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           include: ["worker/**/*.test.ts", "protocol/**/*.test.ts"],
+          exclude: ["worker/**/*.node.test.ts"],
           setupFiles: ["./worker/test/apply-migrations.ts"],
         },
       },
@@ -41,6 +43,11 @@ export default defineConfig(async () => ({
       {
         // The import graph's rules (layering, no circle through the Durable Object, no dead export).
         test: { name: "architecture", environment: "node", include: ["test/architecture/**/*.test.ts"] },
+      },
+      {
+        // Pure Worker modules whose tests are heavy on Intl (a year of every IANA zone): workerd's
+        // Intl is several times slower than Node's, and these modules use nothing else of workerd.
+        test: { name: "worker-node", environment: "node", include: ["worker/**/*.node.test.ts"] },
       },
       {
         test: {

@@ -10,6 +10,7 @@ export * from "./instance-config";
 export * from "./json";
 export * from "./launch";
 export * from "./pools";
+export * from "./priority-tag";
 export * from "./queue";
 export * from "./run";
 export * from "./tags";

@@ -14,6 +14,12 @@ export const TAG = {
   backfill: "flightdeck/backfill",
   parentRunId: "flightdeck/parent_run_id",
   rootRunId: "flightdeck/root_run_id",
+  /** Written by run retries on a failed run: "true" when a retry is coming, so the failure is not final. */
+  willRetry: "flightdeck/will_retry",
+  /** Written with will_retry: why the run failed (RunFailureReason). */
+  failureReason: "flightdeck/failure_reason",
+  /** Per run, overrides the instance's `run_retries.retry_on_asset_or_op_failure`. */
+  retryOnAssetOrOpFailure: "flightdeck/retry_on_asset_or_op_failure",
 } as const;
 
 /** Tag keys and values are short strings; these bounds keep one run's tags from bloating storage. */

@@ -21,7 +21,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type LaunchRequest, LaunchRequestSchema } from "../protocol";
+import { type LaunchRequest, LaunchRequestSchema, type RunFailureReason } from "../protocol";
 import { RunEventLog } from "./events/event-log";
 import { createBatchPoster } from "./events/post-batch";
 import { EventSender } from "./events/sender";
@@ -103,14 +103,18 @@ async function executeRun(
     message: `Started process for run (pid: ${process.pid}).`,
     data: { pid: process.pid, heartbeat_seconds: settings.heartbeatSeconds },
   });
+  // Dagster's RunFailureReason: JOB_INITIALIZATION_FAILURE until the executor starts, RUN_EXCEPTION after.
+  let failureReason: RunFailureReason = "JOB_INITIALIZATION_FAILURE";
   try {
     const location = codeLocationOf(await loadModule());
     const job = findJob(location, launch.job);
     if (!job) throw new Error(`job "${launch.job}" is not in this code location`);
     const executor = selectExecutor(job.executor);
+    const resources = await executionResources(job, launch, runDir);
     const poolSlots = new PoolSlotClient({ eventsUrl: launch.events_url, token: launch.run_token, emit: log.emit });
+    failureReason = "RUN_EXCEPTION";
     const result = await executor
-      .execute({ job, launch, emit: log.emit, signal, poolSlots, ...(await executionResources(job, launch, runDir)) })
+      .execute({ job, launch, emit: log.emit, signal, poolSlots, ...resources })
       .finally(() => poolSlots.close());
     if (signal.aborted) {
       log.emit({ type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` });
@@ -121,11 +125,13 @@ async function executeRun(
       return EXIT_SUCCESS;
     }
     const message = `Execution of run for "${job.name}" failed. Steps failed: ${result.failed.join(", ")}.`;
-    log.emit({ type: "RUN_FAILURE", message, data: errorData({ name: "RunFailure", message }) });
+    const data = { ...errorData({ name: "RunFailure", message }), failure_reason: "STEP_FAILURE" };
+    log.emit({ type: "RUN_FAILURE", message, data });
     return EXIT_FAILURE;
   } catch (error) {
     const serialized = serializeError(error);
-    log.emit({ type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data: errorData(serialized) });
+    const data = { ...errorData(serialized), failure_reason: failureReason };
+    log.emit({ type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data });
     return EXIT_FAILURE;
   }
 }

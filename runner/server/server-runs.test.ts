@@ -82,7 +82,7 @@ describe("POST /runs", () => {
     // The inline source map points the stack at the user's TypeScript.
     expect(error.stack).toMatch(/examples\/demo\/location\.ts:\d+/);
     expect(of(events, "STEP_SKIPPED", "after")[0]?.data).toEqual({ reason: 'upstream step "explode" did not succeed' });
-    expect(events.at(-1)?.type).toBe("RUN_FAILURE");
+    expect(events.at(-1)).toMatchObject({ type: "RUN_FAILURE", data: { failure_reason: "STEP_FAILURE" } });
   });
 
   it("fails the step whose required config is missing, saying which field", async () => {

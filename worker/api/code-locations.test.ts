@@ -70,7 +70,9 @@ describe("POST /api/code-locations", () => {
     expect(res.status).toBe(201);
     const { code_location } = CodeLocationReplySchema.parse(await res.json());
     expect(code_location.status).toBe("LOAD_ERROR");
-    expect(code_location.load_error).toBe(`GET ${FAKE_URL}/definitions failed: Network connection lost.`);
+    expect(code_location.load_error).toBe(
+      `GET ${FAKE_URL}/definitions could not be reached (no connection to the code location server: Network connection lost)`,
+    );
     expect(code_location.job_count).toBe(0);
   });
 

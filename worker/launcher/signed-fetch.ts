@@ -21,7 +21,17 @@ export type SignedRequest = {
   timeoutMs: number;
 };
 
-export type SignedReply = { ok: true; status: number; text: string } | { ok: false; reason: string };
+/**
+ * `unreachable`: the code location server could not be reached — no connection (refused, reset,
+ * lost), no answer in time, or a gateway's 502/503/504 in front of it. Dagster's
+ * DagsterUserCodeUnreachableError: a run launch or a schedule tick waits for the server to come
+ * back instead of failing for good. Any other failure is the server's answer, and final.
+ */
+export type SignedReply =
+  | { ok: true; status: number; text: string }
+  | { ok: false; reason: string; unreachable: boolean };
+
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
 
 /** The longest part of a server's reply quoted in an error. */
 const MAX_QUOTED_BODY = 2000;
@@ -46,15 +56,22 @@ export async function sendSignedRequest(fetchFn: FetchFn, req: SignedRequest): P
     });
   } catch (error) {
     if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-      return { ok: false, reason: `${what} did not answer within ${req.timeoutMs} ms` };
+      return { ok: false, unreachable: true, reason: `${what} did not answer within ${req.timeoutMs} ms` };
     }
-    return { ok: false, reason: `${what} failed: ${error instanceof Error ? error.message : String(error)}` };
+    // workerd words a refused or reset connection "Network connection lost.": say what is known.
+    const detail = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
+    return {
+      ok: false,
+      unreachable: true,
+      reason: `${what} could not be reached (no connection to the code location server: ${detail})`,
+    };
   }
   const text = await response.text();
   if (!response.ok) {
     const quoted = text.length > MAX_QUOTED_BODY ? `${text.slice(0, MAX_QUOTED_BODY)}…` : text;
     return {
       ok: false,
+      unreachable: GATEWAY_STATUSES.has(response.status),
       reason: `${what} answered ${response.status} ${response.statusText}`.trimEnd() + (quoted ? `: ${quoted}` : ""),
     };
   }

@@ -121,6 +121,11 @@ export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
             </td>
             <td class="right">
               <PriorityCell runId={run.run_id} priority={run.priority} onChanged={() => onChanged(null)} />
+              {run.priority_warning && (
+                <div class="field-error" data-testid="queue-priority-warning">
+                  {run.priority_warning}
+                </div>
+              )}
             </td>
             <td class="right nowrap" title={`Queued ${new Date(run.enqueued_at).toLocaleString()}`}>
               <Duration start={run.enqueued_at} end={null} />
