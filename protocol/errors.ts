@@ -10,6 +10,7 @@ export const ErrorCodeSchema = z.enum([
   "validation_failed",
   "invalid_run_config",
   "payload_too_large",
+  "limit_exceeded",
   "unauthorized",
   "forbidden",
   "not_found",

@@ -7,6 +7,7 @@ export * from "./events";
 export * from "./executors";
 export * from "./instance-config";
 export * from "./json";
+export * from "./json-limits";
 export * from "./launch";
 export * from "./pools";
 export * from "./queue";
