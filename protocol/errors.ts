@@ -21,6 +21,8 @@ export const ErrorCodeSchema = z.enum([
   "run_not_found",
   "conflict",
   "invalid_transition",
+  "run_ended",
+  "run_not_in_progress",
   "location_unreachable",
   "internal_error",
 ]);

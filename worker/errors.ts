@@ -69,7 +69,10 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: "conflict" | "location_not_loaded" | "invalid_transition", message: string) {
+  constructor(
+    code: "conflict" | "location_not_loaded" | "invalid_transition" | "run_ended" | "run_not_in_progress",
+    message: string,
+  ) {
     super(409, code, message);
   }
 }
