@@ -11,6 +11,7 @@ import { requireAdmin } from "../auth/admin-auth";
 import { LimitExceededError, NotFoundError, ValidationFailedError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { decodeRunCursor, encodeRunCursor } from "../runs/run-cursor";
+import { refuseBadReservedTags } from "../runs/run-tags";
 import { submitRun } from "../runs/submit-run";
 import { listRuns } from "../storage/run-list-repo";
 import { getRun } from "../storage/runs-repo";
@@ -26,6 +27,7 @@ function capFilters(name: string, count: number, cap: number): void {
 export const runRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
     const submit = await readJsonBody(c, SubmitRunSchema);
+    refuseBadReservedTags(submit.tags);
     const run = await submitRun(c.get("deps"), submit);
     return c.json({ run } satisfies RunReply, 201);
   })

@@ -67,3 +67,16 @@ describe("request limits", () => {
     await expectError(await call("POST", "/api/runs", { rawBody }), 413, "payload_too_large");
   });
 });
+
+describe("reserved tags at submit", () => {
+  it.each([
+    [{ "flightdeck/max_runtime": "-5" }, "tags.flightdeck/max_runtime"],
+    [{ "flightdeck/parent_run_id": "made-up" }, "tags.flightdeck/parent_run_id"],
+  ])("refuses %o with 422 naming the tag, storing nothing", async (tags, path) => {
+    const before = await countAllRows();
+    const res = await call("POST", "/api/runs", { body: { location: "demo", job: "greet", tags } });
+    const error = await expectError(res, 422, "validation_failed");
+    expect(error.details).toEqual({ issues: [expect.objectContaining({ path })] });
+    expect(await countAllRows()).toEqual(before);
+  });
+});
