@@ -32,6 +32,7 @@ import { sessionRoutes } from "./api/session";
 import type { AppEnv } from "./app-env";
 import { DomainError } from "./errors";
 import { limitBodyBytes } from "./http/body-limit";
+import { securityHeaders } from "./http/security-headers";
 import { controlPlaneUrl, wire } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,6 +53,7 @@ function codeForStatus(status: number): ErrorCode {
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId());
+app.use("*", securityHeaders);
 app.use("/api/*", limitBodyBytes(MAX_BODY_BYTES));
 
 // One wiring per request (wiring.ts), handed to every handler as `c.get("deps")`.
