@@ -18,6 +18,8 @@ export default defineConfig(async () => ({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 ADMIN_TOKEN: "test-admin-token",
+                // How many requests the hostile-input property test sends (worker/http/fuzz.property.test.ts).
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "150",
               },
             },
           }),

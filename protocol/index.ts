@@ -8,6 +8,7 @@ export * from "./events";
 export * from "./executors";
 export * from "./instance-config";
 export * from "./json";
+export * from "./json-limits";
 export * from "./launch";
 export * from "./pools";
 export * from "./priority-tag";

@@ -22,7 +22,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type LaunchRequest, LaunchRequestSchema, type RunFailureReason } from "../protocol";
-import { RunEventLog } from "./events/event-log";
+import { type NewEvent, RunEventLog } from "./events/event-log";
 import { createBatchPoster } from "./events/post-batch";
 import { EventSender } from "./events/sender";
 import { Spool } from "./events/spool";
@@ -43,6 +43,9 @@ export const EXIT_CANCELED = 143;
 const CANCELED_FLUSH_MS = 5000;
 /** How long a finished run worker keeps trying to upload the last compute logs (they stay on disk). */
 const COMPUTE_LOG_FLUSH_MS = 5000;
+
+/** The event that ends the run, emitted only once the compute logs are up. */
+type EndEvent = NewEvent & { type: "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELED" };
 
 export async function runWorker(loadModule: () => Promise<unknown>, launchFile: string): Promise<number> {
   const launch = readLaunch(launchFile);
@@ -74,10 +77,13 @@ export async function runWorker(loadModule: () => Promise<unknown>, launchFile: 
 
   const computeLogs = new ComputeLogUploader({ runDir: dir, eventsUrl: launch.events_url, token: launch.run_token });
   computeLogs.start();
-  const code = await executeRun(loadModule, launch, log, termination.signal, settings, dir);
+  const { code, end } = await executeRun(loadModule, launch, log, termination.signal, settings, dir);
   runEnded = true;
   clearInterval(heartbeat);
+  // The compute logs go up before the event that ends the run: the control plane refuses every
+  // write with the run token of an ended run, uploads included.
   await computeLogs.stop(Math.min(COMPUTE_LOG_FLUSH_MS, settings.flushTimeoutMs));
+  log.emit(end);
   const flushMs =
     code === EXIT_CANCELED ? Math.min(CANCELED_FLUSH_MS, settings.flushTimeoutMs) : settings.flushTimeoutMs;
   if (!(await flushUntilTerminated(sender, flushMs, termination.signal))) {
@@ -97,7 +103,7 @@ async function executeRun(
   signal: AbortSignal,
   settings: WorkerSettings,
   runDir: string,
-): Promise<number> {
+): Promise<{ code: number; end: EndEvent }> {
   log.emit({
     type: "RUN_START",
     message: `Started process for run (pid: ${process.pid}).`,
@@ -117,22 +123,21 @@ async function executeRun(
       .execute({ job, launch, emit: log.emit, signal, poolSlots, ...resources })
       .finally(() => poolSlots.close());
     if (signal.aborted) {
-      log.emit({ type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` });
-      return EXIT_CANCELED;
+      return { code: EXIT_CANCELED, end: { type: "RUN_CANCELED", message: `Run of "${job.name}" was canceled.` } };
     }
     if (result.failed.length === 0) {
-      log.emit({ type: "RUN_SUCCESS", message: `Finished execution of run for "${job.name}".` });
-      return EXIT_SUCCESS;
+      return {
+        code: EXIT_SUCCESS,
+        end: { type: "RUN_SUCCESS", message: `Finished execution of run for "${job.name}".` },
+      };
     }
     const message = `Execution of run for "${job.name}" failed. Steps failed: ${result.failed.join(", ")}.`;
     const data = { ...errorData({ name: "RunFailure", message }), failure_reason: "STEP_FAILURE" };
-    log.emit({ type: "RUN_FAILURE", message, data });
-    return EXIT_FAILURE;
+    return { code: EXIT_FAILURE, end: { type: "RUN_FAILURE", message, data } };
   } catch (error) {
     const serialized = serializeError(error);
     const data = { ...errorData(serialized), failure_reason: failureReason };
-    log.emit({ type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data });
-    return EXIT_FAILURE;
+    return { code: EXIT_FAILURE, end: { type: "RUN_FAILURE", message: `Run failed: ${serialized.message}`, data } };
   }
 }
 

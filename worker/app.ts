@@ -7,7 +7,6 @@
 
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -32,7 +31,9 @@ import { scheduleRoutes } from "./api/schedules";
 import { sensorRoutes } from "./api/sensors";
 import { sessionRoutes } from "./api/session";
 import type { AppEnv } from "./app-env";
-import { DomainError, PayloadTooLargeError } from "./errors";
+import { DomainError } from "./errors";
+import { limitBodyBytes } from "./http/body-limit";
+import { securityHeaders } from "./http/security-headers";
 import { controlPlaneUrl, wire } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,15 +54,8 @@ function codeForStatus(status: number): ErrorCode {
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId());
-app.use(
-  "/api/*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(MAX_BODY_BYTES);
-    },
-  }),
-);
+app.use("*", securityHeaders);
+app.use("/api/*", limitBodyBytes(MAX_BODY_BYTES));
 
 // One wiring per request (wiring.ts), handed to every handler as `c.get("deps")`.
 app.use("/api/*", async (c, next) => {

@@ -21,7 +21,8 @@ export interface ServeProcess {
     method: string,
     path: string,
     body?: unknown,
-    options?: { secret?: string; nowSeconds?: number },
+    /** Sign with another secret or time, or for another method and path than the request's. */
+    options?: { secret?: string; nowSeconds?: number; method?: string; path?: string },
   ): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -79,7 +80,7 @@ export async function startServe(
       const text = body === undefined ? "" : JSON.stringify(body);
       const headers = await signWebhook(
         signing.secret ?? secret,
-        text,
+        { method: signing.method ?? method, path: signing.path ?? path, body: text },
         signing.nowSeconds ? { nowSeconds: signing.nowSeconds } : {},
       );
       return fetch(`${url}${path}`, {

@@ -82,7 +82,11 @@ describe("POST /api/runs", () => {
 
   describe("when the launch fails", () => {
     it.each([
-      ["the server answers 500", { status: 500, body: "spawn ENOENT node" }, /answered 500.*spawn ENOENT node/],
+      [
+        "the server answers 500",
+        { status: 500, body: JSON.stringify({ error: { code: "internal_error", message: "spawn ENOENT node" } }) },
+        /answered 500 Internal Server Error: internal_error: spawn ENOENT node/,
+      ],
       [
         "the server cannot be reached",
         "network_error" as const,

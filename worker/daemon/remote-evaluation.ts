@@ -4,6 +4,7 @@
  * a sentence for the tick's history — a CodeLocationUnreachableError when the server was not reached.
  */
 import type { z } from "zod";
+import { parseBoundedJson } from "../../protocol";
 import type { FetchFn } from "../launcher/signed-fetch";
 import { sendSignedRequest } from "../launcher/signed-fetch";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
@@ -39,13 +40,9 @@ export async function evaluateRemotely<T>(
     timeoutMs: EVALUATION_TIMEOUT_MS,
   });
   if (!reply.ok) throw reply.unreachable ? new CodeLocationUnreachableError(reply.reason) : new Error(reply.reason);
-  let json: unknown;
-  try {
-    json = JSON.parse(reply.text);
-  } catch {
-    throw new Error(`POST ${endpoint.url}${path} answered something that is not JSON`);
-  }
-  const parsed = schema.safeParse(json);
+  const json = parseBoundedJson(reply.text);
+  if (!json.ok) throw new Error(`POST ${endpoint.url}${path} answered a body that ${json.reason}`);
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) {
     throw new Error(`POST ${endpoint.url}${path} answered an unexpected shape: ${parsed.error.message}`);
   }

@@ -45,7 +45,8 @@ describe("HttpRunLauncher", () => {
     const seen: { url: string; body: string; verified: boolean }[] = [];
     const fetchFn: FetchFn = async (url, init) => {
       const body = String(init.body);
-      const verified = (await verifyWebhook(secret, new Headers(init.headers), body)).ok;
+      const target = { method: String(init.method), path: new URL(url).pathname, body };
+      const verified = (await verifyWebhook(secret, new Headers(init.headers), target)).ok;
       seen.push({ url, body, verified });
       return Response.json({ handle: "h-1" }, { status: 202 });
     };

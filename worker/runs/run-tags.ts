@@ -9,7 +9,7 @@
  */
 
 import type { SubmitRun, Tags } from "../../protocol";
-import { readPriorityTag, TAG } from "../../protocol";
+import { findReservedTagIssues, readPriorityTag, TAG } from "../../protocol";
 import { ValidationFailedError } from "../errors";
 
 export function resolveRunTags(submit: Pick<SubmitRun, "tags" | "priority">): { tags: Tags; priority: number } {
@@ -23,4 +23,15 @@ export function resolveRunTags(submit: Pick<SubmitRun, "tags" | "priority">): { 
   }
   if (submit.priority !== undefined && tagged === undefined) tags[TAG.priority] = String(submit.priority);
   return { tags, priority: submit.priority ?? read.priority };
+}
+
+/**
+ * Refuses tags a caller sent (a submit, a re-execute) whose `flightdeck/` keys are not in the
+ * protocol's RESERVED_TAGS, are set only by Flightdeck, or hold a value of the wrong type.
+ */
+export function refuseBadReservedTags(tags: Tags | undefined): void {
+  const issues = findReservedTagIssues(tags ?? {}).map((i) => ({ path: `tags.${i.key}`, message: i.message }));
+  if (issues.length === 0) return;
+  const listed = issues.map((i) => `${i.path} ${i.message}`).join("; ");
+  throw new ValidationFailedError(`The tags are not valid: ${listed}.`, issues);
 }
