@@ -5,7 +5,7 @@
  * STEP_SUCCESS — or, when it fails, STEP_UP_FOR_RETRY if the retry policy (or a RetryRequested the
  * op threw) says so, else STEP_FAILURE. Shared by every executor and by the step process.
  */
-import type { JsonValue, LogLevel, SerializedError, StepOutputData } from "../../protocol";
+import type { ErrorSource, JsonValue, LogLevel, SerializedError, StepOutputData } from "../../protocol";
 import type { EmitEvent } from "../events/event-log";
 import { pickNodeConfig, resolveOpConfig } from "../sdk/config";
 import type { OpContext } from "../sdk/context";
@@ -71,6 +71,10 @@ export async function runStep(
         message: `Execution of step "${stepKey}" failed and will be retried in ${retry.delayMs} ms (retry ${retry.retryNumber}): ${outcome.error.message}`,
         data: { ...errorData(outcome.error), attempt, retry_number: retry.retryNumber, delay_ms: retry.delayMs },
       });
+    } else if (context.signal.aborted) {
+      emit(
+        interruptedStep(stepKey, outcome.error, attempt, `Step "${stepKey}" was interrupted: the run was terminated.`),
+      );
     } else {
       emit({
         type: "STEP_FAILURE",
@@ -103,15 +107,25 @@ export async function runStepWithRetries(
     if (outcome.ok || !outcome.retry.retry) return outcome;
     if (!(await sleepUnlessAborted(outcome.retry.delayMs, context.signal))) {
       const message = `Step "${stepKey}" was waiting to retry when the run was terminated.`;
-      context.emit({
-        type: "STEP_FAILURE",
-        stepKey,
-        message,
-        data: { ...errorData(outcome.error), attempt },
-      });
+      context.emit(interruptedStep(stepKey, outcome.error, attempt, message));
       return { ok: false, error: outcome.error, retry: { retry: false } };
     }
   }
+}
+
+/**
+ * The STEP_FAILURE of a step stopped by termination. Dagster reports it the same way: a step
+ * failure whose `error_source` is INTERRUPT (execute_plan.py, DagsterExecutionInterruptedError),
+ * so a terminated run's steps read as canceled rather than as the op's own failure.
+ */
+function interruptedStep(stepKey: string, error: SerializedError, attempt: number, message: string) {
+  return {
+    type: "STEP_FAILURE" as const,
+    stepKey,
+    level: "WARNING" as const,
+    message,
+    data: { ...errorData(error), attempt, error_source: "INTERRUPT" satisfies ErrorSource },
+  };
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts. */

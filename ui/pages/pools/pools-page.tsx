@@ -10,6 +10,7 @@ import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
 
 const SOURCE: Record<PoolWire["limit_source"], string> = {
@@ -103,7 +104,7 @@ function PoolCard({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
             {pool.slots.map((s) => (
               <tr key={`slot/${s.run_id}/${s.step_key}`} data-testid="pool-slot">
                 <td class="mono">
-                  <Link href={`/runs/${s.run_id}`}>{s.run_id.slice(0, 8)}</Link>
+                  <Link href={`/runs/${s.run_id}`}>{shortRunId(s.run_id)}</Link>
                 </td>
                 <td class="mono">{s.step_key}</td>
                 <td>
@@ -120,7 +121,7 @@ function PoolCard({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
             {pool.waiting.map((w, i) => (
               <tr key={`wait/${w.run_id}/${w.step_key}`} data-testid="pool-waiting-claim">
                 <td class="mono">
-                  <Link href={`/runs/${w.run_id}`}>{w.run_id.slice(0, 8)}</Link>
+                  <Link href={`/runs/${w.run_id}`}>{shortRunId(w.run_id)}</Link>
                 </td>
                 <td class="mono">{w.step_key}</td>
                 <td>waits, #{i + 1} in line</td>

@@ -10,6 +10,7 @@ import { updateQueuedRun } from "../../api/queue";
 import { Link } from "../../components/link";
 import { TagList } from "../../components/tags";
 import { Duration, RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import { now } from "../../lib/time";
 import { PriorityCell } from "./priority-cell";
 import { WaitReason } from "./wait-reason";
@@ -29,7 +30,10 @@ function EstimatedStart({ run }: { run: QueuedRunView }) {
         when unblocked
       </span>
     ) : (
-      <span class="muted" title="No run has finished yet, so there is no typical duration to estimate from.">
+      <span
+        class="muted"
+        title="No basis for an estimate: no run has finished yet, or a run holding its slot has already run longer than runs typically take."
+      >
         unknown
       </span>
     );
@@ -57,7 +61,7 @@ function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: (err
           await updateQueuedRun(run.run_id, { move_to_front: true });
           onChanged(null);
         } catch (err) {
-          onChanged(`Could not move run ${run.run_id.slice(0, 8)} to the front: ${errorMessage(err)}`);
+          onChanged(`Could not move run ${shortRunId(run.run_id)} to the front: ${errorMessage(err)}`);
         } finally {
           busy.value = false;
         }
@@ -101,7 +105,7 @@ export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
             <td class="right num muted">{run.position}</td>
             <td class="nowrap">
               <Link href={`/runs/${run.run_id}`} class="mono" data-testid="queue-run-link">
-                {run.run_id.slice(0, 8)}
+                {shortRunId(run.run_id)}
               </Link>
             </td>
             <td class="queue-job">
