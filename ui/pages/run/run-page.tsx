@@ -12,6 +12,7 @@ import { ConfirmDialog } from "../../components/confirm";
 import { Link } from "../../components/link";
 import { ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
+import { CopyButton } from "../../components/copy-button";
 import { StatusBadge } from "../../components/status-badge";
 import { TagList } from "../../components/tags";
 import { AbsoluteTime, Duration } from "../../components/time";
@@ -81,7 +82,11 @@ export default function RunPage({ params }: RouteProps) {
       <PageHeader
         title={
           <>
-            <Link href={`/jobs/${r.location}/${r.job}`}>{r.job}</Link> <span class="mono muted title-id">{r.id}</span>
+            <Link href={`/jobs/${r.location}/${r.job}`}>{r.job}</Link>{" "}
+            <span class="mono muted title-id" data-testid="run-full-id">
+              {r.id}
+            </span>{" "}
+            <CopyButton text={r.id} label="Copy the run id" />
           </>
         }
         sub={<StatusBadge status={r.status} testId="run-status" />}
