@@ -54,8 +54,19 @@ function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void })
       busy.value = false;
     }
   };
+  const cancel = () => {
+    draft.value = null;
+    error.value = null;
+  };
+  // A form, like the queue's priority: Enter saves, Escape cancels, typing clears the last error.
   return (
-    <span>
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && !busy.value) void save();
+      }}
+    >
       <input
         class="input"
         type="number"
@@ -64,17 +75,32 @@ function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void })
         aria-label={`Limit of pool ${pool.pool}`}
         data-testid="pool-limit-input"
         value={draft.value}
-        onInput={(e) => (draft.value = e.currentTarget.value)}
+        onInput={(e) => {
+          draft.value = e.currentTarget.value;
+          error.value = null;
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") cancel();
+        }}
       />{" "}
-      <button type="button" class="btn btn-primary btn-small" disabled={!valid || busy.value} onClick={save}>
+      <button
+        type="submit"
+        class="btn btn-primary btn-small"
+        disabled={!valid || busy.value}
+        data-testid="pool-limit-save"
+      >
         Save
       </button>{" "}
-      <button type="button" class="btn btn-small" onClick={() => (draft.value = null)}>
+      <button type="button" class="btn btn-small" onClick={cancel}>
         Cancel
       </button>
-      {valid ? null : <div class="field-error">A limit is a whole number ≥ 0 (0 runs none of its steps).</div>}
+      {valid ? null : (
+        <div class="field-error" role="alert">
+          A limit is a whole number ≥ 0 (0 runs none of its steps).
+        </div>
+      )}
       {error.value ? <ErrorNotice error={error.value} title="The limit was not saved." /> : null}
-    </span>
+    </form>
   );
 }
 

@@ -46,20 +46,32 @@ function EstimatedStart({ run }: { run: QueuedRunView }) {
   );
 }
 
-function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: (error: string | null) => void }) {
+/**
+ * "Run next" raises the run's priority to one above the highest queued (what the API's
+ * move_to_front does), so the button says so, and afterwards says from what to what.
+ */
+function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: OnChanged }) {
   const busy = useSignal(false);
   return (
     <button
       type="button"
       class="btn btn-small"
       disabled={busy.value || run.position === 1}
-      title={run.position === 1 ? "Already first in line" : "Move to the front of the queue"}
+      title={
+        run.position === 1
+          ? "Already first in line"
+          : "Raise its priority to one above the highest queued, so it launches next"
+      }
+      aria-label={`Run ${shortRunId(run.run_id)} next: raise its priority above every queued run`}
       data-testid="queue-run-next"
       onClick={async () => {
         busy.value = true;
         try {
-          await updateQueuedRun(run.run_id, { move_to_front: true });
-          onChanged(null);
+          const updated = await updateQueuedRun(run.run_id, { move_to_front: true });
+          onChanged(
+            null,
+            `Run ${shortRunId(run.run_id)} moved to the front: its priority went from ${run.priority} to ${updated.priority}.`,
+          );
         } catch (err) {
           onChanged(`Could not move run ${shortRunId(run.run_id)} to the front: ${errorMessage(err)}`);
         } finally {
@@ -72,10 +84,12 @@ function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: (err
   );
 }
 
+type OnChanged = (error: string | null, info?: string) => void;
+
 type Props = {
   runs: QueuedRunView[];
   inProgressIds: readonly string[];
-  onChanged: (error: string | null) => void;
+  onChanged: OnChanged;
 };
 
 export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
