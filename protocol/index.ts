@@ -2,6 +2,7 @@
 export * from "./api";
 export * from "./automation";
 export * from "./definitions";
+export * from "./duration";
 export * from "./errors";
 export * from "./events";
 export * from "./executors";
