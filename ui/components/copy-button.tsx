@@ -4,9 +4,10 @@ import { useState } from "preact/hooks";
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
   const copy = () => {
+    // The async clipboard API needs a focused, secure page; the selection copy works where it does not.
     navigator.clipboard.writeText(text).then(
       () => setCopied("copied"),
-      () => setCopied("failed"),
+      () => setCopied(copyBySelection(text) ? "copied" : "failed"),
     );
   };
   return (
@@ -17,4 +18,19 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       </span>
     </button>
   );
+}
+
+function copyBySelection(text: string): boolean {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  try {
+    return document.execCommand("copy");
+  } finally {
+    area.remove();
+  }
 }

@@ -62,7 +62,7 @@ function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: OnCh
           ? "Already first in line"
           : "Raise its priority to one above the highest queued, so it launches next"
       }
-      aria-label={`Run ${shortRunId(run.run_id)} next: raise its priority above every queued run`}
+      aria-label={`Run next: raise the priority of run ${shortRunId(run.run_id)} above every queued run`}
       data-testid="queue-run-next"
       onClick={async () => {
         busy.value = true;

@@ -11,7 +11,8 @@ export function ErrorView({ error, open }: { error: SerializedError; open?: bool
       {error.stack ? (
         <details open={open}>
           <summary>Stack trace</summary>
-          <pre class="stack" data-testid="error-stack">
+          {/* Focusable: a long stack scrolls, and keyboard users must be able to scroll it. */}
+          <pre class="stack" data-testid="error-stack" tabIndex={0}>
             {error.stack}
           </pre>
         </details>
