@@ -54,5 +54,10 @@ export const ROUTES: Route[] = [
     page: lazyPage(() => import("./pages/code-locations")),
   },
   { pattern: "/pools", title: "Pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
-  { pattern: "/instance", title: "Instance", nav: "instance", page: lazyPage(() => import("./pages/instance")) },
+  {
+    pattern: "/instance",
+    title: "Instance",
+    nav: "instance",
+    page: lazyPage(() => import("./pages/instance/instance-page")),
+  },
 ];

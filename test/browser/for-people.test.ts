@@ -4,7 +4,8 @@
  * (390×844) without sideways scrolling; the nav folds behind a menu button; a skip link, the
  * current page marked for screen readers, a tab title per page; readable short run ids with a
  * copy button; a terminated run's step reads canceled; ctx.log lines in the step's stderr; a
- * not-found page stops polling; editing a pool limit with Enter; and launching a job and reordering
+ * not-found page stops polling; editing a pool limit with Enter; instance settings edited in a
+ * form with their history; and launching a job and reordering
  * the queue with the keyboard alone. Screenshots of every page at 1440×900 and 390×844 go to
  * test-results/browser/.
  */
@@ -297,6 +298,35 @@ describe("the dashboard for people", () => {
     await card.getByTestId("pool-edit-limit").waitFor();
     expect(await card.getByTestId("pool-limit").textContent()).toBe("3");
   });
+  it("edits instance settings in a form checked as you type, and lists the change in the history", async () => {
+    const { page } = s;
+    await s.open("/instance");
+    await byTestId("instance-edit").click();
+    const input = page.locator('[data-testid="instance-input"][data-path="run_coordinator.max_concurrent_runs"]');
+    await input.fill("many");
+    const error = page.locator('[data-testid="instance-error"][data-path="run_coordinator.max_concurrent_runs"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe("Enter a number.");
+    expect(await byTestId("instance-save").isDisabled()).toBe(true);
+    await input.fill("3");
+    await error.waitFor({ state: "detached" });
+    expect(await byTestId("instance-save").textContent()).toBe("Save 1 change");
+    await s.browser.screenshot("people-instance-editing");
+    await input.press("Enter");
+    await byTestId("instance-saved").waitFor();
+    await page
+      .locator(
+        '[data-testid="instance-setting"][data-path="run_coordinator.max_concurrent_runs"][data-source="override"]',
+      )
+      .waitFor();
+    const change = page.locator(
+      '[data-testid="instance-change-path"][data-path="run_coordinator.max_concurrent_runs"]',
+    );
+    await change.first().waitFor();
+    expect(await change.first().textContent()).toBe("run_coordinator.max_concurrent_runs: 1 → 3");
+    await s.browser.screenshot("people-instance-history");
+  });
+
   it("stops polling a run that does not exist, and offers no launchpad for an unknown job", async () => {
     const { page } = s;
     const missing = "01900000-0000-7000-8000-000000000000";

@@ -13,8 +13,9 @@ export function OpGraph({ nodes, selected, onSelect }: Props) {
   const g = useMemo(() => layoutGraph(nodes), [nodes]);
   return (
     // A region that may scroll on a narrow screen; its ops are buttons, so it is reachable by keyboard.
-    <div class="graph-wrap" data-testid="op-graph" role="region" aria-label="Op graph">
-      <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} role="group">
+    <section class="graph-wrap" data-testid="op-graph" aria-label="Op graph">
+      <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`}>
+        <title>Op graph</title>
         <defs>
           <marker
             id="arrow"
@@ -65,6 +66,6 @@ export function OpGraph({ nodes, selected, onSelect }: Props) {
           </g>
         ))}
       </svg>
-    </div>
+    </section>
   );
 }
