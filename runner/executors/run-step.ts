@@ -125,7 +125,7 @@ export async function runStepWithRetries(
  * failure whose `error_source` is INTERRUPT (execute_plan.py, DagsterExecutionInterruptedError),
  * so a terminated run's steps read as canceled rather than as the op's own failure.
  */
-function interruptedStep(stepKey: string, error: SerializedError, attempt: number, message: string) {
+export function interruptedStep(stepKey: string, error: SerializedError, attempt: number, message: string) {
   return {
     type: "STEP_FAILURE" as const,
     stepKey,
