@@ -5,8 +5,8 @@
  */
 import { Hono } from "hono";
 import { type InstanceChange, InstanceHistoryQuerySchema, type InstanceHistoryReply } from "../../protocol/ui-api";
+import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import type { AppEnv } from "../context";
 import { parseOrFail } from "../http/read-json-body";
 import { openDatabase } from "../storage/db";
 import { listInstanceAudit } from "../storage/instance-overrides-repo";

@@ -7,7 +7,7 @@ import type { InstanceConfigOverrides, JsonObject } from "../../protocol";
 import { INSTANCE_AUDIT_ACTIONS } from "../../protocol/ui-api";
 import type { BatchStatement, Database } from "./db";
 import { runBatch } from "./db";
-import { type AuditLogRow, auditLog, instanceOverrides } from "./schema";
+import { auditLog, instanceOverrides } from "./schema";
 
 const ROW_ID = 1;
 
@@ -59,7 +59,7 @@ export async function saveInstanceOverrides(
 }
 
 /** The newest audit rows about the instance's settings (INSTANCE_AUDIT_ACTIONS), newest first. */
-export async function listInstanceAudit(db: Database, limit: number): Promise<AuditLogRow[]> {
+export async function listInstanceAudit(db: Database, limit: number): Promise<(typeof auditLog.$inferSelect)[]> {
   return db
     .select()
     .from(auditLog)
