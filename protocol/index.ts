@@ -3,6 +3,7 @@ export * from "./api";
 export * from "./api-routes";
 export * from "./automation";
 export * from "./definitions";
+export * from "./duration";
 export * from "./errors";
 export * from "./events";
 export * from "./executors";

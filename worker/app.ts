@@ -16,6 +16,7 @@ import { codeLocationRoutes } from "./api/code-locations";
 import { computeLogRoutes } from "./api/compute-logs";
 import { healthRoutes } from "./api/health";
 import { instanceRoutes } from "./api/instance";
+import { instanceHistoryRoutes } from "./api/instance-history";
 import { instanceOverrideRoutes } from "./api/instance-overrides";
 import { jobRoutes } from "./api/jobs";
 import { openApiRoutes } from "./api/openapi";
@@ -72,6 +73,7 @@ app.route("/api/schedules", scheduleRoutes);
 app.route("/api/sensors", sensorRoutes);
 app.route("/api/instance", instanceRoutes);
 app.route("/api/instance", instanceOverrideRoutes);
+app.route("/api/instance", instanceHistoryRoutes);
 app.route("/api/queue", queueRoutes);
 app.route("/api/concurrency/pools", poolRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.

@@ -53,4 +53,23 @@ describe("in-process compute logs", () => {
     await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal });
     expect(writeDuringStep).toBe(writeBefore);
   });
+
+  it("writes each ctx.log call to the step's stderr too, as Dagster's console logger does", async () => {
+    const chatty = defineOp({
+      name: "chatty",
+      run: (ctx) => {
+        ctx.log.info("loaded 3 rows");
+        ctx.log.warning("one row was empty");
+      },
+    });
+    const job = defineJob({ name: "j", executor: "in_process", graph: () => chatty() });
+    const runDir = mkdtempSync(join(tmpdir(), "fd-inproc-"));
+    await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal, runDir });
+    const lines = log(runDir, "chatty", "stderr").trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z - flightdeck - INFO - j - r - chatty - loaded 3 rows$/);
+    expect(lines[1]).toMatch(/ - WARNING - j - r - chatty - one row was empty$/);
+    expect(log(runDir, "chatty", "stdout")).toBe("");
+    rmSync(runDir, { recursive: true, force: true });
+  });
 });

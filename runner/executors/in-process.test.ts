@@ -58,7 +58,7 @@ describe("inProcessExecutor", () => {
     });
   });
 
-  it("fails the step that was running when the run is terminated and starts no other", async () => {
+  it("reports the step that was running when the run is terminated as interrupted and starts no other", async () => {
     const controller = new AbortController();
     const wait = defineOp({
       name: "wait",
@@ -73,6 +73,9 @@ describe("inProcessExecutor", () => {
     const result = await inProcessExecutor.execute({ job, launch, emit, signal: controller.signal });
     expect(result.failed).toEqual(["wait"]);
     expect(steps()).toEqual(["STEP_START wait", "STEP_FAILURE wait", "STEP_SKIPPED one", "STEP_SKIPPED add"]);
+    const interrupted = events.find((e) => e.type === "STEP_FAILURE");
+    expect(interrupted?.message).toBe('Step "wait" was interrupted: the run was terminated.');
+    expect(interrupted?.data).toMatchObject({ error_source: "INTERRUPT", error: { message: "stopped on request" } });
     expect(events.find((e) => e.stepKey === "one")?.data).toEqual({
       reason: "the run was terminated before this step started",
     });

@@ -68,7 +68,7 @@ describe("PoolSlotClient", () => {
     expect(cp.calls.map((c) => (c.body as { wait_ms: number }).wait_ms)).toEqual([0, 20_000, 20_000]);
     expect(events.map((e) => e.message)).toEqual([
       'Step "load" waits for a slot of pool "wh" (limit 1, 1 in use, position 1 in line).',
-      expect.stringMatching(/^Step "load" got a slot of pool "wh" after waiting \d+ ms\.$/),
+      expect.stringMatching(/^Step "load" got a slot of pool "wh" after waiting (\d+ ms|[\d.]+ s)\.$/),
     ]);
   });
 

@@ -8,6 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Run } from "../../protocol";
 import { readPriorityTag, TAG } from "../../protocol";
+import { formatDuration } from "../../protocol/duration";
 import { issueRunToken } from "../auth/run-token";
 import type { RunLauncher } from "../launcher/run-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
@@ -103,7 +104,8 @@ export async function claimLaunch(
   const read = db.select().from(runs).where(eq(runs.id, runId));
   if (input.attempt === 1) {
     const fresh = input.fresh;
-    const waited = input.queuedAt === null ? "" : ` after ${Math.max(0, now - input.queuedAt)} ms in the queue`;
+    const waited =
+      input.queuedAt === null ? "" : ` after ${formatDuration(Math.max(0, now - input.queuedAt))} in the queue`;
     const stored = fresh ? queuedRunStatements(db, fresh) : [];
     const results = await runBatch(db, [
       ...stored,
