@@ -122,7 +122,11 @@ export async function sendSignedRequest(fetchFn: FetchFn, req: SignedRequest): P
   }
   const text = await readCapped(response, MAX_REPLY_BYTES);
   if (text === null) {
-    return { ok: false, unreachable: false, reason: `${what} answered ${status} with more than ${MAX_REPLY_BYTES} bytes` };
+    return {
+      ok: false,
+      unreachable: false,
+      reason: `${what} answered ${status} with more than ${MAX_REPLY_BYTES} bytes`,
+    };
   }
   if (!response.ok) {
     return {
