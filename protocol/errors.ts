@@ -18,6 +18,8 @@ export const ErrorCodeSchema = z.enum([
   "location_load_error",
   "job_not_found",
   "run_not_found",
+  "alert_policy_not_found",
+  "alert_delivery_not_found",
   "conflict",
   "invalid_transition",
   "location_unreachable",

@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunListSchema, RunReplySchema } from "../../protocol";
-import { RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import { isTerminalStatus, RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { NotFoundError, ValidationFailedError } from "../errors";
@@ -21,6 +22,9 @@ export const runRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
     const submit = await readJsonBody(c, SubmitRunSchema);
     const run = await submitRun(c.get("deps"), submit);
+    // The default coordinator launches during the submit; a launch that failed ended the run.
+    if (isTerminalStatus(run.status))
+      c.executionCtx.waitUntil(alertRunsEnded(c.env, [run.id], { requestUrl: c.req.url }));
     return c.json({ run } satisfies RunReply, 201);
   })
   .get("/", requireAdmin, async (c) => {
@@ -56,5 +60,7 @@ export const runRoutes = new Hono<AppEnv>()
   })
   .post("/:id/terminate", requireAdmin, async (c) => {
     const run = await c.get("deps").coordinator.cancel(c.req.param("id"));
+    if (isTerminalStatus(run.status))
+      c.executionCtx.waitUntil(alertRunsEnded(c.env, [run.id], { requestUrl: c.req.url }));
     return c.json({ run } satisfies RunReply);
   });

@@ -16,6 +16,7 @@ import type {
   SubmitRun,
 } from "../../protocol";
 import { TAG } from "../../protocol";
+import type { TickFailure } from "../alerts/alert-message";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import {
@@ -39,6 +40,8 @@ export type ScheduleDeps = {
   /** Asks the code location server to evaluate a tick of an `evaluated` schedule. */
   evaluate: (location: string, schedule: string, scheduledTime: number) => Promise<ScheduleEvaluateReply>;
   submit: (submit: SubmitRun) => Promise<Run>;
+  /** Told after a tick is stored as FAILURE (alerts). */
+  onTickFailed: (failed: TickFailure) => Promise<void>;
 };
 
 export type ScheduleOutcome = { location: string; schedule: string; scheduledTime: number; status: string };
@@ -133,6 +136,13 @@ async function runTick(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await finishScheduleTick(deps.db, tickId, { status: "FAILURE", runIds: [], error: message }, deps.now);
+    await deps.onTickFailed({
+      kind: "SCHEDULE",
+      location,
+      name: schedule.name,
+      tickId: String(tickId),
+      error: message,
+    });
     return "FAILURE";
   }
 }
