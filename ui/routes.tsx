@@ -21,5 +21,6 @@ export const ROUTES: Route[] = [
   { pattern: "/sensors", nav: "sensors", page: lazyPage(() => import("./pages/automation/sensors-page")) },
   { pattern: "/locations", nav: "locations", page: lazyPage(() => import("./pages/code-locations")) },
   { pattern: "/pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
+  { pattern: "/alerts", nav: "alerts", page: lazyPage(() => import("./pages/alerts/alerts-page")) },
   { pattern: "/instance", nav: "instance", page: lazyPage(() => import("./pages/instance")) },
 ];
