@@ -5,7 +5,10 @@
  */
 import type { AlertEvent, AlertFilters, AlertPolicy, Run, RunStatus } from "../../protocol";
 
-/** The run tag run retries set on a failed run once they have decided (Dagster's `dagster/will_retry`). */
+/**
+ * The run tag that says whether run retries will retry a failed run (Dagster's `dagster/will_retry`).
+ * Read when a run carries it; run retries' stored decision stands in for a run that does not.
+ */
 export const WILL_RETRY_TAG = "flightdeck/will_retry";
 
 const END_EVENTS: Partial<Record<RunStatus, AlertEvent>> = {
