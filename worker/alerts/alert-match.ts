@@ -6,8 +6,10 @@
 import type { AlertEvent, AlertFilters, AlertPolicy, Run, RunStatus } from "../../protocol";
 
 /**
- * The run tag that says whether run retries will retry a failed run (Dagster's `dagster/will_retry`).
- * Read when a run carries it; run retries' stored decision stands in for a run that does not.
+ * The run tag that says whether run retries will retry a failed run. Dagster sets
+ * `dagster/will_retry` to "true" or "false" when it stores a run's failure with run retries on
+ * (`DagsterInstance.handle_new_event` → `_should_retry_run`), and its run-failure alerting skips
+ * "true". Read here when a run carries it; run retries' stored decision stands in when it does not.
  */
 export const WILL_RETRY_TAG = "flightdeck/will_retry";
 
