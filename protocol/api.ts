@@ -78,6 +78,14 @@ export type SubmitRun = z.infer<typeof SubmitRunSchema>;
 
 export const RunReplySchema = z.object({ run: RunSchema });
 
+/**
+ * Caps on the run list's filters. Each status and each tag filter becomes bound parameters of one
+ * D1 statement, and D1 binds at most 100: past these a request is refused with a 400 that names
+ * the cap, instead of failing in storage. Eight is every status there is.
+ */
+export const MAX_STATUS_FILTERS = 8;
+export const MAX_TAG_FILTERS = 20;
+
 export const RunListQuerySchema = z.object({
   /** Comma-separated statuses. */
   status: z

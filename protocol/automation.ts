@@ -10,11 +10,16 @@ import { ReexecutionStrategySchema } from "./executors";
 import { RunConfigSchema, TagsSchema, TimestampSchema } from "./run";
 
 /**
- * Dagster's RunFailureReason. Carried as `data.failure_reason` on the event that failed the run;
- * a run worker's own RUN_FAILURE without one means its steps failed (STEP_FAILURE).
+ * Dagster's RunFailureReason, with Flightdeck's own for what its control plane decides
+ * (HEARTBEAT_TIMEOUT, MAX_RUNTIME, LAUNCH_FAILED). Carried as `data.failure_reason` on the event
+ * that failed the run, and as the run's `flightdeck/failure_reason` tag once run retries decided.
  */
 export const RunFailureReasonSchema = z.enum([
   "STEP_FAILURE",
+  /** The run worker failed before any step ran: the job, its executor or its resources could not load. */
+  "JOB_INITIALIZATION_FAILURE",
+  /** The run worker failed outside any step once execution had begun. */
+  "RUN_EXCEPTION",
   "RUN_WORKER_CRASHED",
   "START_TIMEOUT",
   "HEARTBEAT_TIMEOUT",
@@ -99,6 +104,8 @@ export const ScheduleTickSchema = z.object({
   run_ids: z.array(z.string()),
   skip_reason: z.string().nullable(),
   error: z.string().nullable(),
+  /** Failed evaluations of this tick that count against `schedules.max_tick_retries` (an unreachable server does not). */
+  failure_count: z.number().int().nonnegative(),
   started_at: TimestampSchema,
   ended_at: TimestampSchema.nullable(),
 });

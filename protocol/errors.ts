@@ -10,6 +10,7 @@ export const ErrorCodeSchema = z.enum([
   "validation_failed",
   "invalid_run_config",
   "payload_too_large",
+  "limit_exceeded",
   "unauthorized",
   "forbidden",
   "not_found",
@@ -22,6 +23,8 @@ export const ErrorCodeSchema = z.enum([
   "alert_delivery_not_found",
   "conflict",
   "invalid_transition",
+  "run_ended",
+  "run_not_in_progress",
   "location_unreachable",
   "internal_error",
 ]);

@@ -48,8 +48,19 @@ export const SerializedErrorSchema = z.object({
 });
 export type SerializedError = z.infer<typeof SerializedErrorSchema>;
 
+/**
+ * Where a step's failure came from, Dagster's `ErrorSource` (dagster/_core/execution/plan/objects.py):
+ * `INTERRUPT` marks a step stopped because its run was terminated — the dashboard shows that step
+ * canceled, not failed. Absent: the op (or the framework around it) failed.
+ */
+export const ErrorSourceSchema = z.enum(["FRAMEWORK_ERROR", "USER_CODE_ERROR", "UNEXPECTED_ERROR", "INTERRUPT"]);
+export type ErrorSource = z.infer<typeof ErrorSourceSchema>;
+
 /** `data` of STEP_FAILURE and RUN_FAILURE. */
-export const ErrorEventDataSchema = z.object({ error: SerializedErrorSchema });
+export const ErrorEventDataSchema = z.object({
+  error: SerializedErrorSchema,
+  error_source: ErrorSourceSchema.optional(),
+});
 /** `data` of STEP_OUTPUT: the output's name and, when it is JSON and small, its value. */
 export const StepOutputDataSchema = z.object({ output: z.string(), value: JsonValueSchema.optional() });
 export type StepOutputData = z.infer<typeof StepOutputDataSchema>;

@@ -28,7 +28,7 @@ describe("InstanceConfigSchema", () => {
     expect(config.run_retries).toEqual({
       enabled: false,
       max_retries: 0,
-      retry_on_op_failure: true,
+      retry_on_asset_or_op_failure: true,
       default_strategy: "FROM_FAILURE",
     });
     expect(config.concurrency.pools).toEqual({ default_limit: null, limits: {}, lease_seconds: 60 });
@@ -105,6 +105,27 @@ describe("InstanceConfigOverridesSchema", () => {
     { name: "unknown keys inside a section", layer: { schedules: { max_catchup: 1 } } },
   ])("keeps $name", ({ layer }) => {
     expect(InstanceConfigOverridesSchema.safeParse(layer).success).toBe(false);
+  });
+
+  it("reads the old name retry_on_op_failure as Dagster's retry_on_asset_or_op_failure", () => {
+    expect(InstanceConfigOverridesSchema.parse({ run_retries: { enabled: true, retry_on_op_failure: false } })).toEqual(
+      {
+        run_retries: { enabled: true, retry_on_asset_or_op_failure: false },
+      },
+    );
+  });
+
+  it("refuses a layer that sets both the old and the new name, naming the old one", () => {
+    const result = InstanceConfigOverridesSchema.safeParse({
+      run_retries: { retry_on_op_failure: false, retry_on_asset_or_op_failure: true },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toMatchObject([
+      {
+        path: ["run_retries", "retry_on_op_failure"],
+        message: expect.stringMatching(/old name of run_retries\.retry_on_asset_or_op_failure/),
+      },
+    ]);
   });
 });
 

@@ -102,8 +102,12 @@ export const RunMonitoringConfigSchema = z.strictObject({
 export const RunRetriesConfigSchema = z.strictObject({
   enabled: z.boolean().default(false),
   max_retries: z.number().int().min(0).default(0),
-  /** Dagster's retry_on_asset_or_op_failure. */
-  retry_on_op_failure: z.boolean().default(true),
+  /**
+   * Dagster's name and default: false retries only runs that failed for another reason than a step
+   * failing. A run's `flightdeck/retry_on_asset_or_op_failure` tag overrides it. The old name
+   * `retry_on_op_failure` is still read (see RENAMED_SETTINGS).
+   */
+  retry_on_asset_or_op_failure: z.boolean().default(true),
   default_strategy: z.enum(["FROM_FAILURE", "ALL_STEPS"]).default("FROM_FAILURE"),
 });
 
@@ -124,6 +128,11 @@ export const ConcurrencyConfigSchema = z.strictObject({
 
 export const SchedulesConfigSchema = z.strictObject({
   max_catchup_runs: z.number().int().min(0).default(5),
+  /**
+   * Dagster's: how many times a tick whose evaluation failed is evaluated again (0: never). A tick
+   * that could not reach its code location is evaluated again until it can, whatever this says.
+   */
+  max_tick_retries: z.number().int().min(0).default(0),
 });
 
 export const SensorsConfigSchema = z.strictObject({
@@ -218,9 +227,34 @@ function toOverridesSchema(schema: z.core.$ZodType): z.core.$ZodType {
  * One layer of overrides, as `INSTANCE_CONFIG` in wrangler.toml or an admin's PATCH /api/instance
  * holds it. Unknown keys are refused, so a misspelt setting is an error rather than a no-op.
  */
+/** Settings renamed to Dagster's names: [section, old name, new name]. A layer may use either, not both. */
+const RENAMED_SETTINGS = [["run_retries", "retry_on_op_failure", "retry_on_asset_or_op_failure"]] as const;
+
+/** Rewrites old setting names to the current ones, so stored overrides and wrangler.toml keep working. */
+function renameSettings(layer: unknown, ctx: z.core.$RefinementCtx): unknown {
+  if (!isRecord(layer)) return layer;
+  let renamed = layer;
+  for (const [section, from, to] of RENAMED_SETTINGS) {
+    const values = layer[section];
+    if (!isRecord(values) || !(from in values)) continue;
+    if (to in values) {
+      ctx.addIssue({
+        code: "custom",
+        path: [section, from],
+        message: `${section}.${from} is the old name of ${section}.${to}; set only ${to}.`,
+      });
+      continue;
+    }
+    const { [from]: value, ...rest } = values;
+    renamed = { ...renamed, [section]: { ...rest, [to]: value } };
+  }
+  return renamed;
+}
+
 // The walk above builds exactly DeepPartial<InstanceConfig>; TypeScript cannot follow a runtime walk.
-export const InstanceConfigOverridesSchema = toOverridesSchema(
-  InstanceConfigSchema,
+export const InstanceConfigOverridesSchema = z.preprocess(
+  renameSettings,
+  toOverridesSchema(InstanceConfigSchema),
 ) as z.ZodType<InstanceConfigOverrides>;
 
 function listLeafPaths(schema: z.core.$ZodType, prefix: readonly string[]): string[][] {

@@ -54,6 +54,8 @@ export const QueuedRunViewSchema = z.object({
   /** 1-based place in launch order. */
   position: z.number().int().positive(),
   priority: z.number().int(),
+  /** Set when the `flightdeck/priority` tag could not be read as an integer: "priority tag 'x' is not an integer; using 0". */
+  priority_warning: z.string().nullable(),
   enqueued_at: TimestampSchema,
   tags: TagsSchema,
   wait: WaitReasonSchema,

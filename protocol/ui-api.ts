@@ -77,3 +77,23 @@ export type BulkTerminateReply = z.infer<typeof BulkTerminateReplySchema>;
 
 /** `GET /api/instance` replies with the effective config and the source of every leaf. */
 export { EffectiveInstanceConfigSchema as InstanceReplySchema } from "./instance-config";
+
+/**
+ * `GET /api/instance/history?limit=`: the audit trail of changes to the instance's settings —
+ * overrides saved from the dashboard or API, pool limits, queue pause and resume — newest first.
+ * `changes` are the settings that changed, from and to (empty for pause/resume, which the
+ * coordinator holds, not the config).
+ */
+export const INSTANCE_AUDIT_ACTIONS = ["instance.update", "pool.update", "queue.pause", "queue.resume"] as const;
+export const InstanceHistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const InstanceChangeSchema = z.object({
+  id: z.number().int(),
+  ts: TimestampSchema,
+  actor: z.string(),
+  action: z.enum(INSTANCE_AUDIT_ACTIONS),
+  target: z.string().nullable(),
+  changes: z.array(z.object({ path: z.string(), from: z.unknown(), to: z.unknown() })),
+});
+export type InstanceChange = z.infer<typeof InstanceChangeSchema>;
+export const InstanceHistoryReplySchema = z.object({ changes: z.array(InstanceChangeSchema) });
+export type InstanceHistoryReply = z.infer<typeof InstanceHistoryReplySchema>;

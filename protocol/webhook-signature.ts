@@ -3,8 +3,15 @@
  * request to a code location server with the location's secret; the server verifies it.
  * WebCrypto only, so the same code runs in workerd and Node.
  *
- * Signed content: `${webhook-id}.${webhook-timestamp}.${body}`; signature `v1,<base64 HMAC-SHA256>`.
- * Secrets are `whsec_<base64 of at least 24 random bytes>`.
+ * Signed content: `${webhook-id}.${webhook-timestamp}.${METHOD} ${path}\n${body}`; signature
+ * `v1,<base64 HMAC-SHA256>`. Secrets are `whsec_<base64 of at least 24 random bytes>`.
+ *
+ * One departure from Standard Webhooks, on purpose: the request line (method and path, with its
+ * query) is part of what is signed. A webhook is always a POST to one URL, so the standard signs
+ * only the body; the control plane calls several routes of a code location server, and with the
+ * body alone the headers of a signed empty-body `GET /definitions` would pass for an empty-body
+ * `POST /runs/:id/terminate`. The verifier rebuilds the request line from the request it got, so
+ * a signature made for one route fails on every other.
  */
 
 export const WEBHOOK_ID_HEADER = "webhook-id";
@@ -23,6 +30,13 @@ export type WebhookHeaders = {
 export type VerifyFailure = "missing_headers" | "bad_timestamp" | "timestamp_out_of_tolerance" | "bad_signature";
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: VerifyFailure };
+
+/** What a signature covers besides id and timestamp: the request line and the body. */
+export type SignedTarget = { method: string; path: string; body: string };
+
+function signedContent(id: string, timestamp: string, target: SignedTarget): string {
+  return `${id}.${timestamp}.${target.method.toUpperCase()} ${target.path}\n${target.body}`;
+}
 
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -71,6 +85,26 @@ function requireKey(secret: string): Uint8Array<ArrayBuffer> {
 /** Headers for one signed request. `nowSeconds` and `id` are parameters so tests can pin them. */
 export async function signWebhook(
   secret: string,
+  target: SignedTarget,
+  opts: { id?: string; nowSeconds?: number } = {},
+): Promise<WebhookHeaders> {
+  const id = opts.id ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = String(opts.nowSeconds ?? Math.floor(Date.now() / 1000));
+  const signature = bytesToBase64(await hmac(requireKey(secret), signedContent(id, timestamp, target)));
+  return {
+    [WEBHOOK_ID_HEADER]: id,
+    [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+    [WEBHOOK_SIGNATURE_HEADER]: `v1,${signature}`,
+  };
+}
+
+/**
+ * Plain Standard Webhooks signing (content `id.timestamp.body`), for outbound alerts: a receiver
+ * verifies them with any Standard Webhooks library, and an alert is always a POST to one URL, so
+ * the request line adds nothing there.
+ */
+export async function signStandardWebhook(
+  secret: string,
   body: string,
   opts: { id?: string; nowSeconds?: number } = {},
 ): Promise<WebhookHeaders> {
@@ -98,7 +132,7 @@ function constantTimeEqual(a: string, b: string): boolean {
 export async function verifyWebhook(
   secret: string,
   headers: { get(name: string): string | null | undefined },
-  body: string,
+  target: SignedTarget,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<VerifyResult> {
   const id = headers.get(WEBHOOK_ID_HEADER);
@@ -109,7 +143,7 @@ export async function verifyWebhook(
   if (Math.abs(nowSeconds - Number(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS) {
     return { ok: false, reason: "timestamp_out_of_tolerance" };
   }
-  const expected = bytesToBase64(await hmac(requireKey(secret), `${id}.${timestamp}.${body}`));
+  const expected = bytesToBase64(await hmac(requireKey(secret), signedContent(id, timestamp, target)));
   // The header may list several space-separated signatures (key rotation); any v1 match passes.
   for (const candidate of signatures.split(" ")) {
     const [version, value] = candidate.split(",", 2);

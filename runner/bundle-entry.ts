@@ -51,11 +51,23 @@ export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundle
   process.exit(code);
 }
 
-/** Warms up, then returns the first line on stdin: a launch file, or null when stdin closes first. */
+/**
+ * Warms up, then returns the first line on stdin: a launch file, or null when stdin closes first.
+ * Stdin is watched from the start: when the server goes (however it ended, its end of the pipe
+ * closes), a standby exits at once, even while the user's module is still loading or never loads.
+ */
 async function standBy(loadModule: () => Promise<unknown>): Promise<string | null> {
+  const line = readFirstLine();
+  void line.then((launchFile) => {
+    if (launchFile === null) process.exit(0);
+  });
   // Load failures are reported by the run itself, as RUN_FAILURE; here they only end the warm-up.
   await loadModule().catch(() => undefined);
   await warmUpHttpClient().catch(() => undefined);
+  return line;
+}
+
+function readFirstLine(): Promise<string | null> {
   return new Promise((resolve) => {
     let buffer = "";
     const finish = (line: string | null) => {

@@ -1,10 +1,11 @@
 /**
  * The `flightdeck` command: Dagster's `dagster code-server start`, as `flightdeck serve <file>`,
- * and `dagster project scaffold`, as `flightdeck new <dir>` (cli/new-project.ts).
+ * `dagster project scaffold`, as `flightdeck new <dir>` (cli/new-project.ts), and the client verbs that speak to a control plane (`flightdeck run list`; cli/dispatch.ts).
  * Usage errors exit 2; a missing or malformed webhook secret refuses to start (exit 2).
  */
 import { existsSync } from "node:fs";
 import { isValidSecret } from "../protocol";
+import { CLIENT_USAGE, isClientCommand, runClientCommand } from "./cli/dispatch";
 import { runNewCommand } from "./cli/new-project";
 import { parseCliArgs, USAGE } from "./cli-args";
 import { SECRET_ENV, startServer } from "./server";
@@ -16,9 +17,13 @@ function fail(message: string): never {
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === "new") process.exit(runNewCommand(argv.slice(1)));
+  if (isClientCommand(argv[0])) {
+    process.exitCode = await runClientCommand(argv);
+    return;
+  }
   const args = parseCliArgs(argv);
   if (args.command === "help") {
-    console.log(USAGE);
+    console.log(`${USAGE}\n\n${CLIENT_USAGE}`);
     return;
   }
   if (args.command === "error") fail(args.message);

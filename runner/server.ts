@@ -63,7 +63,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     void (async () => {
       try {
         const body = await readBody(req);
-        const auth = await authenticate(options.secret, headerReader(req), body, guard, Math.floor(Date.now() / 1000));
+        const target = { method: req.method ?? "GET", path: req.url ?? "/", body };
+        const auth = await authenticate(
+          options.secret,
+          headerReader(req),
+          target,
+          guard,
+          Math.floor(Date.now() / 1000),
+        );
         if (!auth.ok) throw new HttpError(401, "unauthorized", auth.message);
         const evaluation = matchEvaluation(req.method ?? "GET", req.url ?? "/");
         const reply = evaluation

@@ -24,6 +24,7 @@ import {
   registerCodeLocation,
   startCodeLocation,
   startControlPlane,
+  stopStack,
 } from "./lib/local-stack";
 import { runToCompletion } from "./lib/processes";
 
@@ -70,7 +71,7 @@ async function main() {
     stopping = true;
     console.log("\nflightdeck: stopping…");
     cronTriggers?.stop();
-    await Promise.allSettled([location?.stop(), controlPlane?.stop()]);
+    await stopStack([location], controlPlane);
     process.exit(code);
   };
   process.on("SIGINT", () => void stopAll(0));

@@ -2,6 +2,7 @@
  * The dashboard shell: the left nav, the connection banner, and the page of the current route.
  * Until the session is known it shows nothing; signed out, every path shows the sign-in page.
  */
+import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { ApiError } from "./api/client";
 import { getSession } from "./api/endpoints";
@@ -68,26 +69,69 @@ export function App() {
   if (sessionState.value === "signed-out" || path === SIGN_IN_PATH) return <SignInPage />;
 
   const found = findRoute(path);
+  return <Shell found={found} path={path} />;
+}
+
+/** Skip link, main nav (a menu button on narrow screens), the page; the tab is titled after the page. */
+function Shell({ found, path }: { found: ReturnType<typeof findRoute>; path: string }) {
+  const menuOpen = useSignal(false);
+  const title = found
+    ? typeof found.route.title === "string"
+      ? found.route.title
+      : found.route.title(found.params)
+    : "No such page";
+  useEffect(() => {
+    document.title = `${title} · Flightdeck`;
+  }, [title]);
+  useEffect(() => {
+    menuOpen.value = false;
+  }, [path]);
   return (
     <div class="shell">
-      <nav class="nav" aria-label="Main">
-        <Link href="/" class="brand">
-          <span class="brand-mark">◆</span> Flightdeck
-        </Link>
-        {NAV.map((item) => (
-          <Link
-            key={item.key}
-            href={item.href}
-            class={`nav-item${found?.route.nav === item.key ? " active" : ""}`}
-            data-testid={`nav-${item.key}`}
-          >
-            {item.label}
+      <a class="skip-link" href="#main" data-testid="skip-link">
+        Skip to content
+      </a>
+      <nav class={`nav${menuOpen.value ? " open" : ""}`} aria-label="Main">
+        <div class="nav-top">
+          <Link href="/" class="brand">
+            <span class="brand-mark" aria-hidden="true">
+              ◆
+            </span>{" "}
+            Flightdeck
           </Link>
-        ))}
-        <div class="nav-spacer" />
-        <SignOutButton />
+          <button
+            type="button"
+            class="nav-toggle"
+            aria-expanded={menuOpen.value}
+            aria-controls="nav-links"
+            data-testid="nav-toggle"
+            onClick={() => {
+              menuOpen.value = !menuOpen.value;
+            }}
+          >
+            Menu
+          </button>
+        </div>
+        <div class="nav-links" id="nav-links">
+          {NAV.map((item) => {
+            const current = found?.route.nav === item.key;
+            return (
+              <Link
+                key={item.key}
+                href={item.href}
+                class={`nav-item${current ? " active" : ""}`}
+                aria-current={current ? "page" : undefined}
+                data-testid={`nav-${item.key}`}
+              >
+                {item.label}
+              </Link>
+            );
+          })}
+          <div class="nav-spacer" />
+          <SignOutButton />
+        </div>
       </nav>
-      <main class="main">
+      <main class="main" id="main" tabIndex={-1}>
         <ConnectionBanner />
         {found ? (
           <found.route.page key={found.route.pattern} params={found.params} />

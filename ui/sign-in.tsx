@@ -3,6 +3,7 @@
  * session cookie; the page never stores it. Afterwards the user lands where they were going.
  */
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { errorMessage } from "./api/client";
 import { createSession } from "./api/endpoints";
 import { currentLocation, navigate } from "./lib/router";
@@ -12,6 +13,9 @@ export default function SignInPage() {
   const token = useSignal("");
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
+  useEffect(() => {
+    document.title = "Sign in · Flightdeck";
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -30,7 +34,7 @@ export default function SignInPage() {
   };
 
   return (
-    <div class="signin">
+    <main class="signin">
       <form class="signin-card" onSubmit={(e) => void submit(e)} data-testid="sign-in-form">
         <div class="brand signin-brand">
           <span class="brand-mark">◆</span> Flightdeck
@@ -72,6 +76,6 @@ export default function SignInPage() {
           cookie, never in page storage.
         </p>
       </form>
-    </div>
+    </main>
   );
 }

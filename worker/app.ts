@@ -7,7 +7,6 @@
 
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -18,8 +17,10 @@ import { codeLocationRoutes } from "./api/code-locations";
 import { computeLogRoutes } from "./api/compute-logs";
 import { healthRoutes } from "./api/health";
 import { instanceRoutes } from "./api/instance";
+import { instanceHistoryRoutes } from "./api/instance-history";
 import { instanceOverrideRoutes } from "./api/instance-overrides";
 import { jobRoutes } from "./api/jobs";
+import { openApiRoutes } from "./api/openapi";
 import { poolSlotRoutes } from "./api/pool-slots";
 import { poolRoutes } from "./api/pools";
 import { queueRoutes } from "./api/queue";
@@ -32,7 +33,9 @@ import { scheduleRoutes } from "./api/schedules";
 import { sensorRoutes } from "./api/sensors";
 import { sessionRoutes } from "./api/session";
 import type { AppEnv } from "./app-env";
-import { DomainError, PayloadTooLargeError } from "./errors";
+import { DomainError } from "./errors";
+import { limitBodyBytes } from "./http/body-limit";
+import { securityHeaders } from "./http/security-headers";
 import { controlPlaneUrl, wire } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,15 +56,8 @@ function codeForStatus(status: number): ErrorCode {
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId());
-app.use(
-  "/api/*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(MAX_BODY_BYTES);
-    },
-  }),
-);
+app.use("*", securityHeaders);
+app.use("/api/*", limitBodyBytes(MAX_BODY_BYTES));
 
 // One wiring per request (wiring.ts), handed to every handler as `c.get("deps")`.
 app.use("/api/*", async (c, next) => {
@@ -70,6 +66,7 @@ app.use("/api/*", async (c, next) => {
 });
 
 app.route("/api/health", healthRoutes);
+app.route("/api", openApiRoutes);
 app.route("/api/code-locations", codeLocationRoutes);
 app.route("/api/jobs", jobRoutes);
 app.route("/api/session", sessionRoutes);
@@ -77,6 +74,7 @@ app.route("/api/schedules", scheduleRoutes);
 app.route("/api/sensors", sensorRoutes);
 app.route("/api/instance", instanceRoutes);
 app.route("/api/instance", instanceOverrideRoutes);
+app.route("/api/instance", instanceHistoryRoutes);
 app.route("/api/queue", queueRoutes);
 app.route("/api/concurrency/pools", poolRoutes);
 app.route("/api/alerts", alertRoutes);

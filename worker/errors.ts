@@ -37,6 +37,13 @@ export class InvalidRunConfigError extends DomainError {
   }
 }
 
+/** A document or query past one of the bounds that keep every request cheap to check. */
+export class LimitExceededError extends DomainError {
+  constructor(message: string) {
+    super(400, "limit_exceeded", message);
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   constructor(maxBytes: number) {
     super(413, "payload_too_large", `The body is larger than ${maxBytes} bytes; send a smaller one.`);
@@ -71,7 +78,10 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: "conflict" | "location_not_loaded" | "invalid_transition", message: string) {
+  constructor(
+    code: "conflict" | "location_not_loaded" | "invalid_transition" | "run_ended" | "run_not_in_progress",
+    message: string,
+  ) {
     super(409, code, message);
   }
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import { defineJob } from "../sdk/job";
 import { defineOp } from "../sdk/op";
@@ -34,7 +34,8 @@ describe("in-process compute logs", () => {
     });
     const second = defineOp({ name: "second", run: () => process.stdout.write("second here\n") });
     const job = defineJob({ name: "j", executor: "in_process", graph: () => [first(), second()] });
-    const runDir = mkdtempSync(join(tmpdir(), "fd-inproc-"));
+    const runDir = mkdtempSync(join(tmpdir(), "flightdeck-inproc-"));
+    onTestFinished(() => rmSync(runDir, { recursive: true, force: true }));
     const writeBefore = process.stdout.write;
     await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal, runDir });
     expect(log(runDir, "first", "stdout")).toBe("hello from first\n");
@@ -51,5 +52,24 @@ describe("in-process compute logs", () => {
     const job = defineJob({ name: "j", executor: "in_process", graph: () => quiet() });
     await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal });
     expect(writeDuringStep).toBe(writeBefore);
+  });
+
+  it("writes each ctx.log call to the step's stderr too, as Dagster's console logger does", async () => {
+    const chatty = defineOp({
+      name: "chatty",
+      run: (ctx) => {
+        ctx.log.info("loaded 3 rows");
+        ctx.log.warning("one row was empty");
+      },
+    });
+    const job = defineJob({ name: "j", executor: "in_process", graph: () => chatty() });
+    const runDir = mkdtempSync(join(tmpdir(), "fd-inproc-"));
+    await inProcessExecutor.execute({ job, launch, emit, signal: new AbortController().signal, runDir });
+    const lines = log(runDir, "chatty", "stderr").trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z - flightdeck - INFO - j - r - chatty - loaded 3 rows$/);
+    expect(lines[1]).toMatch(/ - WARNING - j - r - chatty - one row was empty$/);
+    expect(log(runDir, "chatty", "stdout")).toBe("");
+    rmSync(runDir, { recursive: true, force: true });
   });
 });

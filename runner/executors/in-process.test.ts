@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import type { NewEvent } from "../events/event-log";
 import { defineJob } from "../sdk/job";
@@ -58,7 +58,7 @@ describe("inProcessExecutor", () => {
     });
   });
 
-  it("fails the step that was running when the run is terminated and starts no other", async () => {
+  it("reports the step that was running when the run is terminated as interrupted and starts no other", async () => {
     const controller = new AbortController();
     const wait = defineOp({
       name: "wait",
@@ -73,6 +73,9 @@ describe("inProcessExecutor", () => {
     const result = await inProcessExecutor.execute({ job, launch, emit, signal: controller.signal });
     expect(result.failed).toEqual(["wait"]);
     expect(steps()).toEqual(["STEP_START wait", "STEP_FAILURE wait", "STEP_SKIPPED one", "STEP_SKIPPED add"]);
+    const interrupted = events.find((e) => e.type === "STEP_FAILURE");
+    expect(interrupted?.message).toBe('Step "wait" was interrupted: the run was terminated.');
+    expect(interrupted?.data).toMatchObject({ error_source: "INTERRUPT", error: { message: "stopped on request" } });
     expect(events.find((e) => e.stepKey === "one")?.data).toEqual({
       reason: "the run was terminated before this step started",
     });
@@ -137,7 +140,9 @@ describe("inProcessExecutor", () => {
   });
 
   it("re-executes only the selected steps, loading the others' outputs from the parent run's files", async () => {
-    const io = new FsIoManager(mkdtempSync(join(tmpdir(), "flightdeck-io-")));
+    const ioDir = mkdtempSync(join(tmpdir(), "flightdeck-io-"));
+    onTestFinished(() => rmSync(ioDir, { recursive: true, force: true }));
+    const io = new FsIoManager(ioDir);
     const job = defineJob({ name: "j", graph: () => add({ a: one(), b: one.alias("other")() }) });
     await inProcessExecutor.execute({ job, launch, emit: recorder().emit, signal: new AbortController().signal, io });
     io.recordParent("child", "r");

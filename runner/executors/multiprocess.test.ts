@@ -1,21 +1,23 @@
 /**
  * The multiprocess executor, step retries, re-execution, termination and compute logs with real
- * processes: `flightdeck serve examples/executors/location.ts` launches run workers that start step
+ * processes: `flightdeck serve` of the executors example (plus a fan-out whose steps meet:
+ * testing/fixtures/executors-rendezvous-location.ts) launches run workers that start step
  * processes, and a local stand-in for the control plane receives their events.
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { LaunchReplySchema, type LaunchRequest, type RunWorkerEvent } from "../../protocol";
 import { runAttemptDir } from "../run-files";
 import { ControlPlaneStub } from "../testing/control-plane-stub";
+import { MEET_MAX_CONCURRENT, meetRunConfig } from "../testing/fixtures/meet-config";
+import { processesInGroup } from "../testing/process-table";
 import { type ServeProcess, startServe, waitFor } from "../testing/serve-process";
 import { STEP_SNAPSHOT_FILE } from "./step-snapshot-path";
 
-const LOCATION = resolve(import.meta.dirname, "..", "..", "examples", "executors", "location.ts");
+const LOCATION = resolve(import.meta.dirname, "..", "testing", "fixtures", "executors-rendezvous-location.ts");
 const FINAL = ["RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"];
 let serve: ServeProcess;
 const controlPlane = new ControlPlaneStub();
@@ -30,7 +32,7 @@ beforeAll(async () => {
   // Step processes start from the startup snapshot once it is built (the bundle before): test that path.
   const blob = join(serve.dataDir, "bundle", STEP_SNAPSHOT_FILE);
   await waitFor(() => existsSync(blob) || undefined, 30_000, "the step snapshot");
-}, 60_000);
+});
 
 afterAll(async () => {
   await serve?.stop();
@@ -53,7 +55,7 @@ async function launch(job: string, extra: Partial<LaunchRequest> = {}, runId = r
   return { runId, handle: LaunchReplySchema.parse(await response.json()).handle };
 }
 
-function finished(runId: string, timeoutMs = 20_000): Promise<RunWorkerEvent[]> {
+function finished(runId: string, timeoutMs = 30_000): Promise<RunWorkerEvent[]> {
   return waitFor(
     () => {
       const events = controlPlane.events(runId);
@@ -80,11 +82,14 @@ function maxConcurrency(events: RunWorkerEvent[]): number {
 
 describe("the multiprocess executor", () => {
   it("runs a 20-step fan-out with never more than max_concurrent (4) steps at once, each in its own process", async () => {
-    const { runId } = await launch("fan_out", { run_config: { ops: { nap_0: { config: { ms: 300 } } } } });
+    // Each step waits until 4 have started: the run ends only if 4 ran at once.
+    const meeting = mkdtempSync(join(tmpdir(), "flightdeck-meet-"));
+    onTestFinished(() => rmSync(meeting, { recursive: true, force: true }));
+    const { runId } = await launch("fan_out_meet", { run_config: meetRunConfig(meeting) });
     const events = await finished(runId);
     expect(events.at(-1)?.type).toBe("RUN_SUCCESS");
     expect(of(events, "STEP_SUCCESS")).toHaveLength(20);
-    expect(maxConcurrency(events)).toBe(4);
+    expect(maxConcurrency(events)).toBe(MEET_MAX_CONCURRENT);
   });
 
   it("retries a flaky op by its policy: two STEP_UP_FOR_RETRY, success on the third attempt, LINEAR delays", async () => {
@@ -109,13 +114,14 @@ describe("the multiprocess executor", () => {
     expect(retries.map((e) => e.data?.delay_ms)).toEqual([300, 600]);
     for (const [i, retry] of retries.entries()) {
       const waited = (restarts[i]?.ts ?? 0) - retry.ts;
+      // At least the policy's delay; how much more (a new step process) depends on the machine's load.
       expect(waited).toBeGreaterThanOrEqual(Number(retry.data?.delay_ms) - 5);
-      expect(waited).toBeLessThan(Number(retry.data?.delay_ms) + 1000);
     }
   });
 
   it("re-executes from failure: only the failed last step runs, reading its input from the parent run", async () => {
     const marker = join(tmpdir(), `flightdeck-marker-${randomUUID()}`);
+    onTestFinished(() => rmSync(marker, { force: true }));
     const runConfig = { ops: { c: { config: { marker } } } };
     const parent = await launch("last_fails", { run_config: runConfig });
     const parentEvents = await finished(parent.runId);
@@ -136,22 +142,22 @@ describe("the multiprocess executor", () => {
     const { runId, handle } = await launch("long_steps");
     await waitFor(
       () => of(controlPlane.events(runId), "STEP_START").length === 3 || undefined,
-      15_000,
+      30_000,
       "three steps to start",
     );
     const pgid = Number(handle.split(":")[1]);
     expect(processesInGroup(pgid).length).toBeGreaterThanOrEqual(4); // run worker + 3 step processes
     expect((await serve.request("POST", `/runs/${runId}/terminate`)).status).toBe(202);
-    const events = await finished(runId, 15_000);
+    const events = await finished(runId, 30_000);
     expect(events.at(-1)?.type).toBe("RUN_CANCELED");
     expect(of(events, "STEP_FAILURE")).toHaveLength(3);
-    await waitFor(() => processesInGroup(pgid).length === 0 || undefined, 10_000, "the run's processes to exit");
+    await waitFor(() => processesInGroup(pgid).length === 0 || undefined, 30_000, "the run's processes to exit");
   });
 
   it("captures a step's stdout and stderr in its compute logs", async () => {
     const { runId } = await launch("prints");
     await finished(runId);
-    await waitFor(() => controlPlane.computeLogs.get(runId)?.has("printer/stderr") || undefined, 10_000, "the upload");
+    await waitFor(() => controlPlane.computeLogs.get(runId)?.has("printer/stderr") || undefined, 30_000, "the upload");
     const dir = join(runAttemptDir(serve.dataDir, runId, 1), "compute-logs", "printer");
     expect(readFileSync(join(dir, "stdout.log"), "utf8")).toContain("hello from the printer, line 3");
     expect(readFileSync(join(dir, "stderr.log"), "utf8")).toContain("a line on stderr");
@@ -161,12 +167,3 @@ describe("the multiprocess executor", () => {
     expect(uploaded?.get("printer/stderr")).toContain("a line on stderr");
   });
 });
-
-function processesInGroup(pgid: number): string[] {
-  const out = execFileSync("ps", ["-eo", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => Number(cols[1]) === pgid && !String(cols[2]).startsWith("Z"))
-    .map((cols) => cols.join(" "));
-}

@@ -19,7 +19,7 @@ import type { MultiprocessOptions } from "../sdk/executor-config";
 import type { JobNode } from "../sdk/job";
 import { COMPUTE_LOGS_DIR } from "./compute-log-uploader";
 import type { ExecutionContext, ExecutionResult, Executor, StepStatus } from "./executor";
-import { runStepWithRetries, STOP_GRACE_MS, type StepOutcome } from "./run-step";
+import { interruptedStep, runStepWithRetries, STOP_GRACE_MS, type StepOutcome } from "./run-step";
 import { serializeError } from "./serialize-error";
 import type { RunStepMessage, StepProcessMessage } from "./step-messages";
 import { planSteps, skipReason } from "./step-plan";
@@ -184,6 +184,13 @@ async function runAttempt(
 
 function crashed(context: ExecutionContext, stepKey: string, attempt: number, message: string): StepOutcome {
   const error = { name: "StepProcessDied", message };
+  if (context.signal.aborted) {
+    // Killed because the run was terminated: an interruption, not the step's failure.
+    context.emit(
+      interruptedStep(stepKey, error, attempt, `Step "${stepKey}" was interrupted: the run was terminated.`),
+    );
+    return { ok: false, error, retry: { retry: false } };
+  }
   context.emit({
     type: "STEP_FAILURE",
     stepKey,

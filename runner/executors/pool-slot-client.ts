@@ -8,6 +8,7 @@
  * and the control plane frees the slot after one lease.
  */
 import {
+  formatDuration,
   MAX_CLAIM_WAIT_MS,
   type PoolSlotClaimReply,
   PoolSlotClaimReplySchema,
@@ -64,7 +65,7 @@ export class PoolSlotClient implements PoolSlotClaimer {
           this.#options.emit({
             type: "ENGINE_EVENT",
             stepKey,
-            message: `Step "${stepKey}" got a slot of pool "${pool}" after waiting ${Date.now() - started} ms.`,
+            message: `Step "${stepKey}" got a slot of pool "${pool}" after waiting ${formatDuration(Date.now() - started)}.`,
             data: { pool, waited_ms: Date.now() - started },
           });
         }

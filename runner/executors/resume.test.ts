@@ -3,10 +3,10 @@
  * an earlier attempt finished are not run again, and the steps downstream load their outputs from
  * this run's stored outputs, with either executor's plan (step-plan.ts).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { LaunchRequest } from "../../protocol";
 import type { NewEvent } from "../events/event-log";
 import { defineJob } from "../sdk/job";
@@ -51,7 +51,9 @@ describe("a resumed attempt", () => {
       },
     });
     const job = defineJob({ name: "j", graph: () => add({ a: one(), b: one.alias("other")() }) });
-    const io = new FsIoManager(mkdtempSync(join(tmpdir(), "flightdeck-resume-")));
+    const ioDir = mkdtempSync(join(tmpdir(), "flightdeck-resume-"));
+    onTestFinished(() => rmSync(ioDir, { recursive: true, force: true }));
+    const io = new FsIoManager(ioDir);
     await inProcessExecutor.execute({ job, launch, emit: recorder().emit, signal: new AbortController().signal, io });
     expect(oneRuns).toBe(2);
 

@@ -5,7 +5,14 @@
  * STEP_SUCCESS — or, when it fails, STEP_UP_FOR_RETRY if the retry policy (or a RetryRequested the
  * op threw) says so, else STEP_FAILURE. Shared by every executor and by the step process.
  */
-import type { JsonValue, LogLevel, SerializedError, StepOutputData } from "../../protocol";
+import {
+  type ErrorSource,
+  formatDuration,
+  type JsonValue,
+  type LogLevel,
+  type SerializedError,
+  type StepOutputData,
+} from "../../protocol";
 import type { EmitEvent } from "../events/event-log";
 import { pickNodeConfig, resolveOpConfig } from "../sdk/config";
 import type { OpContext } from "../sdk/context";
@@ -68,9 +75,13 @@ export async function runStep(
         type: "STEP_UP_FOR_RETRY",
         stepKey,
         level: "WARNING",
-        message: `Execution of step "${stepKey}" failed and will be retried in ${retry.delayMs} ms (retry ${retry.retryNumber}): ${outcome.error.message}`,
+        message: `Execution of step "${stepKey}" failed and will be retried in ${formatDuration(retry.delayMs)} (retry ${retry.retryNumber}): ${outcome.error.message}`,
         data: { ...errorData(outcome.error), attempt, retry_number: retry.retryNumber, delay_ms: retry.delayMs },
       });
+    } else if (context.signal.aborted) {
+      emit(
+        interruptedStep(stepKey, outcome.error, attempt, `Step "${stepKey}" was interrupted: the run was terminated.`),
+      );
     } else {
       emit({
         type: "STEP_FAILURE",
@@ -86,7 +97,7 @@ export async function runStep(
   emit({
     type: "STEP_SUCCESS",
     stepKey,
-    message: `Finished execution of step "${stepKey}" in ${durationMs} ms.`,
+    message: `Finished execution of step "${stepKey}" in ${formatDuration(durationMs)}.`,
     data: { duration_ms: durationMs, attempt },
   });
   return outcome;
@@ -103,15 +114,25 @@ export async function runStepWithRetries(
     if (outcome.ok || !outcome.retry.retry) return outcome;
     if (!(await sleepUnlessAborted(outcome.retry.delayMs, context.signal))) {
       const message = `Step "${stepKey}" was waiting to retry when the run was terminated.`;
-      context.emit({
-        type: "STEP_FAILURE",
-        stepKey,
-        message,
-        data: { ...errorData(outcome.error), attempt },
-      });
+      context.emit(interruptedStep(stepKey, outcome.error, attempt, message));
       return { ok: false, error: outcome.error, retry: { retry: false } };
     }
   }
+}
+
+/**
+ * The STEP_FAILURE of a step stopped by termination. Dagster reports it the same way: a step
+ * failure whose `error_source` is INTERRUPT (execute_plan.py, DagsterExecutionInterruptedError),
+ * so a terminated run's steps read as canceled rather than as the op's own failure.
+ */
+export function interruptedStep(stepKey: string, error: SerializedError, attempt: number, message: string) {
+  return {
+    type: "STEP_FAILURE" as const,
+    stepKey,
+    level: "WARNING" as const,
+    message,
+    data: { ...errorData(error), attempt, error_source: "INTERRUPT" satisfies ErrorSource },
+  };
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts. */
@@ -200,8 +221,11 @@ function untilSettledOrStopped<T>(work: Promise<T>, signal: AbortSignal): Promis
 }
 
 function buildOpContext(context: ExecutionContext, stepKey: string, config: unknown, attempt: number): OpContext {
-  const log = (level: LogLevel) => (message: string) =>
-    context.emit({ type: "LOG", stepKey, level, message: String(message) });
+  const log = (level: LogLevel) => (message: string) => {
+    const text = String(message);
+    context.emit({ type: "LOG", stepKey, level, message: text });
+    process.stderr.write(formatLogLine(new Date(), level, context.job.name, context.launch.run_id, stepKey, text));
+  };
   return {
     config,
     runId: context.launch.run_id,
@@ -218,6 +242,18 @@ function buildOpContext(context: ExecutionContext, stepKey: string, config: unkn
       critical: log("CRITICAL"),
     },
   };
+}
+
+/**
+ * A `ctx.log` line as it goes to the step's stderr. Dagster's console logger writes every
+ * `context.log` call to stderr too (so compute logs show it beside the op's own prints), formatted
+ * as "asctime - dagster - LEVEL - job - run_id - step - message" (dagster/_utils/log.py,
+ * default_format_string and DagsterLogHandler); Flightdeck keeps that shape with its own name.
+ * In-process the write is captured into the step's stderr.log; in a step process the parent
+ * captures the process's stderr.
+ */
+export function formatLogLine(at: Date, level: LogLevel, job: string, runId: string, stepKey: string, message: string) {
+  return `${at.toISOString()} - flightdeck - ${level} - ${job} - ${runId} - ${stepKey} - ${message}\n`;
 }
 
 function emitOutput(emit: EmitEvent, stepKey: string, output: string, value: unknown): void {

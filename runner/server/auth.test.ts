@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { generateSecret, signWebhook } from "../../protocol";
+import { generateSecret, type SignedTarget, signWebhook } from "../../protocol";
 import { authenticate, ReplayGuard } from "./auth";
 
 const NOW = 1_800_000_000;
 const secret = generateSecret();
+const LAUNCH: SignedTarget = { method: "POST", path: "/runs", body: "{}" };
 const headersOf = (record: Record<string, string>) => ({ get: (name: string) => record[name] });
 
 describe("ReplayGuard", () => {
@@ -26,44 +27,55 @@ describe("authenticate", () => {
   const cases: {
     name: string;
     headers: () => Promise<Record<string, string>>;
-    body?: string;
+    target?: SignedTarget;
     message: RegExp | null;
   }[] = [
     {
       name: "accepts a fresh, correctly signed request",
-      headers: () => signWebhook(secret, "{}", { nowSeconds: NOW }),
+      headers: () => signWebhook(secret, LAUNCH, { nowSeconds: NOW }),
       message: null,
     },
     { name: "refuses a request without signature headers", headers: async () => ({}), message: /not signed/ },
     {
       name: "refuses a body that is not the one signed",
-      headers: () => signWebhook(secret, "{}", { nowSeconds: NOW }),
-      body: '{"x":1}',
+      headers: () => signWebhook(secret, LAUNCH, { nowSeconds: NOW }),
+      target: { ...LAUNCH, body: '{"x":1}' },
+      message: /does not match/,
+    },
+    {
+      name: "refuses a signature made for another path",
+      headers: () => signWebhook(secret, { method: "GET", path: "/definitions", body: "" }, { nowSeconds: NOW }),
+      target: { method: "POST", path: "/runs/r1/terminate", body: "" },
+      message: /another method, path or body/,
+    },
+    {
+      name: "refuses a signature made for another method",
+      headers: () => signWebhook(secret, { ...LAUNCH, method: "GET" }, { nowSeconds: NOW }),
       message: /does not match/,
     },
     {
       name: "refuses a timestamp more than 5 minutes in the past",
-      headers: () => signWebhook(secret, "{}", { nowSeconds: NOW - 301 }),
+      headers: () => signWebhook(secret, LAUNCH, { nowSeconds: NOW - 301 }),
       message: /more than 300 seconds/,
     },
     {
       name: "refuses a timestamp more than 5 minutes in the future",
-      headers: () => signWebhook(secret, "{}", { nowSeconds: NOW + 301 }),
+      headers: () => signWebhook(secret, LAUNCH, { nowSeconds: NOW + 301 }),
       message: /more than 300 seconds/,
     },
   ];
-  for (const { name, headers, body, message } of cases) {
+  for (const { name, headers, target, message } of cases) {
     it(name, async () => {
-      const result = await authenticate(secret, headersOf(await headers()), body ?? "{}", new ReplayGuard(), NOW);
+      const result = await authenticate(secret, headersOf(await headers()), target ?? LAUNCH, new ReplayGuard(), NOW);
       expect(result).toEqual(message === null ? { ok: true } : { ok: false, message: expect.stringMatching(message) });
     });
   }
 
   it("refuses the same signed request the second time as a replay", async () => {
     const guard = new ReplayGuard();
-    const headers = headersOf(await signWebhook(secret, "{}", { id: "msg_a", nowSeconds: NOW }));
-    expect(await authenticate(secret, headers, "{}", guard, NOW)).toEqual({ ok: true });
-    expect(await authenticate(secret, headers, "{}", guard, NOW + 1)).toEqual({
+    const headers = headersOf(await signWebhook(secret, LAUNCH, { id: "msg_a", nowSeconds: NOW }));
+    expect(await authenticate(secret, headers, LAUNCH, guard, NOW)).toEqual({ ok: true });
+    expect(await authenticate(secret, headers, LAUNCH, guard, NOW + 1)).toEqual({
       ok: false,
       message: 'webhook-id "msg_a" was already used: the request is a replay',
     });

@@ -1,10 +1,11 @@
 /**
  * Who may talk to the code location server: only the control plane, proven by a Standard Webhooks
  * signature with the location's secret (DESIGN.md §5.2). Dagster's gRPC code server trusts its
- * network; ours is reachable over HTTP, so every request is signed, fresh, and used once.
+ * network; ours is reachable over HTTP, so every request is signed for its own method and path,
+ * fresh, and used once.
  * The replay guard is pure (time is a parameter).
  */
-import { TIMESTAMP_TOLERANCE_SECONDS, type VerifyFailure, verifyWebhook } from "../../protocol";
+import { type SignedTarget, TIMESTAMP_TOLERANCE_SECONDS, type VerifyFailure, verifyWebhook } from "../../protocol";
 
 /** Remembers webhook-ids until their timestamp falls out of tolerance, after which they cannot pass anyway. */
 export class ReplayGuard {
@@ -34,7 +35,8 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
     "the request is not signed: webhook-id, webhook-timestamp and webhook-signature headers are required",
   bad_timestamp: "webhook-timestamp must be whole seconds since the Unix epoch",
   timestamp_out_of_tolerance: `webhook-timestamp is more than ${TIMESTAMP_TOLERANCE_SECONDS} seconds away from this server's clock; check both clocks`,
-  bad_signature: "webhook-signature does not match: the request was not signed with this code location's secret",
+  bad_signature:
+    "webhook-signature does not match: the request was not signed with this code location's secret, or was signed for another method, path or body",
 };
 
 export type AuthResult = { ok: true } | { ok: false; message: string };
@@ -42,11 +44,11 @@ export type AuthResult = { ok: true } | { ok: false; message: string };
 export async function authenticate(
   secret: string,
   headers: { get(name: string): string | null | undefined },
-  body: string,
+  target: SignedTarget,
   guard: ReplayGuard,
   nowSeconds: number,
 ): Promise<AuthResult> {
-  const verified = await verifyWebhook(secret, headers, body, nowSeconds);
+  const verified = await verifyWebhook(secret, headers, target, nowSeconds);
   if (!verified.ok) return { ok: false, message: FAILURE_MESSAGES[verified.reason] };
   const timestamp = Number(headers.get("webhook-timestamp"));
   if (!guard.remember(verified.id, timestamp, nowSeconds)) {

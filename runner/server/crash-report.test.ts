@@ -1,13 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { Spool } from "../events/spool";
 import { EXIT_FILE, LAUNCH_FILE } from "../run-files";
 import { crashEvents, reportCrashIfUnfinished } from "./crash-report";
 
-function runDir(events: { seq: number; type: string }[]): string {
+/** A fresh run dir, removed when the test ends. */
+function emptyRunDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "flightdeck-crash-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function runDir(events: { seq: number; type: string }[]): string {
+  const dir = emptyRunDir();
   writeFileSync(join(dir, LAUNCH_FILE), "{}");
   const spool = Spool.open(dir);
   for (const e of events) spool.append({ seq: e.seq, type: e.type as "RUN_START", ts: 1 });
@@ -49,7 +56,7 @@ describe("reportCrashIfUnfinished", () => {
   });
 
   it("ends a run killed before its first event, from seq 1", () => {
-    const dir = mkdtempSync(join(tmpdir(), "flightdeck-crash-"));
+    const dir = emptyRunDir();
     writeFileSync(join(dir, LAUNCH_FILE), "{}");
     expect(reportCrashIfUnfinished(dir, { code: 137, signal: null, terminating: false })).toBe(true);
     expect(

@@ -26,7 +26,11 @@ const RUN_ENDINGS = new Set<RunWorkerEvent["type"]>(["RUN_SUCCESS", "RUN_FAILURE
 
 /** The events that end a run whose worker died; pure. `lastSeq` is the spool's highest seq. */
 export function crashEvents(exit: RunWorkerExit, lastSeq: number, now: number): RunWorkerEvent[] {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? "unknown"}`;
+  const how = exit.signal
+    ? `was killed by ${exit.signal}`
+    : exit.code === null
+      ? "exited without an exit code or a signal"
+      : `exited with code ${exit.code}`;
   const data: RunWorkerExitData = { failure_reason: "RUN_WORKER_CRASHED", exit_code: exit.code, signal: exit.signal };
   if (exit.terminating) {
     const message = `The run worker ${how} while being terminated, before it reported the run canceled.`;

@@ -8,7 +8,7 @@ let serve: ServeProcess;
 
 beforeAll(async () => {
   serve = await startServe();
-}, 30_000);
+});
 
 afterAll(async () => {
   await serve?.stop();
@@ -75,7 +75,10 @@ describe("request signatures", () => {
 
   it("refuses a replayed request with 401 and runs nothing", async () => {
     const text = JSON.stringify({ ...launchBody, job: "no_such_job" });
-    const headers = { ...(await signWebhook(serve.secret, text)), "content-type": "application/json" };
+    const headers = {
+      ...(await signWebhook(serve.secret, { method: "POST", path: "/runs", body: text })),
+      "content-type": "application/json",
+    };
     const first = await fetch(`${serve.url}/runs`, { method: "POST", headers, body: text });
     expect(first.status).toBe(404);
     const replay = await fetch(`${serve.url}/runs`, { method: "POST", headers, body: text });

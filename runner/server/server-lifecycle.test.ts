@@ -25,7 +25,7 @@ const launchRequest = (job: string, runId = randomUUID()) => ({
 const finalType = (runId: string) =>
   waitFor(
     () => controlPlane.events(runId).find((e) => ["RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"].includes(e.type))?.type,
-    15_000,
+    30_000,
   );
 
 describe("a code location that fails to load", () => {
@@ -100,7 +100,7 @@ describe("the server's life", () => {
     const serve = await startServe();
     const request = launchRequest("sleepy");
     const reply = (await (await serve.request("POST", "/runs", request)).json()) as { handle: string };
-    await waitFor(() => controlPlane.events(request.run_id).some((e) => e.type === "LOG"), 10_000, "the nap to start");
+    await waitFor(() => controlPlane.events(request.run_id).some((e) => e.type === "LOG"), 30_000, "the nap to start");
     const exited = new Promise<number | null>((resolve) => serve.child.once("exit", resolve));
     serve.child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -31,7 +31,8 @@ export interface SweeperOptions {
 
 export class SpoolSweeper {
   private readonly active = new Map<string, EventSender>();
-  private readonly uploading = new Set<string>();
+  /** Compute-log uploads in flight, by run dir: event delivery waits for them. */
+  private readonly uploading = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: SweeperOptions) {}
@@ -61,13 +62,20 @@ export class SpoolSweeper {
     reportCrashIfUnfinished(dir, exit ?? { code: null, signal: null, terminating: false });
     const launch = LaunchRequestSchema.safeParse(readJsonFile(join(dir, LAUNCH_FILE)));
     if (!launch.success) return;
-    this.#sweepComputeLogs(dir, launch.data.events_url, launch.data.run_token);
+    // The compute logs first, then the events: once the run's ending event is stored, the control
+    // plane refuses every write with its run token, uploads included.
+    void this.#sweepComputeLogs(dir, launch.data.events_url, launch.data.run_token).then(() =>
+      this.#deliverEvents(dir, launch.data.events_url, launch.data.run_token),
+    );
+  }
+
+  #deliverEvents(dir: string, url: string, token: string): void {
+    if (this.active.has(dir)) return;
     if (!Spool.exists(dir) || isFullyDelivered(dir)) return;
     const spool = Spool.open(dir);
     const contents = spool.read();
     const leftovers = contents.events.filter((event) => event.seq > contents.ackedThrough);
     if (leftovers.length === 0) return;
-    const { events_url: url, run_token: token } = launch.data;
     const sender = new EventSender({
       post: (this.options.createPoster ?? defaultPoster)(url, token),
       ackedThrough: contents.ackedThrough,
@@ -84,18 +92,23 @@ export class SpoolSweeper {
   }
 
   /** Compute logs the run worker had not uploaded when it exited: sent from where it stopped. */
-  #sweepComputeLogs(dir: string, eventsUrl: string, token: string): void {
-    if (this.uploading.has(dir)) return;
+  #sweepComputeLogs(dir: string, eventsUrl: string, token: string): Promise<void> {
+    const inFlight = this.uploading.get(dir);
+    if (inFlight) return inFlight;
     const uploader = new ComputeLogUploader({
       runDir: dir,
       eventsUrl,
       token,
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
-    if (!uploader.hasPending()) return;
-    this.uploading.add(dir);
+    if (!uploader.hasPending()) return Promise.resolve();
     // What is still unsent after a minute waits for the next sweep (every 30 s), not a busy loop.
-    void uploader.stop(COMPUTE_LOG_SWEEP_MS).finally(() => this.uploading.delete(dir));
+    const upload = uploader
+      .stop(COMPUTE_LOG_SWEEP_MS)
+      .then(() => undefined)
+      .finally(() => this.uploading.delete(dir));
+    this.uploading.set(dir, upload);
+    return upload;
   }
 
   /** Dirs being delivered right now. */

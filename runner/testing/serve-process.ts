@@ -21,7 +21,8 @@ export interface ServeProcess {
     method: string,
     path: string,
     body?: unknown,
-    options?: { secret?: string; nowSeconds?: number },
+    /** Sign with another secret or time, or for another method and path than the request's. */
+    options?: { secret?: string; nowSeconds?: number; method?: string; path?: string },
   ): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -58,7 +59,7 @@ export async function startServe(
     output += chunk.toString();
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /^flightdeck: serving .+ at (http:\/\/\S+)$/m.exec(output);
@@ -79,7 +80,7 @@ export async function startServe(
       const text = body === undefined ? "" : JSON.stringify(body);
       const headers = await signWebhook(
         signing.secret ?? secret,
-        text,
+        { method: signing.method ?? method, path: signing.path ?? path, body: text },
         signing.nowSeconds ? { nowSeconds: signing.nowSeconds } : {},
       );
       return fetch(`${url}${path}`, {
@@ -102,7 +103,7 @@ export async function startServe(
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   what = "condition",
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
  * tests and `npm run bench`, so all three exercise the same real parts.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateSecret } from "../../protocol";
 import { FlightdeckClient } from "./api-client";
@@ -61,12 +61,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await applyMigrations(opts.persistDir);
   let port = opts.port ?? 0;
   let proc: Spawned | undefined;
-  const vars = { ADMIN_TOKEN: opts.adminToken, ...opts.vars };
+  // The admin token goes to wrangler in a file only this user can read, never on the command
+  // line, where every local user could read it with `ps`. The other vars are not secrets.
+  const secretsFile = path.join(opts.persistDir, "admin.env");
+  await writeFile(secretsFile, `ADMIN_TOKEN=${opts.adminToken}\n`, { mode: 0o600 });
+  await chmod(secretsFile, 0o600);
   const start = async () => {
     const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0"];
     args.push("--persist-to", opts.persistDir, "--show-interactive-dev-session=false");
+    args.push("--env-file", secretsFile);
     if (opts.testScheduled) args.push("--test-scheduled");
-    for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+    for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
     proc = spawnGroup(path.join(BIN, "wrangler"), args, {
       cwd: REPO_ROOT,
       env: QUIET_WRANGLER_ENV,
@@ -133,4 +138,18 @@ export async function startCodeLocation(opts: {
 /** Registers (or re-registers) a running code location server with the control plane. */
 export async function registerCodeLocation(controlPlane: ControlPlane, location: CodeLocationServer) {
   return controlPlane.client.putCodeLocation({ name: location.name, url: location.url, secret: location.secret });
+}
+
+/**
+ * Stops code location servers first, then the control plane: a server that stops terminates its
+ * run workers, and they report RUN_CANCELED while the control plane still listens, instead of
+ * retrying against a closed port until their flush gives up.
+ */
+export async function stopStack(
+  locations: readonly (CodeLocationServer | undefined)[],
+  controlPlane: ControlPlane | undefined,
+): Promise<void> {
+  // Settled, not awaited: one that fails to stop must not keep the others running.
+  await Promise.allSettled(locations.map((location) => location?.stop()));
+  await Promise.allSettled([controlPlane?.stop()]);
 }

@@ -199,7 +199,7 @@ describe("the dashboard", () => {
     await byTestId("op-graph").waitFor();
     await s.browser.context.clearCookies();
     // The next poll gets a 401: the page moves to sign-in by itself, remembering where it was.
-    await byTestId("sign-in-form").waitFor({ timeout: 10_000 });
+    await byTestId("sign-in-form").waitFor({ timeout: 30_000 });
     await byTestId("session-expired").waitFor();
     expect(new URL(page.url()).searchParams.get("next")).toBe("/jobs/demo/diamond");
     await s.browser.screenshot("session-expired");

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   type CodeLocationServer,
   REPO_ROOT,
@@ -44,6 +44,7 @@ describe("the run page with executors", () => {
   it("re-executes a failed run from failure: the child run opens, succeeds and shows the lineage", async () => {
     const { client } = s.controlPlane;
     const marker = path.join(os.tmpdir(), `flightdeck-browser-marker-${randomUUID()}`);
+    onTestFinished(() => rm(marker, { force: true }));
     const parent = await client.submitRun({
       location: "executors",
       job: "last_fails",
@@ -69,7 +70,7 @@ describe("the run page with executors", () => {
     await s.page.locator('[data-testid="gantt-step"][data-step="printer"]').click();
     await s.page
       .locator('[data-testid="compute-log-stdout"]', { hasText: "hello from the printer, line 3" })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     expect(await byTestId("compute-log-stderr").textContent()).toContain("a line on stderr");
     await s.browser.screenshot("compute-logs");
   });

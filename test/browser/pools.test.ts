@@ -13,6 +13,7 @@ import {
   registerCodeLocation,
   startCodeLocation,
 } from "../../scripts/lib/local-stack";
+import { shortRunId } from "../../ui/lib/run-id";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
 let s: DashboardStack;
@@ -50,7 +51,7 @@ describe("pools page", () => {
     expect(await card.getByTestId("pool-limit").textContent()).toBe("1");
     await card
       .getByTestId("pool-slot")
-      .filter({ hasText: run.id.slice(0, 8) })
+      .filter({ hasText: shortRunId(run.id) })
       .waitFor();
     expect(await card.getByTestId("pool-in-use").textContent()).toBe("1");
     await s.browser.screenshot("pools");

@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../protocol";
+import { shortRunId } from "../../ui/lib/run-id";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
 let s: DashboardStack;
@@ -37,7 +38,7 @@ async function outliveMaxRuntime(runId: string): Promise<Run> {
   await client.waitForRun(runId, { statuses: ["STARTED"], timeoutMs: 30_000 });
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await runScheduled();
-  return client.waitForRun(runId, { timeoutMs: 10_000 });
+  return client.waitForRun(runId, { timeoutMs: 30_000 });
 }
 
 const rows = () => s.page.locator('[data-testid="run-decision"]');
@@ -79,13 +80,13 @@ describe("the run page's daemon decisions and retry chain", () => {
     expect(await links.nth(1).getAttribute("data-kind")).toBe("retry");
     expect(await links.nth(1).getAttribute("data-retry-number")).toBe("1");
     expect(await links.nth(1).getAttribute("data-current")).toBe("true");
-    expect(await links.nth(1).textContent()).toContain(first.id.slice(0, 8));
+    expect(await links.nth(1).textContent()).toContain(shortRunId(first.id));
     await s.browser.screenshot("run-decisions-retry");
 
     // Up the chain to the first run: failed by monitoring, retried as the run we came from.
     await links
       .nth(0)
-      .getByRole("link", { name: first.id.slice(0, 8) })
+      .getByRole("link", { name: shortRunId(first.id) })
       .click();
     await s.page.waitForURL((url) => url.pathname === `/runs/${first.id}`);
     await s.page.locator('[data-testid="run-decision"][data-verdict="RETRY"]').waitFor();
@@ -93,7 +94,7 @@ describe("the run page's daemon decisions and retry chain", () => {
       "MONITORING:FAIL",
       "RETRIES:RETRY",
     ]);
-    expect(await s.page.getByTestId("decision-retry-link").textContent()).toBe(retryId.slice(0, 8));
+    expect(await s.page.getByTestId("decision-retry-link").textContent()).toBe(shortRunId(retryId));
     await s.page.locator('[data-testid="lineage-run"][data-current="true"][data-kind="root"]').waitFor();
     expect(await s.page.getByTestId("run-retry-summary").textContent()).toContain("1 retry");
     await s.browser.screenshot("run-decisions-root");

@@ -1,8 +1,9 @@
 /**
  * The daemon end to end: `wrangler dev --test-scheduled` (GET /__scheduled runs scheduled()), a
  * real `flightdeck serve` of the demo location, real run worker processes killed for real.
- * - a run worker SIGKILLed mid-run: the run is FAILURE with the reason within 15 s (the code
- *   location server reports the death, no polling), and run retries launch a retry that succeeds;
+ * - a run worker SIGKILLed mid-run: the run is FAILURE with the reason before any daemon
+ *   iteration (the code location server reports the death), and run retries launch a retry
+ *   that succeeds;
  * - a run past its `flightdeck/max_runtime` is terminated by run monitoring and fails;
  * - the demo's `new_files` sensor launches one run per new file, each once, across restarts of
  *   the control plane and the code location server.
@@ -18,6 +19,7 @@ import {
   generateAdminToken,
   registerCodeLocation,
   startCodeLocation,
+  stopStack,
 } from "../../scripts/lib/local-stack";
 import {
   DEMO_LOCATION_FILE,
@@ -49,7 +51,7 @@ beforeAll(async () => {
   if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
 });
 afterAll(async () => {
-  await Promise.allSettled([location?.stop(), controlPlane?.stop()]);
+  await stopStack([location], controlPlane);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -63,12 +65,13 @@ function startLocation(): Promise<CodeLocationServer> {
 }
 
 describe("run monitoring and run retries against real run workers", () => {
-  it("fails a run whose worker is SIGKILLed within 15 s, with the reason, and its retry succeeds", async () => {
+  it("fails a run whose worker is SIGKILLed, with the reason, before run monitoring; its retry succeeds", async () => {
     const { client } = controlPlane;
     const submitted = await client.submitRun({
       location: "demo",
       job: "sleepy",
-      run_config: { ops: { nap: { config: { seconds: 3 } } } },
+      // Long enough that the kill lands mid-nap even when STARTED is seen late; the retry naps too.
+      run_config: { ops: { nap: { config: { seconds: 8 } } } },
     });
     await client.waitForRun(submitted.id, { statuses: ["STARTED"] });
     const pid = runWorkerPid(path.join(dir, "demo"), submitted.id);
@@ -76,10 +79,9 @@ describe("run monitoring and run retries against real run workers", () => {
 
     const killedAt = Date.now();
     process.kill(pid ?? 0, "SIGKILL");
-    await waitUntil(async () => (await client.getRun(submitted.id)).status === "FAILURE", 15_000, "the run to fail");
-    const deathToFailureMs = Date.now() - killedAt;
-    console.log(`run worker death → run FAILURE: ${deathToFailureMs} ms`);
-    expect(deathToFailureMs).toBeLessThan(15_000);
+    // No daemon iteration runs before this, so only the code location server can have reported it.
+    await waitUntil(async () => (await client.getRun(submitted.id)).status === "FAILURE", 60_000, "the run to fail");
+    console.log(`run worker death → run FAILURE: ${Date.now() - killedAt} ms`);
     expect(isProcessAlive(pid ?? 0)).toBe(false);
 
     const events = await client.listEvents(submitted.id);
@@ -122,7 +124,7 @@ describe("run monitoring and run retries against real run workers", () => {
     expect(run.status).toBe("FAILURE");
     const events = await client.listEvents(run.id);
     expect(events.find((e) => e.type === "RUN_FAILURE")?.message).toContain("maximum runtime of 2 seconds");
-    await waitUntil(() => !isProcessAlive(pid ?? 0), 15_000, "the run worker to be terminated");
+    await waitUntil(() => !isProcessAlive(pid ?? 0), 30_000, "the run worker to be terminated");
   });
 });
 
@@ -134,6 +136,12 @@ describe("the demo's file sensor", () => {
     const { runs } = RunListSchema.parse(await res.json());
     return runs.map((run) => run.tags.file ?? "").sort();
   }
+  /** The sensor's runs reach `files`: its alarm may be evaluating it while the cron does, and its runs land a moment later. */
+  async function untilSensorRuns(files: string[]): Promise<void> {
+    await waitUntil(async () => (await sensorRuns()).join() === files.join(), 30_000, `runs for ${files.join(", ")}`);
+    expect(await sensorRuns()).toEqual(files);
+  }
+  // Past the sensor's 1 s minimum interval, so the next iteration evaluates it.
   const pause = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
   it("launches one run per new file, each once, across restarts", async () => {
@@ -143,7 +151,7 @@ describe("the demo's file sensor", () => {
     await writeFile(path.join(inbox, "b.csv"), "2");
     await pause();
     await runScheduled(controlPlane);
-    expect(await sensorRuns()).toEqual(["a.csv", "b.csv"]);
+    await untilSensorRuns(["a.csv", "b.csv"]);
     await pause();
     await runScheduled(controlPlane);
     expect(await sensorRuns()).toEqual(["a.csv", "b.csv"]);
@@ -157,7 +165,7 @@ describe("the demo's file sensor", () => {
     await writeFile(path.join(inbox, "c.csv"), "3");
     await pause();
     await runScheduled(controlPlane);
-    expect(await sensorRuns()).toEqual(["a.csv", "b.csv", "c.csv"]);
+    await untilSensorRuns(["a.csv", "b.csv", "c.csv"]);
 
     const ticks = await fetch(`${controlPlane.url}/api/sensors/new_files/ticks`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },

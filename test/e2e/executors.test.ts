@@ -1,10 +1,11 @@
 /**
- * Executors end to end (issue 5): `wrangler dev` with local D1 and R2, a real `flightdeck serve` of
- * examples/executors/location.ts, real run workers starting real step processes.
+ * Executors end to end: `wrangler dev` with local D1 and R2, a real `flightdeck serve` of the
+ * executors example (plus a fan-out whose steps meet:
+ * runner/testing/fixtures/executors-rendezvous-location.ts), real run workers starting real step
+ * processes.
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import os from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,6 +15,8 @@ import {
   RunReplySchema,
   type StoredEvent,
 } from "../../protocol";
+import { MEET_MAX_CONCURRENT, meetRunConfig } from "../../runner/testing/fixtures/meet-config";
+import { processesInGroup } from "../../runner/testing/process-table";
 import {
   type CodeLocationServer,
   REPO_ROOT,
@@ -30,7 +33,7 @@ beforeAll(async () => {
   stack = await startE2EStack();
   executors = await startCodeLocation({
     name: "executors",
-    file: path.join(REPO_ROOT, "examples/executors/location.ts"),
+    file: path.join(REPO_ROOT, "runner/testing/fixtures/executors-rendezvous-location.ts"),
     dataDir: dataDir(),
   });
   const registered = await registerCodeLocation(stack.controlPlane, executors);
@@ -53,7 +56,10 @@ async function runToEnd(job: string, runConfig: RunConfig = {}) {
 
 describe("executors against the control plane", () => {
   it("a 20-step fan-out under multiprocess with max_concurrent 4 never runs more than 4 steps at once", async () => {
-    const { run, events } = await runToEnd("fan_out");
+    // Each step waits until 4 have started: the run ends only if 4 ran at once.
+    const meeting = path.join(stack.dir, "meeting");
+    await mkdir(meeting);
+    const { run, events } = await runToEnd("fan_out_meet", meetRunConfig(meeting));
     expect(run.status).toBe("SUCCESS");
     let running = 0;
     let max = 0;
@@ -62,7 +68,7 @@ describe("executors against the control plane", () => {
       if (e.type === "STEP_SUCCESS" || e.type === "STEP_FAILURE") running--;
     }
     expect(of(events, "STEP_SUCCESS")).toHaveLength(20);
-    expect(max).toBe(4);
+    expect(max).toBe(MEET_MAX_CONCURRENT);
   });
 
   it("a flaky op succeeds on its third attempt after the delays its policy says (LINEAR 0.3 s: 300, 600 ms)", async () => {
@@ -80,7 +86,7 @@ describe("executors against the control plane", () => {
   });
 
   it("a run failing in its last step, re-executed FROM_FAILURE, runs only that step with inputs from the parent", async () => {
-    const marker = path.join(os.tmpdir(), `flightdeck-e2e-marker-${randomUUID()}`);
+    const marker = path.join(stack.dir, `marker-${randomUUID()}`);
     const parent = await runToEnd("last_fails", { ops: { c: { config: { marker } } } });
     expect(parent.run.status).toBe("FAILURE");
     const { client } = stack.controlPlane;
@@ -114,7 +120,7 @@ describe("executors against the control plane", () => {
     await client.terminateRun(submitted.id);
     const run = await client.waitForRun(submitted.id, { timeoutMs: 30_000 });
     expect(run.status).toBe("CANCELED");
-    await waitUntil(() => processesInGroup(pgid ?? 0).length === 0, 15_000, "no process left in the run's group");
+    await waitUntil(() => processesInGroup(pgid ?? 0).length === 0, 30_000, "no process left in the run's group");
   });
 
   it("a step's printed lines appear in its compute log", async () => {
@@ -127,7 +133,7 @@ describe("executors against the control plane", () => {
         log = await client.request("GET", `/api/runs/${run.id}/compute-logs/printer`, ComputeLogReplySchema);
         return log.stderr.includes("a line on stderr");
       },
-      15_000,
+      30_000,
       "the compute log upload",
     );
     expect(log.stdout).toContain(
@@ -135,12 +141,3 @@ describe("executors against the control plane", () => {
     );
   });
 });
-
-function processesInGroup(pgid: number): string[] {
-  const out = execFileSync("ps", ["-eo", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => Number(cols[1]) === pgid && !String(cols[2]).startsWith("Z"))
-    .map((cols) => cols.join(" "));
-}

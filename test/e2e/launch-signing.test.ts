@@ -40,7 +40,7 @@ describe("launch signing", () => {
 
     // Nothing ran: no process for the run, and the server (asked with its own secret) never heard of it.
     expect(runWorkerPid(path.join(stack.dir, "demo-rotated"), run.id)).toBeNull();
-    const headers = await signWebhook(rotated.secret, "");
+    const headers = await signWebhook(rotated.secret, { method: "GET", path: `/runs/${run.id}`, body: "" });
     const health = RunWorkerHealthSchema.parse(
       await (await fetch(`${rotated.url}/runs/${run.id}`, { headers: { ...headers } })).json(),
     );

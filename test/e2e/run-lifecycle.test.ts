@@ -90,6 +90,6 @@ describe("a run launched by the control plane on a real run worker", () => {
     expect(run.status).toBe("CANCELED");
     const events = await client.listEvents(run.id);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["RUN_CANCELING", "RUN_CANCELED"]));
-    await waitUntil(() => !isProcessAlive(pid ?? 0), 15_000, "the run worker process to exit");
+    await waitUntil(() => !isProcessAlive(pid ?? 0), 30_000, "the run worker process to exit");
   });
 });

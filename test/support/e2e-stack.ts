@@ -17,6 +17,7 @@ import {
   registerCodeLocation,
   startCodeLocation,
   startControlPlane,
+  stopStack,
 } from "../../scripts/lib/local-stack";
 
 import { freePort } from "./free-port";
@@ -28,15 +29,18 @@ export const DEMO_LOCATION_FILE = path.join(REPO_ROOT, "examples/demo/location.t
 export type E2EStack = {
   dir: string;
   controlPlane: ControlPlane;
+  /** The control plane's admin token, for clients that log in as a user would (the CLI). */
+  adminToken: string;
   location: CodeLocationServer;
   teardown: () => Promise<void>;
 };
 
 export async function startE2EStack(opts: { vars?: Record<string, string>; locationEnv?: NodeJS.ProcessEnv } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));
+  const adminToken = generateAdminToken();
   const controlPlane = await startControlPlane({
     persistDir: path.join(dir, "state"),
-    adminToken: generateAdminToken(),
+    adminToken,
     vars: opts.vars,
   });
   const location = await startCodeLocation({
@@ -50,10 +54,11 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
   const stack: E2EStack = {
     dir,
     controlPlane,
+    adminToken,
     location,
     teardown: async () => {
       // stack.location, not the first server: a test may have swapped in another one.
-      await Promise.allSettled([stack.location.stop(), controlPlane.stop()]);
+      await stopStack([stack.location], controlPlane);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,7 @@ import {
 import type { RunStatus } from "../../protocol/run";
 import {
   BulkTerminateReplySchema,
+  InstanceHistoryReplySchema,
   InstanceReplySchema,
   RunStatsSchema,
   SessionReplySchema,
@@ -74,3 +75,5 @@ export const reloadCodeLocation = async (name: string) =>
 
 export const getInstance = (signal?: AbortSignal) =>
   apiRequest("GET", "/api/instance", InstanceReplySchema, undefined, { signal });
+export const getInstanceHistory = (signal?: AbortSignal) =>
+  apiRequest("GET", "/api/instance/history?limit=50", InstanceHistoryReplySchema, undefined, { signal });

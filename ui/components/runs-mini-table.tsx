@@ -1,5 +1,6 @@
 /** A compact list of runs (Overview): status, job, when, how long. */
 import type { Run } from "../../protocol/run";
+import { shortRunId } from "../lib/run-id";
 import { Link } from "./link";
 import { StatusBadge } from "./status-badge";
 import { Duration, RelativeTime } from "./time";
@@ -15,7 +16,7 @@ export function RunsMiniTable({ runs, testId }: { runs: Run[]; testId: string })
             </td>
             <td>
               <Link href={`/runs/${run.id}`} class="mono">
-                {run.id.slice(0, 8)}
+                {shortRunId(run.id)}
               </Link>
             </td>
             <td>

@@ -56,14 +56,4 @@ export function formatRelative(ms: number, nowMs: number): string {
   return relativeFormat.format(Math.round(seconds / 86_400), "day");
 }
 
-/** `850 ms`, `12.3 s`, `4m 05s`, `2h 03m`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  const s = totalSeconds % 60;
-  const m = Math.floor(totalSeconds / 60) % 60;
-  const h = Math.floor(totalSeconds / 3600);
-  if (h === 0) return `${m}m ${String(s).padStart(2, "0")}s`;
-  return `${h}h ${String(m).padStart(2, "0")}m`;
-}
+export { formatDuration } from "../../protocol/duration";

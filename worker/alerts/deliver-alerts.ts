@@ -8,7 +8,7 @@
  * At least once: a delivery already DELIVERED is not sent again, but a crash between the POST
  * and the record sends it twice — with the same `webhook-id`, so receivers can dedupe.
  */
-import { signWebhook } from "../../protocol";
+import { signStandardWebhook } from "../../protocol";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 import type { FetchFn } from "../launcher/signed-fetch";
 import { defaultFetch } from "../launcher/signed-fetch";
@@ -34,7 +34,7 @@ async function post(fetchFn: FetchFn, delivery: Delivery, timeoutMs: number): Pr
   const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "Flightdeck-Alerts" };
   // Slack's incoming webhooks verify nothing; the id still lets a proxy in between dedupe.
   if (delivery.secret !== null)
-    Object.assign(headers, await signWebhook(delivery.secret, delivery.body, { id: delivery.id }));
+    Object.assign(headers, await signStandardWebhook(delivery.secret, delivery.body, { id: delivery.id }));
   else headers["webhook-id"] = delivery.id;
   try {
     const res = await fetchFn(delivery.destination.url, {

@@ -70,18 +70,41 @@ describe("POST /api/code-locations", () => {
     expect(res.status).toBe(201);
     const { code_location } = CodeLocationReplySchema.parse(await res.json());
     expect(code_location.status).toBe("LOAD_ERROR");
-    expect(code_location.load_error).toBe(`GET ${FAKE_URL}/definitions failed: Network connection lost.`);
+    expect(code_location.load_error).toBe(
+      `GET ${FAKE_URL}/definitions could not be reached (no connection to the code location server: Network connection lost)`,
+    );
     expect(code_location.job_count).toBe(0);
   });
 
-  it("shows the status and body a failing server answered", async () => {
-    fake.onDefinitions = { status: 500, body: "Traceback: module 'jobs' has no attribute 'greet'" };
+  it("shows the status and the error a failing code location server answered", async () => {
+    const envelope = { error: { code: "internal_error", message: "module 'jobs' has no attribute 'greet'" } };
+    fake.onDefinitions = { status: 500, body: JSON.stringify(envelope) };
     const { code_location } = CodeLocationReplySchema.parse(
       await (await call("POST", "/api/code-locations", { body: body() })).json(),
     );
     expect(code_location.status).toBe("LOAD_ERROR");
-    expect(code_location.load_error).toContain("answered 500");
-    expect(code_location.load_error).toContain("module 'jobs' has no attribute 'greet'");
+    expect(code_location.load_error).toBe(
+      `GET ${FAKE_URL}/definitions answered 500 Internal Server Error: internal_error: module 'jobs' has no attribute 'greet'`,
+    );
+  });
+
+  it("quotes nothing of a reply that is not a code location server's error, so a URL cannot read another service", async () => {
+    fake.onDefinitions = { status: 403, body: "<html>internal admin console: secret=hunter2</html>" };
+    const { code_location } = CodeLocationReplySchema.parse(
+      await (await call("POST", "/api/code-locations", { body: body() })).json(),
+    );
+    expect(code_location.load_error).toBe(
+      `GET ${FAKE_URL}/definitions answered 403 Forbidden (not an error reply of a code location server)`,
+    );
+  });
+
+  it("does not follow a redirect, and says so", async () => {
+    fake.onDefinitions = { status: 302, body: "", location: "http://169.254.169.254/latest/meta-data" };
+    const { code_location } = CodeLocationReplySchema.parse(
+      await (await call("POST", "/api/code-locations", { body: body() })).json(),
+    );
+    expect(code_location.status).toBe("LOAD_ERROR");
+    expect(code_location.load_error).toContain("answered 302 Found, a redirect, which is not followed");
   });
 
   it("names the path of definitions that do not match the protocol", async () => {

@@ -1,7 +1,7 @@
 /**
  * `/api/runs/:id/pool-slots`: a run worker's claim, renewal and release of op concurrency pool
- * slots (DESIGN.md §2). Authorized by the run's own run token, whose scope grows again — this
- * run's events, compute logs and pool slots, still one run and its current attempt. The slots
+ * slots (DESIGN.md §2). Authorized by the run's own run token (auth/run-token-scope.ts); a claim
+ * or renewal also needs the run to be in progress, so an ended run can never hold a slot. The slots
  * themselves are the run coordinator object's (coordinator/pools/pool-slots.ts); a claim may be held open there
  * for up to `wait_ms` while no slot is free (a long poll).
  */
@@ -16,7 +16,7 @@ import { parseOrFail, readJsonBody } from "../http/read-json-body";
 export const poolSlotRoutes = new Hono<AppEnv>()
   .post("/:id/pool-slots", async (c) => {
     const runId = c.req.param("id");
-    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"));
+    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"), { requireInProgress: true });
     const claim = await readJsonBody(c, PoolSlotClaimSchema);
     const reply: PoolSlotClaimReply = await coordinatorStub(c.env).claimPoolSlot({
       runId,
@@ -28,7 +28,7 @@ export const poolSlotRoutes = new Hono<AppEnv>()
   })
   .post("/:id/pool-slots/renew", async (c) => {
     const runId = c.req.param("id");
-    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"));
+    await authorizeRunToken(c.get("deps").db, runId, c.req.header("authorization"), { requireInProgress: true });
     const body = await readJsonBody(c, PoolSlotRenewSchema);
     return c.json(await coordinatorStub(c.env).renewPoolSlots(runId, body.step_keys));
   })

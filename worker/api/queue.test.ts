@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { QueueReplySchema } from "../../protocol";
+import { EventListSchema, QueueReplySchema } from "../../protocol";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import type { FakeCodeLocation } from "../test/fake-code-location";
 import { interceptCodeLocations } from "../test/fake-code-location";
@@ -39,5 +39,24 @@ describe("GET /api/queue", () => {
     const view = QueueReplySchema.parse(await res.json());
     expect(view.in_progress).toMatchObject([{ run_id: running.id, location: "demo", job: "greet" }]);
     expect(view.queued).toMatchObject([{ run_id: waiting.id, location: "demo", job: "greet", position: 1 }]);
+  });
+
+  it("queues a run whose priority tag is not an integer at priority 0, and says so on the queue and in its log", async () => {
+    await submitGreet();
+    const ahead = await submitGreet({ tags: { "flightdeck/priority": " +1 " } });
+    const unreadable = await submitGreet({ tags: { "flightdeck/priority": "urgent" } });
+    const behind = await submitGreet({ tags: { "flightdeck/priority": "-1" } });
+    await coordinatorStub(env).settle();
+    const view = QueueReplySchema.parse(await (await call("GET", "/api/queue")).json());
+    expect(view.queued.map((run) => [run.run_id, run.priority, run.priority_warning])).toEqual([
+      [ahead.id, 1, null],
+      [unreadable.id, 0, "priority tag 'urgent' is not an integer; using 0"],
+      [behind.id, -1, null],
+    ]);
+    const log = EventListSchema.parse(await (await call("GET", `/api/runs/${unreadable.id}/events`)).json()).events;
+    expect(log.slice(0, 2)).toMatchObject([
+      { type: "ENGINE_EVENT", level: "WARNING", message: "priority tag 'urgent' is not an integer; using 0." },
+      { type: "RUN_ENQUEUED", message: "Queued with priority 0." },
+    ]);
   });
 });

@@ -92,10 +92,10 @@ describe("POST /api/runs/:id/reexecute", () => {
     )
       .bind(first.id)
       .run();
-    const res = await reexecute(first.id, { strategy: "FROM_FAILURE", tags: { "flightdeck/retry_number": "2" } });
+    const res = await reexecute(first.id, { strategy: "FROM_FAILURE", tags: { "flightdeck/max_retries": "2" } });
     const second = RunReplySchema.parse(await res.json()).run;
     expect(second).toMatchObject({ parent_run_id: first.id, root_run_id: root.id });
-    expect(second.tags["flightdeck/retry_number"]).toBe("2");
+    expect(second.tags["flightdeck/max_retries"]).toBe("2");
     expect(fake.launches.at(-1)?.reexecution).toEqual({ parent_run_id: first.id, step_keys: ["c"] });
 
     const lineage = RunLineageSchema.parse(await (await call("GET", `/api/runs/${second.id}/lineage`)).json());

@@ -12,12 +12,14 @@ import { requireAdmin } from "../auth/admin-auth";
 import { NotFoundError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 import { reexecuteRun } from "../runs/reexecute-run";
+import { refuseBadReservedTags } from "../runs/run-tags";
 import { getReexecutionPlan, listLineageRuns } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
 
 export const reexecuteRoutes = new Hono<AppEnv>()
   .post("/:id/reexecute", requireAdmin, async (c) => {
     const body = await readJsonBody(c, ReexecuteRunSchema);
+    refuseBadReservedTags(body.tags);
     const run = await reexecuteRun(c.get("deps"), c.req.param("id"), body);
     return c.json({ run } satisfies z.infer<typeof RunReplySchema>, 201);
   })

@@ -6,6 +6,8 @@
  *   be forging a run's outcome, and the log could no longer say who reported what;
  * - the run token is refused everywhere else (the admin middleware only knows ADMIN_TOKEN), so a
  *   token leaked from user code on a user's machine is worth at most one run attempt's log.
+ * - once the run has ended, its token is refused too (409, auth/run-token-scope.ts): a late
+ *   RUN_FAILURE can no longer land in the log of a run that succeeded.
  * The POST is the hot path: one read to authorize, one `db.batch()` to store and apply.
  */
 import { Hono } from "hono";

@@ -82,11 +82,15 @@ describe("POST /api/runs", () => {
 
   describe("when the launch fails", () => {
     it.each([
-      ["the server answers 500", { status: 500, body: "spawn ENOENT node" }, /answered 500.*spawn ENOENT node/],
+      [
+        "the server answers 500",
+        { status: 500, body: JSON.stringify({ error: { code: "internal_error", message: "spawn ENOENT node" } }) },
+        /answered 500 Internal Server Error: internal_error: spawn ENOENT node/,
+      ],
       [
         "the server cannot be reached",
         "network_error" as const,
-        /POST http:\/\/code-location\.test:4000\/runs failed: Network connection lost/,
+        /POST http:\/\/code-location\.test:4000\/runs could not be reached \(no connection to the code location server: Network connection lost\)/,
       ],
     ])(
       "%s: the run is FAILURE with the reason in its log, and the submit still replies 201",
@@ -109,8 +113,8 @@ describe("POST /api/runs", () => {
     ["a missing job", { location: "demo" }, 422, "validation_failed"],
     ["a fractional priority", { location: "demo", job: "noop", priority: 1.5 }, 422, "validation_failed"],
     [
-      "a priority tag that is not an integer",
-      { location: "demo", job: "noop", tags: { "flightdeck/priority": "high" } },
+      "a priority tag that contradicts priority",
+      { location: "demo", job: "noop", priority: 2, tags: { "flightdeck/priority": "3" } },
       422,
       "validation_failed",
     ],
@@ -126,12 +130,21 @@ describe("POST /api/runs", () => {
     expect(fake.launches).toHaveLength(0);
   });
 
-  it("names the path of a bad priority tag", async () => {
-    const body = { location: "demo", job: "noop", tags: { "flightdeck/priority": "1.5" } };
+  it("names the path of a priority tag that contradicts priority", async () => {
+    const body = { location: "demo", job: "noop", priority: 1, tags: { "flightdeck/priority": "1.5" } };
     const error = await expectError(await call("POST", "/api/runs", { body }), 422, "validation_failed");
     expect(error.details).toEqual({
-      issues: [{ path: "tags.flightdeck/priority", message: expect.stringMatching(/integer/) }],
+      issues: [{ path: "tags.flightdeck/priority", message: expect.stringMatching(/reads as 0/) }],
     });
+  });
+
+  it("accepts a priority tag Python's int() cannot read, as Dagster does, and keeps it as written", async () => {
+    const res = await call("POST", "/api/runs", {
+      body: { location: "demo", job: "noop", tags: { "flightdeck/priority": "high" } },
+    });
+    expect(res.status).toBe(201);
+    const { run } = RunReplySchema.parse(await res.json());
+    expect(run).toMatchObject({ priority: 0, tags: { "flightdeck/priority": "high" } });
   });
 
   it("refuses an invalid run config with 422 invalid_run_config, naming each bad path", async () => {

@@ -5,22 +5,36 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunListSchema, RunReplySchema } from "../../protocol";
-import { isTerminalStatus, RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import {
+  isTerminalStatus,
+  MAX_STATUS_FILTERS,
+  MAX_TAG_FILTERS,
+  RunListQuerySchema,
+  SubmitRunSchema,
+} from "../../protocol";
 import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
-import { NotFoundError, ValidationFailedError } from "../errors";
+import { LimitExceededError, NotFoundError, ValidationFailedError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { decodeRunCursor, encodeRunCursor } from "../runs/run-cursor";
+import { refuseBadReservedTags } from "../runs/run-tags";
 import { submitRun } from "../runs/submit-run";
 import { listRuns } from "../storage/run-list-repo";
 import { getRun } from "../storage/runs-repo";
 
 type RunReply = z.infer<typeof RunReplySchema>;
 
+function capFilters(name: string, count: number, cap: number): void {
+  if (count > cap) {
+    throw new LimitExceededError(`The run list takes at most ${cap} ${name} filters; this request has ${count}.`);
+  }
+}
+
 export const runRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
     const submit = await readJsonBody(c, SubmitRunSchema);
+    refuseBadReservedTags(submit.tags);
     const run = await submitRun(c.get("deps"), submit);
     // The default coordinator launches during the submit; a launch that failed ended the run.
     if (isTerminalStatus(run.status))
@@ -28,6 +42,8 @@ export const runRoutes = new Hono<AppEnv>()
     return c.json({ run } satisfies RunReply, 201);
   })
   .get("/", requireAdmin, async (c) => {
+    capFilters("status", (c.req.query("status") ?? "").split(",").filter(Boolean).length, MAX_STATUS_FILTERS);
+    capFilters("tag", c.req.queries("tag")?.length ?? 0, MAX_TAG_FILTERS);
     const query = parseOrFail(
       RunListQuerySchema,
       {

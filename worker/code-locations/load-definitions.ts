@@ -4,7 +4,7 @@
  * status, body, shape — becomes a LOAD_ERROR carrying the whole story, because the operator has
  * to fix it on the other side and needs to see what came back.
  */
-import { DefinitionsSchema } from "../../protocol";
+import { DefinitionsSchema, parseBoundedJson } from "../../protocol";
 import { describeIssues, issuesFromZod } from "../http/validation-issues";
 import type { FetchFn } from "../launcher/signed-fetch";
 import { sendSignedRequest } from "../launcher/signed-fetch";
@@ -24,17 +24,11 @@ export async function loadDefinitions(
   });
   if (!reply.ok) return { status: "LOAD_ERROR", loadError: reply.reason };
   const what = `GET ${endpoint.url.replace(/\/+$/, "")}/definitions`;
-  let body: unknown;
-  try {
-    body = JSON.parse(reply.text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      status: "LOAD_ERROR",
-      loadError: `${what} answered ${reply.status} with a body that is not JSON (${reason})`,
-    };
+  const body = parseBoundedJson(reply.text);
+  if (!body.ok) {
+    return { status: "LOAD_ERROR", loadError: `${what} answered ${reply.status} with a body that ${body.reason}` };
   }
-  const parsed = DefinitionsSchema.safeParse(body);
+  const parsed = DefinitionsSchema.safeParse(body.value);
   if (!parsed.success) {
     return {
       status: "LOAD_ERROR",

@@ -7,6 +7,8 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Run } from "../../protocol";
+import { readPriorityTag, TAG } from "../../protocol";
+import { formatDuration } from "../../protocol/duration";
 import { issueRunToken } from "../auth/run-token";
 import type { RunLauncher } from "../launcher/run-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
@@ -55,15 +57,21 @@ type LaunchContext = { db: Database; launcher: RunLauncher; now: () => number };
  */
 export type FreshRun = { run: Run; endpoint: CodeLocationEndpoint | null };
 
-/** A new run's insert (QUEUED) and its RUN_ENQUEUED event, for one batch. */
+/**
+ * A new run's insert (QUEUED) and its RUN_ENQUEUED event, for one batch — with a warning first when
+ * its priority tag could not be read and counts as 0 (Dagster is silent there; the operator is not).
+ */
 export function queuedRunStatements(db: Database, run: Run): BatchStatement[] {
+  const event = { runId: run.id, attempt: run.attempt, ts: run.created_at };
+  const { warning } = readPriorityTag(run.tags[TAG.priority]);
   return [
     ...insertRunStatements(db, { ...run, status: "QUEUED" }),
+    ...(warning
+      ? [controlPlaneEventStatement(db, { ...event, type: "ENGINE_EVENT", level: "WARNING", message: `${warning}.` })]
+      : []),
     controlPlaneEventStatement(db, {
-      runId: run.id,
-      attempt: run.attempt,
+      ...event,
       type: "RUN_ENQUEUED",
-      ts: run.created_at,
       level: "INFO",
       message: `Queued with priority ${run.priority}.`,
     }),
@@ -96,7 +104,8 @@ export async function claimLaunch(
   const read = db.select().from(runs).where(eq(runs.id, runId));
   if (input.attempt === 1) {
     const fresh = input.fresh;
-    const waited = input.queuedAt === null ? "" : ` after ${Math.max(0, now - input.queuedAt)} ms in the queue`;
+    const waited =
+      input.queuedAt === null ? "" : ` after ${formatDuration(Math.max(0, now - input.queuedAt))} in the queue`;
     const stored = fresh ? queuedRunStatements(db, fresh) : [];
     const results = await runBatch(db, [
       ...stored,

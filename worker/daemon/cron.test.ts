@@ -1,7 +1,8 @@
 /**
- * Cron evaluation across time zones and DST. Cases marked "Dagster:" port the named test of
- * dagster_tests/scheduler_tests/test_cron_string_iterator.py and the DST rules in Dagster's docs
- * ("Execution time and daylight savings time").
+ * Cron evaluation across time zones and DST. The DST table ports `DST_PARAMS` and
+ * `DAY_OF_WEEK_FILTER_PARAMS` of Dagster's dagster_tests/scheduler_tests/test_cron_string_iterator.py
+ * (`test_dst_transition_advances`): each expected tick is written with its UTC offset, so a
+ * `fold=1` time there is the same wall time here with the later, smaller offset.
  */
 import { describe, expect, it } from "vitest";
 import { CronError, cronTicksBetween, isValidTimeZone, nextCronTicks, parseCron } from "./cron";
@@ -44,45 +45,95 @@ describe("nextCronTicks", () => {
     ],
     ["7 is Sunday", "0 12 * * 7", "UTC", "2026-11-20T00:00:00Z", ["2026-11-22T12:00:00Z"]],
     ["@daily in Tokyo", "@daily", "Asia/Tokyo", "2026-06-01T00:00:00Z", ["2026-06-01T15:00:00Z"]],
-    // Dagster: test_spring_forward (US/Central daily 2:30 → 3:00 on the day DST begins)
-    [
-      "Dagster spring forward: a daily 02:30 that does not exist runs at 03:00",
-      "30 2 * * *",
-      "America/Chicago",
-      "2026-03-07T09:00:00Z",
-      ["2026-03-08T08:00:00Z", "2026-03-09T07:30:00Z"],
-    ],
-    // Dagster: test_fall_back (daily 1:30 happens twice; runs at the first)
-    [
-      "Dagster fall back: a daily 01:30 that happens twice runs once, at the first",
-      "30 1 * * *",
-      "America/Chicago",
-      "2026-10-31T12:00:00Z",
-      ["2026-11-01T06:30:00Z", "2026-11-02T07:30:00Z"],
-    ],
-    [
-      "Dagster fall back, hourly: both 01:30s run",
-      "30 * * * *",
-      "America/Chicago",
-      "2026-11-01T05:45:00Z",
-      ["2026-11-01T06:30:00Z", "2026-11-01T07:30:00Z", "2026-11-01T08:30:00Z"],
-    ],
-    [
-      "Dagster spring forward, hourly: the missing 02:30 runs at 03:00, then 03:30",
-      "30 * * * *",
-      "America/Chicago",
-      "2026-03-08T07:45:00Z",
-      ["2026-03-08T08:00:00Z", "2026-03-08T08:30:00Z"],
-    ],
-    [
-      "Europe/Berlin spring forward at 02:00 local",
-      "15 2 * * *",
-      "Europe/Berlin",
-      "2026-03-28T12:00:00Z",
-      ["2026-03-29T01:00:00Z", "2026-03-30T00:15:00Z"],
-    ],
   ])("%s", (_name, cron, tz, after, expected) => {
     expect(next(cron, tz, after, expected.length)).toEqual(expected);
+  });
+});
+
+// [zone, cron, the ticks in order] — from Dagster's DST_PARAMS unless marked.
+const DST_CASES: [string, string, string[]][] = [
+  // Daily / fall back: Berlin's 02:00–03:00 happens twice on 2023-10-29; the second one runs.
+  ["Europe/Berlin", "45 1 * * *", ["2023-10-28T01:45+02:00", "2023-10-29T01:45+02:00", "2023-10-30T01:45+01:00"]],
+  ["Europe/Berlin", "0 2 * * *", ["2023-10-28T02:00+02:00", "2023-10-29T02:00+01:00", "2023-10-30T02:00+01:00"]],
+  ["Europe/Berlin", "30 2 * * *", ["2023-10-28T02:30+02:00", "2023-10-29T02:30+01:00", "2023-10-30T02:30+01:00"]],
+  ["Europe/Berlin", "0 3 * * *", ["2023-10-28T03:00+02:00", "2023-10-29T03:00+01:00", "2023-10-30T03:00+01:00"]],
+  // Lord Howe springs forward by 30 minutes: 02:00 runs at 02:30, the end of the gap.
+  ["Australia/Lord_Howe", "0 2 * * *", ["2023-09-30T02:00+10:30", "2023-10-01T02:30+11:00", "2023-10-02T02:00+11:00"]],
+  // Hourly / fall back: both 02:45s run.
+  [
+    "Europe/Berlin",
+    "45 * * * *",
+    [
+      "2023-10-29T00:45+02:00",
+      "2023-10-29T01:45+02:00",
+      "2023-10-29T02:45+02:00",
+      "2023-10-29T02:45+01:00",
+      "2023-10-29T03:45+01:00",
+    ],
+  ],
+  [
+    "Europe/Berlin",
+    "0 * * * *",
+    ["2023-10-29T01:00+02:00", "2023-10-29T02:00+02:00", "2023-10-29T02:00+01:00", "2023-10-29T03:00+01:00"],
+  ],
+  // Weekly and monthly / fall back.
+  ["Europe/Berlin", "0 2 * * 0", ["2023-10-22T02:00+02:00", "2023-10-29T02:00+01:00", "2023-11-05T02:00+01:00"]],
+  ["US/Central", "30 1 5 * *", ["2023-10-05T01:30-05:00", "2023-11-05T01:30-06:00", "2023-12-05T01:30-06:00"]],
+  ["US/Central", "45 0 5 * *", ["2023-10-05T00:45-05:00", "2023-11-05T00:45-05:00", "2023-12-05T00:45-06:00"]],
+  // Daily, weekly, monthly / spring forward: 02:00–03:00 does not exist on 2023-03-26.
+  ["Europe/Berlin", "0 1 * * *", ["2023-03-25T01:00+01:00", "2023-03-26T01:00+01:00", "2023-03-27T01:00+02:00"]],
+  ["Europe/Berlin", "0 2 * * *", ["2023-03-25T02:00+01:00", "2023-03-26T03:00+02:00", "2023-03-27T02:00+02:00"]],
+  ["Europe/Berlin", "30 2 * * *", ["2023-03-25T02:30+01:00", "2023-03-26T03:00+02:00", "2023-03-27T02:30+02:00"]],
+  ["Europe/Berlin", "30 2 * * 0", ["2023-03-19T02:30+01:00", "2023-03-26T03:00+02:00", "2023-04-02T02:30+02:00"]],
+  ["Europe/Berlin", "30 2 26 * *", ["2023-02-26T02:30+01:00", "2023-03-26T03:00+02:00", "2023-04-26T02:30+02:00"]],
+  // Hourly / spring forward: the hour that does not exist gets no tick.
+  [
+    "Europe/Berlin",
+    "45 * * * *",
+    ["2023-03-26T00:45+01:00", "2023-03-26T01:45+01:00", "2023-03-26T03:45+02:00", "2023-03-26T04:45+02:00"],
+  ],
+  [
+    "Europe/Berlin",
+    "*/15 * * * *",
+    ["2023-03-26T01:30+01:00", "2023-03-26T01:45+01:00", "2023-03-26T03:00+02:00", "2023-03-26T03:15+02:00"],
+  ],
+  [
+    "Europe/Berlin",
+    "*/15 * * * *",
+    [
+      "2023-10-29T01:45+02:00",
+      "2023-10-29T02:00+02:00",
+      "2023-10-29T02:15+02:00",
+      "2023-10-29T02:30+02:00",
+      "2023-10-29T02:45+02:00",
+      "2023-10-29T02:00+01:00",
+      "2023-10-29T02:15+01:00",
+      "2023-10-29T02:30+01:00",
+      "2023-10-29T02:45+01:00",
+      "2023-10-29T03:00+01:00",
+    ],
+  ],
+  // The issue's example (not in Dagster's table): Paris, hourly at :45, spring forward.
+  ["Europe/Paris", "45 * * * *", ["2026-03-29T01:45+01:00", "2026-03-29T03:45+02:00", "2026-03-29T04:45+02:00"]],
+  // An hour field listing all 24 hours repeats every hour too (croniter reads it as `*`).
+  ["Europe/Paris", "45 0-23 * * *", ["2026-03-29T01:45+01:00", "2026-03-29T03:45+02:00"]],
+  // From DAY_OF_WEEK_FILTER_PARAMS.
+  ["US/Pacific", "0 1 * * 6-7", ["2024-11-02T01:00-07:00", "2024-11-03T01:00-08:00", "2024-11-09T01:00-08:00"]],
+  ["US/Pacific", "30 2 * * 6-7", ["2024-03-09T02:30-08:00", "2024-03-10T03:00-07:00", "2024-03-16T02:30-07:00"]],
+  ["Australia/Sydney", "0 2 * * 6-7", ["2024-04-06T02:00+11:00", "2024-04-07T02:00+10:00", "2024-04-13T02:00+10:00"]],
+];
+
+describe("daylight saving time, as Dagster's cron iterator does it", () => {
+  it.each(DST_CASES)("%s %s", (tz, cron, times) => {
+    const expected = times.map((t) => iso(Date.parse(t)));
+    const fields = parseCron(cron);
+    for (let i = 0; i < times.length - 1; i++) {
+      const from = Date.parse(times[i] ?? "");
+      // From exactly one tick, and from a second after it (test_dst_transition_advances does both).
+      for (const start of [from, from + 1000]) {
+        expect(nextCronTicks(fields, tz, start, times.length - 1 - i).map(iso)).toEqual(expected.slice(i + 1));
+      }
+    }
   });
 });
 

@@ -4,12 +4,14 @@
  * and weekday names, 7 = Sunday; day-of-month and day-of-week OR'ed when both are restricted)
  * are matched against the wall clock of `execution_timezone`.
  *
- * Daylight saving, as Dagster documents it: a wall time that does not exist (spring forward)
- * runs at the next time that exists — the end of the gap; a wall time that happens twice (fall
- * back) runs once, at its first occurrence, except for schedules whose hour field is `*`, which
- * run in both hours (each is a different hour of real time). Written here rather than taken from
- * npm because the DST rule is Dagster's and must be exactly this; it needs only `Intl`.
+ * Daylight saving, as Dagster does it (its docs: "the second iteration of 1:30 AM"): a wall time
+ * that happens twice (fall back) runs once, at its second occurrence, and one that does not exist
+ * (spring forward) runs at the end of the gap — except for schedules that repeat every hour,
+ * which run at both occurrences and skip the missing hour (see `ticksOfDay`). Written here rather
+ * than taken from npm because the DST rule is Dagster's and must be exactly this; offsets come
+ * from the runtime's IANA database through `Intl` (zone-offsets.ts).
  */
+import { offsetAt, offsetChangesBetween } from "./zone-offsets";
 
 export type CronFields = {
   minutes: readonly number[];
@@ -79,15 +81,18 @@ export function parseCron(expression: string): CronFields {
     weekdays.delete(7);
     weekdays.add(0);
   }
+  const hours = [...parseField(h, 0, 23, null)].sort((a, b) => a - b);
   return {
     minutes: [...parseField(m, 0, 59, null)].sort((a, b) => a - b),
-    hours: [...parseField(h, 0, 23, null)].sort((a, b) => a - b),
+    hours,
     days: parseField(dom, 1, 31, null),
     months: parseField(mon, 1, 12, MONTHS, 1),
     weekdays,
     dayRestricted: !dom.startsWith("*"),
     weekdayRestricted: !dow.startsWith("*"),
-    everyHour: h === "*",
+    // croniter (which Dagster asks "does it repeat every hour") reads an hour field that lists all
+    // 24 hours as `*`, so `0-23` and `*/1` repeat every hour too.
+    everyHour: hours.length === 24,
   };
 }
 
@@ -101,77 +106,40 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The wall clock of `timeZone` at `ms`, as if it were UTC (ms), for offset arithmetic. */
 function wallClock(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
+  return ms + offsetAt(timeZone, ms);
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** Every zone's offset is within ±14 h: the instants that can read as one wall time lie this close to it. */
+const OFFSET_REACH = 15 * HOUR;
 
 /**
  * The real instants whose wall clock in `timeZone` reads `wall` (a naive time written as UTC):
  * one normally, two in a fall-back hour, none in a spring-forward gap.
  */
 function instantsOf(wall: number, timeZone: string): number[] {
-  const found = new Set<number>();
-  // Every zone's offset is within ±14 h; probing offsets a day apart finds both sides of a change.
-  for (const probe of [wall - DAY, wall, wall + DAY]) {
-    const offset = wallClock(probe, timeZone) - probe;
+  const found: number[] = [];
+  let offset = offsetAt(timeZone, wall - OFFSET_REACH);
+  let from = Number.NEGATIVE_INFINITY;
+  for (const change of [...offsetChangesBetween(timeZone, wall - OFFSET_REACH, wall + OFFSET_REACH), null]) {
+    const to = change?.at ?? Number.POSITIVE_INFINITY;
     const candidate = wall - offset;
-    if (wallClock(candidate, timeZone) === wall) found.add(candidate);
+    if (candidate >= from && candidate < to) found.push(candidate);
+    if (change) [from, offset] = [change.at, change.after];
   }
-  // Offsets can change within the day (the transition itself): check the hours around it too.
-  for (let shift = -3; shift <= 3; shift++) {
-    const probe = wall + shift * HOUR;
-    const candidate = wall - (wallClock(probe, timeZone) - probe);
-    if (wallClock(candidate, timeZone) === wall) found.add(candidate);
-  }
-  return [...found].sort((a, b) => a - b);
+  return found;
 }
 
-/** The first real instant at or after a wall time that does not exist: where the gap ends. */
+/** Where the gap a wall time falls in ends: the instant the clock jumped over it (spring forward). */
 function endOfGap(wall: number, timeZone: string): number {
-  // The gap is at most a few hours; the instant is the first whose wall clock is past `wall`.
-  let lo = wall - 14 * HOUR - 3 * HOUR;
-  let hi = wall + 14 * HOUR;
-  while (hi - lo > MINUTE) {
-    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
-    if (wallClock(mid, timeZone) > wall) hi = mid;
-    else lo = mid;
+  for (const change of offsetChangesBetween(timeZone, wall - OFFSET_REACH, wall + OFFSET_REACH)) {
+    if (change.at + change.before <= wall && wall < change.at + change.after) return change.at;
   }
-  return hi;
+  throw new Error(`${new Date(wall).toISOString().slice(0, 16)} exists in ${timeZone}; it is in no gap`);
 }
 
 function dayMatches(fields: CronFields, wallDay: number): boolean {
@@ -185,7 +153,17 @@ function dayMatches(fields: CronFields, wallDay: number): boolean {
   return true;
 }
 
-/** The instants a day's matching wall times run at, per Dagster's DST rule. */
+/**
+ * The instants a day's matching wall times run at, by Dagster's rule for daylight saving time
+ * (`_timezone_aware_cron_iter` in dagster/_utils/schedules.py; its cases are ported in cron.test.ts):
+ * - a wall time that happens twice (fall back) runs once, at its second occurrence (`fold=1`),
+ *   except for schedules that repeat every hour, which run at both;
+ * - a wall time that does not exist (spring forward) runs at the end of the gap, except for
+ *   schedules that repeat every hour, which skip it (the next hour's tick comes anyway).
+ * Dagster's fast paths for plain hourly/daily/weekly/monthly crons apply the same rule only to
+ * wall times in hours 1–3, assuming every transition happens there; some zones change at midnight
+ * (America/Santiago, Asia/Beirut), so the rule here holds at any hour, as Dagster's docs state it.
+ */
 function ticksOfDay(fields: CronFields, wallDay: number, timeZone: string, wallFrom: number, wallTo: number): number[] {
   const ticks = new Set<number>();
   for (const hour of fields.hours) {
@@ -193,9 +171,11 @@ function ticksOfDay(fields: CronFields, wallDay: number, timeZone: string, wallF
       const wall = wallDay + hour * HOUR + minute * MINUTE;
       if (wall < wallFrom || wall > wallTo) continue;
       const instants = instantsOf(wall, timeZone);
-      if (instants.length === 0) ticks.add(endOfGap(wall, timeZone));
-      else if (fields.everyHour) for (const t of instants) ticks.add(t);
-      else if (instants[0] !== undefined) ticks.add(instants[0]);
+      const last = instants.at(-1);
+      if (last === undefined) {
+        if (!fields.everyHour) ticks.add(endOfGap(wall, timeZone));
+      } else if (fields.everyHour) for (const t of instants) ticks.add(t);
+      else ticks.add(last);
     }
   }
   return [...ticks].sort((a, b) => a - b);

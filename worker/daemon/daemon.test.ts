@@ -7,6 +7,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Run, RunWorkerEvent, RunWorkerHealth } from "../../protocol";
+import { RunListSchema } from "../../protocol";
 import { DefaultRunCoordinator } from "../coordinator/default-run-coordinator";
 import worker from "../index";
 import { HttpRunLauncher } from "../launcher/http-run-launcher";
@@ -83,8 +84,8 @@ async function tick(scheduledTime: number, instanceConfig: object = {}): Promise
   await worker.scheduled(controller, daemonEnv(instanceConfig));
 }
 
-async function startedRun(startedAt: number): Promise<{ run: Run; token: string }> {
-  const run = await submitGreet();
+async function startedRun(startedAt: number, tags: Record<string, string> = {}): Promise<{ run: Run; token: string }> {
+  const run = await submitGreet({ tags });
   const token = fake.launches.find((l) => l.run_id === run.id)?.run_token;
   if (!token) throw new Error("not launched");
   const events: RunWorkerEvent[] = [{ seq: 1, type: "RUN_START", ts: startedAt }];
@@ -169,7 +170,7 @@ describe("run monitoring in scheduled()", () => {
     expect(fake.terminates).toEqual([run.id]);
   });
 
-  it("terminates a run past its flightdeck/max_runtime, then fails it", async () => {
+  it("cancels a run past its flightdeck/max_runtime, terminates it, then fails it (Dagster's check_run_timeout)", async () => {
     const run = await submitGreet({ tags: { "flightdeck/max_runtime": "30" } });
     const token = fake.launches.find((l) => l.run_id === run.id)?.run_token ?? "";
     const startedAt = Date.now();
@@ -186,7 +187,14 @@ describe("run monitoring in scheduled()", () => {
     expect((await getRunReply(run.id)).status).toBe("FAILURE");
     expect(fake.terminates).toEqual([run.id]);
     const events = await controlPlaneEvents(run.id);
-    expect(events.find((e) => e.type === "RUN_FAILURE")?.message).toContain("maximum runtime of 30 seconds");
+    // The CANCELING step is in the log, before the failure, as in Dagster.
+    expect(events.filter((e) => e.type === "RUN_CANCELING" || e.type === "RUN_FAILURE")).toMatchObject([
+      { type: "RUN_CANCELING", message: "Canceling due to exceeding maximum runtime of 30 seconds." },
+      { type: "RUN_FAILURE", message: "Exceeded maximum runtime of 30 seconds." },
+    ]);
+    expect(JSON.parse(events.find((e) => e.type === "RUN_FAILURE")?.data ?? "{}")).toMatchObject({
+      failure_reason: "MAX_RUNTIME",
+    });
   });
 
   it("resumes a run whose worker died as its next attempt when max_resume_run_attempts allows", async () => {
@@ -247,8 +255,8 @@ describe("run retries in scheduled()", () => {
     expect(await runsOfRoot(run.id)).toHaveLength(1);
   });
 
-  it("retries a crashed run worker but not a failed step when retry_on_op_failure is false", async () => {
-    const config = { run_retries: { enabled: true, max_retries: 1, retry_on_op_failure: false } };
+  it("retries a crashed run worker but not a failed step when retry_on_asset_or_op_failure is false", async () => {
+    const config = { run_retries: { enabled: true, max_retries: 1, retry_on_asset_or_op_failure: false } };
     const stepFailed = await startedRun(Date.now());
     await call("POST", `/api/runs/${stepFailed.run.id}/events`, {
       token: stepFailed.token,
@@ -271,7 +279,36 @@ describe("run retries in scheduled()", () => {
     });
     await tick(Date.now() + S, config);
     expect(await runsOfRoot(stepFailed.run.id)).toHaveLength(0);
-    expect(await runsOfRoot(crashed.run.id)).toHaveLength(1);
+    const [retry] = await runsOfRoot(crashed.run.id);
+    // The decision is on the failed runs as Dagster's tags; the retry inherits neither.
+    expect((await getRunReply(stepFailed.run.id)).tags).toMatchObject({
+      "flightdeck/will_retry": "false",
+      "flightdeck/failure_reason": "STEP_FAILURE",
+    });
+    expect((await getRunReply(crashed.run.id)).tags).toMatchObject({
+      "flightdeck/will_retry": "true",
+      "flightdeck/failure_reason": "RUN_WORKER_CRASHED",
+    });
+    expect(retry?.tags).not.toHaveProperty("flightdeck/will_retry");
+    expect(retry?.tags).not.toHaveProperty("flightdeck/failure_reason");
+    const tagged = await call("GET", "/api/runs?tag=flightdeck/will_retry=true");
+    expect(RunListSchema.parse(await tagged.json()).runs.map((r) => r.id)).toEqual([crashed.run.id]);
+  });
+
+  it("lets a run's flightdeck/retry_on_asset_or_op_failure tag override the instance", async () => {
+    const config = { run_retries: { enabled: true, max_retries: 1, retry_on_asset_or_op_failure: false } };
+    const stepFailed = await startedRun(Date.now(), { "flightdeck/retry_on_asset_or_op_failure": "true" });
+    await call("POST", `/api/runs/${stepFailed.run.id}/events`, {
+      token: stepFailed.token,
+      body: {
+        events: [
+          { seq: 2, type: "STEP_FAILURE", ts: Date.now(), step_key: "greet" },
+          { seq: 3, type: "RUN_FAILURE", ts: Date.now(), data: { failure_reason: "STEP_FAILURE" } },
+        ],
+      },
+    });
+    await tick(Date.now() + S, config);
+    expect(await runsOfRoot(stepFailed.run.id)).toHaveLength(1);
   });
 
   it("retries nothing while run retries are disabled (the default)", async () => {

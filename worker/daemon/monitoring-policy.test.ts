@@ -29,7 +29,7 @@ type Case = {
   health?: RunWorkerHealth | null;
   config?: Partial<MonitoringConfig>;
   now: number;
-  expected: Pick<MonitoringDecision, "kind"> & { reason?: string; terminate?: boolean };
+  expected: Pick<MonitoringDecision, "kind"> & { reason?: string; terminate?: boolean; seconds?: number };
 };
 
 const cases: Case[] = [
@@ -135,12 +135,12 @@ const cases: Case[] = [
   },
   // Dagster: test_long_running_termination
   {
-    name: "Dagster test_long_running_termination: past the flightdeck/max_runtime tag → terminated, then FAILURE",
+    name: "Dagster test_long_running_termination: past the flightdeck/max_runtime tag → CANCELING, terminate, FAILURE",
     run: run({ tags: { "flightdeck/max_runtime": "2" } }),
     lastWorkerEventAt: T0 + 2 * S,
     health: running,
     now: T0 + 3 * S,
-    expected: { kind: "fail", reason: "MAX_RUNTIME", terminate: true },
+    expected: { kind: "max_runtime", seconds: 2 },
   },
   {
     name: "within the flightdeck/max_runtime tag nothing happens",
@@ -155,7 +155,7 @@ const cases: Case[] = [
     lastWorkerEventAt: T0 + 60 * S,
     config: { max_runtime_seconds: 60 },
     now: T0 + 61 * S,
-    expected: { kind: "fail", reason: "MAX_RUNTIME" },
+    expected: { kind: "max_runtime", seconds: 60 },
   },
   {
     name: "terminal and queued runs are never touched",

@@ -6,7 +6,9 @@
  *   it started (Dagster's monitor_starting_run).
  * - CANCELING longer than `cancel_timeout_seconds` → CANCELED (monitor_canceling_run).
  * - STARTED past its max runtime (`flightdeck/max_runtime` tag, else the instance's
- *   `max_runtime_seconds`) → terminated, then FAILURE (check_run_timeout).
+ *   `max_runtime_seconds`) → CANCELING ("Canceling due to exceeding maximum runtime of N
+ *   seconds."), the run worker asked to stop, then FAILURE (check_run_timeout: report_run_canceling,
+ *   terminate, report_run_failed — the CANCELING step shows in the run's log, as in Dagster).
  * - STARTED whose run worker is gone — its health check says it exited and it has been silent a
  *   while, or it has not sent anything (heartbeats included) for `heartbeat_timeout_seconds` —
  *   → resumed as a new attempt up to `max_resume_run_attempts`, else FAILURE (monitor_started_run).
@@ -39,6 +41,8 @@ export type MonitoringDecision =
   | { kind: "none" }
   | { kind: "fail"; reason: RunFailureReason; message: string; terminate: boolean }
   | { kind: "cancel"; message: string }
+  /** Past its max runtime: CANCELING, terminate, FAILURE (monitoring.ts carries the three steps out). */
+  | { kind: "max_runtime"; seconds: number }
   | { kind: "resume"; message: string };
 
 /**
@@ -113,14 +117,7 @@ function decideStarted(
 ): MonitoringDecision {
   const maxMs = maxRuntimeMs(run.tags, config);
   const startedAt = run.started_at ?? run.updated_at;
-  if (maxMs !== null && now - startedAt > maxMs) {
-    return {
-      kind: "fail",
-      reason: "MAX_RUNTIME",
-      terminate: true,
-      message: `Exceeded maximum runtime of ${Math.round(maxMs / 1000)} seconds; the run worker was asked to stop.`,
-    };
-  }
+  if (maxMs !== null && now - startedAt > maxMs) return { kind: "max_runtime", seconds: Math.round(maxMs / 1000) };
   const silentMs = now - lastSignOfLife(run, facts.lastWorkerEventAt);
   const exited = facts.health?.state === "exited" && silentMs >= EXITED_GRACE_MS;
   const timedOut = silentMs > config.heartbeat_timeout_seconds * 1000;

@@ -15,7 +15,7 @@ import { runBatch } from "../storage/db";
 import type { ControlPlaneEvent } from "../storage/event-log-repo";
 import { appendControlPlaneEvent, eventIfPreviousChangedStatement } from "../storage/event-log-repo";
 import { listSucceededSteps } from "../storage/reexecution-repo";
-import { runTransitionStatement } from "../storage/runs-repo";
+import { runTransitionStatement, transitionRun } from "../storage/runs-repo";
 import type { MonitoringConfig, MonitoringDecision } from "./monitoring-policy";
 import { decideMonitoring, needsHealthCheck } from "./monitoring-policy";
 
@@ -111,7 +111,46 @@ async function carryOut(
       ]);
     case "resume":
       return resume(deps, run, decision.message);
+    case "max_runtime":
+      return stopForMaxRuntime(deps, run, decision.seconds);
   }
+}
+
+/**
+ * Dagster's check_run_timeout: STARTED → CANCELING with "Canceling due to exceeding maximum runtime
+ * of N seconds.", the run worker asked to stop, then FAILURE — whether the stop request was taken
+ * or failed (then the log says the worker may still be running). The FAILURE follows the stop
+ * request at once, so the run worker's own RUN_CANCELED, arriving after, finds the run ended.
+ */
+async function stopForMaxRuntime(deps: MonitoringDeps, run: Run, seconds: number): Promise<boolean> {
+  const { now } = deps;
+  const canceling = `Canceling due to exceeding maximum runtime of ${seconds} seconds.`;
+  const moved = await transitionRun(
+    deps.db,
+    { runId: run.id, to: "CANCELING", from: ["STARTED"], attempt: run.attempt, now },
+    {
+      ...engineEvent(run, now, canceling, { monitoring: "CANCEL", failure_reason: "MAX_RUNTIME" }, "WARNING"),
+      type: "RUN_CANCELING",
+    },
+  );
+  if (!moved) return false;
+  const stop = await deps.launcher.terminateRun(run);
+  const exceeded = `Exceeded maximum runtime of ${seconds} seconds.`;
+  const message = stop.ok
+    ? exceeded
+    : `${exceeded} The run worker could not be asked to stop (${stop.reason}); it may still be running.`;
+  const data = { monitoring: "FAIL", failure_reason: "MAX_RUNTIME" } as const;
+  await endRun(deps, { ...run, status: "CANCELING" }, "FAILURE", [
+    engineEvent(run, now, `Run monitoring: ${message}`, data),
+    {
+      ...engineEvent(run, now, message, {
+        failure_reason: "MAX_RUNTIME",
+        error: { name: "RunMonitoringFailure", message },
+      }),
+      type: "RUN_FAILURE",
+    },
+  ]);
+  return true;
 }
 
 /** The conditional status write and its events, in one batch; the events land only if it changed the run. */

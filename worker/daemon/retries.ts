@@ -1,7 +1,8 @@
 /**
  * Run retries' pass (Dagster's auto run reexecution daemon): every failed run not yet decided
  * about gets one decision from retry-policy.ts, claimed by its `run_retries` row before anything
- * is done — so two overlapping `scheduled()` invocations make exactly one retry per failure. The
+ * is done — so two overlapping `scheduled()` invocations make exactly one retry per failure — and
+ * written on the failed run as its `flightdeck/will_retry` and `flightdeck/failure_reason` tags. The
  * retry is a re-execution of the failed run (worker/runs/reexecute-run.ts) with the retry's tags;
  * both runs' logs say what was decided.
  */
@@ -16,7 +17,7 @@ import {
 import type { Database } from "../storage/db";
 import { appendControlPlaneEvent } from "../storage/event-log-repo";
 import type { RetriesConfig, RetryDecision } from "./retry-policy";
-import { decideRetry } from "./retry-policy";
+import { decideRetry, decisionTags } from "./retry-policy";
 
 /** Failures older than this when retries are first enabled are left alone, as Dagster's cursor does. */
 export const RETRY_LOOKBACK_MS = 24 * 60 * 60 * 1000;
@@ -62,6 +63,7 @@ async function retryOne(deps: RetryDeps, run: Run): Promise<RetryOutcome | null>
     decision.kind === "retry" ? "RETRY" : "NO_RETRY",
     decision.kind === "retry" ? null : decision.reason,
     deps.now,
+    decisionTags(decision, reason),
   );
   if (!claimed) return null; // another pass decided
   const event = { runId: run.id, attempt: run.attempt, type: "ENGINE_EVENT" as const, ts: deps.now };

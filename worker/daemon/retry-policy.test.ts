@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { RunFailureReason, Tags } from "../../protocol";
 import { InstanceConfigSchema } from "../../protocol";
 import type { RetriesConfig, RetryDecision } from "./retry-policy";
-import { decideRetry } from "./retry-policy";
+import { decideRetry, decisionTags, readBooleanTag } from "./retry-policy";
 
 const ON: RetriesConfig = { ...InstanceConfigSchema.parse({}).run_retries, enabled: true, max_retries: 2 };
 
@@ -72,22 +72,64 @@ const cases: Case[] = [
   {
     name: "Dagster test_retry_on_asset_or_op_failure: a step failure is not retried when it is off",
     reason: "STEP_FAILURE",
-    config: { retry_on_op_failure: false },
+    config: { retry_on_asset_or_op_failure: false },
     expected: { kind: "no_retry" },
   },
   {
     name: "Dagster test_retry_on_asset_or_op_failure: a crashed run worker is retried when it is off",
     reason: "RUN_WORKER_CRASHED",
-    config: { retry_on_op_failure: false },
+    config: { retry_on_asset_or_op_failure: false },
     expected: { kind: "retry", retryNumber: 1 },
   },
   {
-    name: "a start timeout is retried when retry_on_op_failure is off",
+    name: "a start timeout is retried when retry_on_asset_or_op_failure is off",
     reason: "START_TIMEOUT",
-    config: { retry_on_op_failure: false },
+    config: { retry_on_asset_or_op_failure: false },
+    expected: { kind: "retry" },
+  },
+  {
+    name: "Dagster test_retry_on_asset_or_op_failure: the run's tag turns it off for that run",
+    reason: "STEP_FAILURE",
+    tags: { "flightdeck/retry_on_asset_or_op_failure": "false" },
+    expected: { kind: "no_retry", reason: "a step failed and the run's retry_on_asset_or_op_failure is false" },
+  },
+  {
+    name: "the run's tag turns it back on over the instance's false",
+    reason: "STEP_FAILURE",
+    tags: { "flightdeck/retry_on_asset_or_op_failure": "True" },
+    config: { retry_on_asset_or_op_failure: false },
     expected: { kind: "retry" },
   },
 ];
+
+describe("readBooleanTag (Dagster's get_boolean_tag_value)", () => {
+  it.each([
+    [undefined, true, true],
+    [undefined, false, false],
+    ["false", true, false],
+    ["FALSE", true, false],
+    ["None", true, false],
+    ["0", true, false],
+    ["", true, false],
+    ["true", false, true],
+    ["no", false, true],
+  ] as const)("reads %j (default %s) as %s", (value, fallback, expected) => {
+    expect(readBooleanTag(value, fallback)).toBe(expected);
+  });
+});
+
+describe("decisionTags", () => {
+  it("marks a failure that will be retried, and one that will not, with why it failed", () => {
+    expect(decisionTags(decideRetry({}, "START_TIMEOUT", ON), "START_TIMEOUT")).toEqual({
+      "flightdeck/will_retry": "true",
+      "flightdeck/failure_reason": "START_TIMEOUT",
+    });
+    expect(decisionTags(decideRetry({ "flightdeck/retry_number": "2" }, "STEP_FAILURE", ON), "STEP_FAILURE")).toEqual({
+      "flightdeck/will_retry": "false",
+      "flightdeck/failure_reason": "STEP_FAILURE",
+    });
+  });
+});
 
 describe("decideRetry", () => {
   it.each(cases)("$name", (c) => {

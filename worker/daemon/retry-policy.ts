@@ -6,9 +6,13 @@
  * - retries must be enabled on the instance (`run_retries.enabled`), as in Dagster;
  * - the budget is the `flightdeck/max_retries` tag, else the instance's `max_retries`; a retry
  *   carries `flightdeck/retry_number` n+1 and stops once n reaches the budget;
- * - `retry_on_op_failure: false` retries only runs that failed for another reason than a step
- *   failing (a crashed run worker, a start or heartbeat timeout, a launch failure);
+ * - `retry_on_asset_or_op_failure: false` retries only runs that failed for another reason than a
+ *   step failing (a crashed run worker, a start or heartbeat timeout, a launch failure); the run's
+ *   `flightdeck/retry_on_asset_or_op_failure` tag overrides the instance, read as Dagster's
+ *   `get_boolean_tag_value` reads it (anything but "false", "none", "0" or "" is true);
  * - the strategy is `flightdeck/retry_strategy` (FROM_FAILURE or ALL_STEPS), else the default.
+ * The decision is written onto the failed run as Dagster's tags (`decisionTags`):
+ * `flightdeck/will_retry` and `flightdeck/failure_reason`, so a failure's finality is on the run.
  */
 import type { InstanceConfig, ReexecutionStrategy, RunFailureReason, Tags } from "../../protocol";
 import { ReexecutionStrategySchema, TAG } from "../../protocol";
@@ -36,8 +40,10 @@ export function decideRetry(tags: Tags, failureReason: RunFailureReason, config:
   if (retryNumber >= maxRetries) {
     return { kind: "no_retry", reason: `${retryNumber} of ${maxRetries} retries used` };
   }
-  if (!config.retry_on_op_failure && failureReason === "STEP_FAILURE") {
-    return { kind: "no_retry", reason: "a step failed and retry_on_op_failure is false" };
+  const retryOnStepFailure = readBooleanTag(tags[TAG.retryOnAssetOrOpFailure], config.retry_on_asset_or_op_failure);
+  if (!retryOnStepFailure && failureReason === "STEP_FAILURE") {
+    const source = tags[TAG.retryOnAssetOrOpFailure] === undefined ? "the instance's" : "the run's";
+    return { kind: "no_retry", reason: `a step failed and ${source} retry_on_asset_or_op_failure is false` };
   }
   const strategy = ReexecutionStrategySchema.safeParse(tags[TAG.retryStrategy]);
   const chosen = strategy.success ? strategy.data : config.default_strategy;
@@ -47,4 +53,18 @@ export function decideRetry(tags: Tags, failureReason: RunFailureReason, config:
     strategy: chosen,
     tags: { [TAG.retryNumber]: String(retryNumber + 1), [TAG.retryStrategy]: chosen },
   };
+}
+
+/** Dagster's `get_boolean_tag_value` (dagster/_utils/tags.py): false only for "false", "none", "0" and "". */
+export function readBooleanTag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return !["false", "none", "0", ""].includes(value.toLowerCase());
+}
+
+/**
+ * The tags a retry decision writes on the failed run, as Dagster's instance does when a run fails
+ * with run retries enabled: whether it will be retried, and why it failed.
+ */
+export function decisionTags(decision: RetryDecision, failureReason: RunFailureReason): Tags {
+  return { [TAG.willRetry]: String(decision.kind === "retry"), [TAG.failureReason]: failureReason };
 }

@@ -4,7 +4,7 @@
  * or answers something unreadable: then only heartbeats can tell (the machine may be gone).
  */
 import type { Run, RunWorkerHealth } from "../../protocol";
-import { RunWorkerHealthSchema } from "../../protocol";
+import { parseBoundedJson, RunWorkerHealthSchema } from "../../protocol";
 import type { FetchFn } from "../launcher/signed-fetch";
 import { sendSignedRequest } from "../launcher/signed-fetch";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
@@ -28,11 +28,8 @@ export async function checkRunWorkerHealth(
     timeoutMs: HEALTH_CHECK_TIMEOUT_MS,
   });
   if (!reply.ok) return null;
-  try {
-    const parsed = RunWorkerHealthSchema.safeParse(JSON.parse(reply.text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    // Not JSON: no usable answer, same as no answer.
-    return null;
-  }
+  // Not JSON, or past the bounds: no usable answer, same as no answer.
+  const json = parseBoundedJson(reply.text);
+  const parsed = json.ok ? RunWorkerHealthSchema.safeParse(json.value) : null;
+  return parsed?.success ? parsed.data : null;
 }

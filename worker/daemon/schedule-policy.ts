@@ -11,20 +11,48 @@ import { cronTicksBetween } from "./cron";
 
 export const CATCHUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export type DueTicks = { run: number | null; skipped: number[] };
+/** `again`: `run` is the latest tick, already recorded, to evaluate once more (see `tickToEvaluateAgain`). */
+export type DueTicks = { run: number | null; skipped: number[]; again: boolean };
 
+/**
+ * `again` is the scheduled time of the latest tick when it must be evaluated again: it is due as
+ * long as no newer tick is (Dagster's scheduler starts its iteration at that tick's time, then
+ * runs only the latest of the due times for a schedule without partitions).
+ */
 export function selectDueTicks(
   fields: CronFields,
   timeZone: string,
   cursor: number,
   now: number,
   maxCatchupRuns: number,
+  again: number | null = null,
 ): DueTicks {
-  const after = Math.max(cursor, now - CATCHUP_WINDOW_MS);
+  const from = again === null ? cursor : Math.min(cursor, again - 1);
+  const after = Math.max(from, now - CATCHUP_WINDOW_MS);
   const ticks = cronTicksBetween(fields, timeZone, after, now, 2000);
   const run = ticks.at(-1) ?? null;
   const skipped = maxCatchupRuns > 1 ? ticks.slice(0, -1).slice(-(maxCatchupRuns - 1)) : [];
-  return { run, skipped };
+  return { run, skipped: skipped.filter((t) => t !== again), again: run !== null && run === again };
+}
+
+/** How long a STARTED tick may take before a pass treats its evaluation as interrupted: the evaluation's 30 s timeout and margin. */
+export const TICK_LEASE_MS = 45_000;
+
+export type RecordedTick = { scheduledTime: number; status: string; failureCount: number; startedAt: number };
+
+/**
+ * Whether the schedule's latest tick is evaluated again (Dagster's
+ * `launch_scheduled_runs_for_schedule_iterator`): when its evaluation was interrupted (STARTED, and
+ * its pass has had time to finish), or when it failed and its failure count is still within
+ * `max_tick_retries` — a tick that failed only because its code location was unreachable keeps a
+ * count of 0, so it is evaluated again until the server answers ("Schedule will resume execution
+ * once the server is available").
+ */
+export function tickToEvaluateAgain(latest: RecordedTick | null, now: number, maxTickRetries: number): number | null {
+  if (latest === null) return null;
+  if (latest.status === "STARTED") return now - latest.startedAt >= TICK_LEASE_MS ? latest.scheduledTime : null;
+  if (latest.status === "FAILURE" && latest.failureCount <= maxTickRetries) return latest.scheduledTime;
+  return null;
 }
 
 const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];

@@ -28,13 +28,15 @@ const schedule = (overrides: Partial<ScheduleDefinition>): ScheduleDefinition =>
 });
 
 let evaluations: { name: string; scheduled_time: number }[];
-let evaluateReply: ScheduleEvaluateReply | { status: number };
+let evaluateReply: ScheduleEvaluateReply | { status: number } | "refused";
 
 async function setUp(schedules: ScheduleDefinition[]) {
   const fake = newFake();
   fake.definitions = { ...SAMPLE_DEFINITIONS, schedules };
   fake.onEvaluate = (_kind, name, body) => {
     evaluations.push({ name, scheduled_time: (body as { scheduled_time: number }).scheduled_time });
+    // What workerd's fetch throws when nothing listens on the port.
+    if (evaluateReply === "refused") throw new TypeError("Network connection lost.");
     if ("status" in evaluateReply) return new Response("boom", { status: evaluateReply.status });
     return Response.json(evaluateReply);
   };
@@ -52,8 +54,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function tick(scheduledTime: number): Promise<void> {
-  const config = { run_coordinator: { type: "default" } };
+async function tick(scheduledTime: number, schedules: object = {}): Promise<void> {
+  const config = { run_coordinator: { type: "default" }, schedules };
   const daemonEnv = { ...env, INSTANCE_CONFIG: JSON.stringify(config), PUBLIC_URL: "https://flightdeck.test" };
   await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), daemonEnv);
 }
@@ -133,6 +135,72 @@ describe("schedules in scheduled()", () => {
     await tick(T0 + 2 * MINUTE);
     expect(await scheduledRuns("every_minute")).toHaveLength(1);
     expect((await ticks("every_minute")).map((t) => t.status)).toEqual(["SKIPPED", "SUCCESS"]);
+  });
+});
+
+describe("a tick evaluated again (Dagster: test_grpc_server_down, test_schedule_tick_retries)", () => {
+  it("a tick that could not reach the code location is evaluated again until it can, on the same tick", async () => {
+    await setUp([schedule({ evaluated: true })]);
+    await tick(T0);
+    evaluateReply = "refused";
+    await tick(T0 + MINUTE);
+    let [failed] = await ticks("every_minute");
+    expect(failed).toMatchObject({ scheduled_time: T0 + MINUTE, status: "FAILURE", failure_count: 0 });
+    expect(failed?.error).toMatch(/Schedule will resume execution once the server is available/);
+    expect(failed?.error).toMatch(/could not be reached/);
+    evaluateReply = { status: 503 };
+    await tick(T0 + MINUTE + 20_000);
+    [failed] = await ticks("every_minute");
+    expect(failed).toMatchObject({ status: "FAILURE", failure_count: 0 });
+    evaluateReply = { run_requests: [{}] };
+    await tick(T0 + MINUTE + 40_000);
+    expect(evaluations.map((e) => e.scheduled_time)).toEqual([T0 + MINUTE, T0 + MINUTE, T0 + MINUTE]);
+    const history = await ticks("every_minute");
+    expect(history).toHaveLength(1);
+    const runs = await scheduledRuns("every_minute");
+    expect(history[0]).toMatchObject({ status: "SUCCESS", run_ids: [runs[0]?.id] });
+    expect(runs).toHaveLength(1);
+  });
+
+  it("another evaluation error is retried schedules.max_tick_retries times, then the tick stays FAILURE", async () => {
+    await setUp([schedule({ evaluated: true })]);
+    evaluateReply = { status: 500 };
+    await tick(T0, { max_tick_retries: 1 });
+    await tick(T0 + MINUTE, { max_tick_retries: 1 });
+    await tick(T0 + MINUTE + 20_000, { max_tick_retries: 1 });
+    await tick(T0 + MINUTE + 40_000, { max_tick_retries: 1 });
+    expect(evaluations).toHaveLength(2);
+    expect((await ticks("every_minute"))[0]).toMatchObject({ status: "FAILURE", failure_count: 2 });
+  });
+
+  it("a tick whose pass died between claiming it and submitting its run is finished by the next pass, once", async () => {
+    await setUp([schedule({})]);
+    await tick(T0);
+    // A pass claimed the tick and its run key, moved the cursor, and died before the submit.
+    const key = `${new Date(T0 + MINUTE).toISOString()}#0`;
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO schedule_ticks (location, name, scheduled_time, status, run_ids, started_at) VALUES ('demo', 'every_minute', ?, 'STARTED', '[]', ?)",
+      ).bind(T0 + MINUTE, T0 + MINUTE),
+      env.DB.prepare(
+        "INSERT INTO run_keys (kind, location, name, run_key, run_id, created_at) VALUES ('SCHEDULE', 'demo', 'every_minute', ?, NULL, ?)",
+      ).bind(key, T0 + MINUTE),
+      env.DB.prepare("UPDATE schedule_state SET cursor = ? WHERE name = 'every_minute'").bind(T0 + MINUTE),
+    ]);
+    await tick(T0 + MINUTE + 10_000); // its pass may still be working: left alone
+    expect(await scheduledRuns("every_minute")).toHaveLength(0);
+    await Promise.all([tick(T0 + MINUTE + 50_000), tick(T0 + MINUTE + 50_000)]);
+    const runs = await scheduledRuns("every_minute");
+    expect(runs).toHaveLength(1);
+    expect(await ticks("every_minute")).toMatchObject([{ status: "SUCCESS", run_ids: [runs[0]?.id] }]);
+    // Evaluated again later (say its pass died after the submit): the same run, not a second one.
+    await env.DB.prepare("UPDATE schedule_ticks SET status = 'STARTED', started_at = ? WHERE name = 'every_minute'")
+      .bind(T0 + MINUTE)
+      .run();
+    await env.DB.prepare("UPDATE run_keys SET run_id = NULL").run();
+    await tick(T0 + MINUTE + 55_000);
+    expect(await scheduledRuns("every_minute")).toHaveLength(1);
+    expect(await ticks("every_minute")).toMatchObject([{ status: "SUCCESS", run_ids: [runs[0]?.id] }]);
   });
 });
 

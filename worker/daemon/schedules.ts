@@ -4,7 +4,9 @@
  * evaluated — its static run config and tags, or `POST /schedules/:name/evaluate` on the code
  * location server — and its run requests submitted, each with a run key (the request's, else one
  * per tick) claimed first. The tick records SUCCESS with its runs, SKIPPED with the reason, or
- * FAILURE with the error; one schedule's failure touches no other.
+ * FAILURE with the error; one schedule's failure touches no other. The latest tick is evaluated
+ * again, on the same row, when its pass died or it failed within `schedules.max_tick_retries`
+ * (an unreachable code location does not count: its tick waits for the server), as Dagster does.
  */
 import type {
   Definitions,
@@ -24,13 +26,18 @@ import {
   claimRunKey,
   claimScheduleTick,
   ensureScheduleState,
+  findScheduledRun,
   finishScheduleTick,
+  latestScheduleTick,
   listScheduleStates,
+  reclaimScheduleTick,
   recordRunKeyRun,
   releaseRunKey,
+  runOfRunKey,
 } from "../storage/schedules-repo";
 import { parseCron } from "./cron";
-import { selectDueTicks } from "./schedule-policy";
+import { CodeLocationUnreachableError } from "./remote-evaluation";
+import { selectDueTicks, tickToEvaluateAgain } from "./schedule-policy";
 
 export type ScheduleDeps = {
   db: Database;
@@ -73,12 +80,15 @@ async function evaluateOne(
     await ensureScheduleState(deps.db, location, schedule.name, deps.now);
     return [];
   }
+  const latest = await latestScheduleTick(deps.db, location, schedule.name);
+  const again = tickToEvaluateAgain(latest, deps.now, deps.config.max_tick_retries);
   const due = selectDueTicks(
     parseCron(schedule.cron_schedule),
     schedule.execution_timezone,
     state.cursor,
     deps.now,
     deps.config.max_catchup_runs,
+    again,
   );
   const outcomes: ScheduleOutcome[] = [];
   for (const missed of due.skipped) {
@@ -90,9 +100,16 @@ async function evaluateOne(
       outcomes.push({ location, schedule: schedule.name, scheduledTime: missed, status: "SKIPPED" });
   }
   if (due.run !== null) {
-    const tickId = await claimScheduleTick(deps.db, location, schedule.name, due.run, deps.now);
-    if (tickId !== null) {
-      const status = await runTick(deps, location, schedule, due.run, tickId);
+    const tick =
+      due.again && latest
+        ? (await reclaimScheduleTick(deps.db, latest, deps.now))
+          ? { id: latest.id, failureCount: latest.failureCount, again: true }
+          : null
+        : await claimScheduleTick(deps.db, location, schedule.name, due.run, deps.now).then((id) =>
+            id === null ? null : { id, failureCount: 0, again: false },
+          );
+    if (tick !== null) {
+      const status = await runTick(deps, location, schedule, due.run, tick);
       outcomes.push({ location, schedule: schedule.name, scheduledTime: due.run, status });
     }
     await advanceScheduleCursor(deps.db, location, schedule.name, due.run, deps.now);
@@ -105,8 +122,9 @@ async function runTick(
   location: string,
   schedule: ScheduleDefinition,
   scheduledTime: number,
-  tickId: number,
+  tick: { id: number; failureCount: number; again: boolean },
 ): Promise<string> {
+  const { id: tickId, again } = tick;
   try {
     const reply: ScheduleEvaluateReply = schedule.evaluated
       ? await deps.evaluate(location, schedule.name, scheduledTime)
@@ -122,7 +140,7 @@ async function runTick(
     }
     const runIds: string[] = [];
     for (const [index, request] of reply.run_requests.entries()) {
-      const runId = await submitRequest(deps, location, schedule, scheduledTime, request, index);
+      const runId = await submitRequest(deps, location, schedule, scheduledTime, request, index, again);
       if (runId) runIds.push(runId);
     }
     const skipReason = runIds.length === 0 ? "Every run request's run key was already used." : null;
@@ -135,13 +153,22 @@ async function runTick(
     return runIds.length > 0 ? "SUCCESS" : "SKIPPED";
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await finishScheduleTick(deps.db, tickId, { status: "FAILURE", runIds: [], error: message }, deps.now);
+    // Dagster: an unreachable server does not count against max_tick_retries — "retry forever
+    // until the server comes back up or the schedule is turned off".
+    const unreachable = error instanceof CodeLocationUnreachableError;
+    const failure = unreachable
+      ? {
+          error: `Unable to reach the code location server for schedule ${schedule.name}. Schedule will resume execution once the server is available. ${message}`,
+          failureCount: tick.failureCount,
+        }
+      : { error: message, failureCount: tick.failureCount + 1 };
+    await finishScheduleTick(deps.db, tickId, { status: "FAILURE", runIds: [], ...failure }, deps.now);
     await deps.onTickFailed({
       kind: "SCHEDULE",
       location,
       name: schedule.name,
       tickId: String(tickId),
-      error: message,
+      error: failure.error,
     });
     return "FAILURE";
   }
@@ -154,10 +181,23 @@ async function submitRequest(
   scheduledTime: number,
   request: RunRequest,
   index: number,
+  again: boolean,
 ): Promise<string | null> {
   // One run per tick whatever happens: the default key names the tick.
   const runKey = request.run_key ?? `${new Date(scheduledTime).toISOString()}#${index}`;
-  if (!(await claimRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey, deps.now))) return null;
+  if (!(await claimRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey, deps.now))) {
+    // Used before: by this very tick when it is evaluated again after its pass died (its run is
+    // the tick's), or by an earlier tick (nothing to launch). A key claimed but never given its run
+    // is this tick's unfinished submit: its run, if the submit got that far, else submitted now.
+    const used = await runOfRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey);
+    if (used?.runId) return again ? used.runId : null;
+    if (!again) return null;
+    const existing = await findScheduledRun(deps.db, location, schedule.name, runKey);
+    if (existing) {
+      await recordRunKeyRun(deps.db, "SCHEDULE", location, schedule.name, runKey, existing);
+      return existing;
+    }
+  }
   let run: Run;
   try {
     run = await deps.submit({

@@ -45,7 +45,8 @@ describe("HttpRunLauncher", () => {
     const seen: { url: string; body: string; verified: boolean }[] = [];
     const fetchFn: FetchFn = async (url, init) => {
       const body = String(init.body);
-      const verified = (await verifyWebhook(secret, new Headers(init.headers), body)).ok;
+      const target = { method: String(init.method), path: new URL(url).pathname, body };
+      const verified = (await verifyWebhook(secret, new Headers(init.headers), target)).ok;
       seen.push({ url, body, verified });
       return Response.json({ handle: "h-1" }, { status: 202 });
     };
@@ -71,7 +72,33 @@ describe("HttpRunLauncher", () => {
       new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const launcher = new HttpRunLauncher(db, { fetch: hang, timeoutMs: 20 });
     const outcome = await launcher.launchRun({ run, runToken: "t", eventsUrl: "https://cp.test/e" });
-    expect(outcome).toEqual({ ok: false, reason: "POST http://loc.test/base/runs did not answer within 20 ms" });
+    expect(outcome).toEqual({
+      ok: false,
+      unreachable: true,
+      reason: "POST http://loc.test/base/runs did not answer within 20 ms",
+    });
+  });
+
+  it.each([
+    [
+      "a refused connection (workerd: Network connection lost.)",
+      () => Promise.reject(new TypeError("Network connection lost.")),
+      true,
+    ],
+    ["a gateway's 503", () => Promise.resolve(new Response("down", { status: 503 })), true],
+    ["the server's own 500", () => Promise.resolve(new Response("bug", { status: 500 })), false],
+    ["the server's 422", () => Promise.resolve(new Response("bad", { status: 422 })), false],
+  ] as const)("tells %s (unreachable: %s) from an answer, in true words", async (_name, reply, unreachable) => {
+    const db = await withLocation();
+    const launcher = new HttpRunLauncher(db, { fetch: reply });
+    const outcome = await launcher.launchRun({ run, runToken: "t", eventsUrl: "https://cp.test/e" });
+    expect(outcome).toMatchObject({ ok: false, unreachable });
+    if (!outcome.ok) expect(outcome.reason).not.toMatch(/lost\.\./);
+    if (unreachable && !outcome.ok && outcome.reason.includes("Network")) {
+      expect(outcome.reason).toBe(
+        "POST http://loc.test/base/runs could not be reached (no connection to the code location server: Network connection lost)",
+      );
+    }
   });
 
   it("reports a location that no longer exists", async () => {

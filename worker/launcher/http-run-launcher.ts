@@ -7,7 +7,7 @@
  */
 
 import type { LaunchRequest, Run } from "../../protocol";
-import { DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS, LaunchReplySchema } from "../../protocol";
+import { DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS, LaunchReplySchema, parseBoundedJson } from "../../protocol";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
 import { getReexecutionPlan } from "../storage/reexecution-repo";
@@ -82,10 +82,7 @@ export class HttpRunLauncher implements RunLauncher {
 }
 
 function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // A 2xx with a body that is not JSON: treated as "no handle" by the caller, on purpose.
-    return undefined;
-  }
+  // A 2xx with a body that is not JSON (or past the bounds): treated as "no handle" by the caller, on purpose.
+  const json = parseBoundedJson(text);
+  return json.ok ? json.value : undefined;
 }

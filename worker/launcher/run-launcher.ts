@@ -5,7 +5,8 @@
 import type { Run } from "../../protocol";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 
-export type LaunchOutcome = { ok: true; handle: string | null } | { ok: false; reason: string };
+/** `unreachable`: the server could not be reached (signed-fetch.ts), as opposed to answering an error. */
+export type LaunchOutcome = { ok: true; handle: string | null } | { ok: false; reason: string; unreachable?: boolean };
 export type TerminateOutcome = { ok: true } | { ok: false; reason: string };
 
 export type LaunchInput = {

@@ -60,8 +60,9 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
 
   const rootRunId = parent.root_run_id ?? parent.id;
   const inherited: Tags = { ...parent.tags };
-  delete inherited[TAG.parentRunId];
-  delete inherited[TAG.rootRunId];
+  // Tags about the parent's own place and fate, not the child's: set anew, or (the outcome of the
+  // parent's failure) not at all until the child has its own.
+  for (const key of [TAG.parentRunId, TAG.rootRunId, TAG.willRetry, TAG.failureReason]) delete inherited[key];
   const { tags, priority } = resolveRunTags({
     tags: { ...inherited, [TAG.parentRunId]: parent.id, [TAG.rootRunId]: rootRunId, ...(options.tags ?? {}) },
   });

@@ -22,10 +22,21 @@ describe("resolveRunTags", () => {
   });
 
   it.each([
-    ["a non-integer tag", { tags: { "flightdeck/priority": "high" } }],
-    ["a fractional tag", { tags: { "flightdeck/priority": "1.5" } }],
-    ["an empty tag", { tags: { "flightdeck/priority": "" } }],
+    ["surrounding whitespace and a sign, as Python's int() reads them", " +3 ", 3],
+    ["a negative value", "-2", -2],
+    ["a word, which Dagster reads as 0", "high", 0],
+    ["a fraction, which Dagster reads as 0", "1.5", 0],
+    ["an empty value, which Dagster reads as 0", "", 0],
+  ])("accepts %s and keeps the tag as written", (_name, raw, priority) => {
+    expect(resolveRunTags({ tags: { "flightdeck/priority": raw } })).toEqual({
+      tags: { "flightdeck/priority": raw },
+      priority,
+    });
+  });
+
+  it.each([
     ["a tag that disagrees with priority", { priority: 1, tags: { "flightdeck/priority": "2" } }],
+    ["an unreadable tag beside a non-zero priority", { priority: 1, tags: { "flightdeck/priority": "high" } }],
   ])("rejects %s, naming the tag's path", (_name, submit) => {
     try {
       resolveRunTags(submit);

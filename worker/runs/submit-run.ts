@@ -4,8 +4,8 @@
  * which stores it with its first decision. Every check runs before the first write, so a rejected
  * submit stores nothing.
  */
-import type { EffectiveInstanceConfig, JobDefinition, Run, RunConfig, SubmitRun } from "../../protocol";
-import { loadedJobOf, resolveLoadedJob } from "../code-locations/jobs";
+import type { EffectiveInstanceConfig, Run, RunConfig, SubmitRun } from "../../protocol";
+import { loadedJobOf } from "../code-locations/jobs";
 import type { RunCoordinatorSeam, SubmitContext } from "../coordinator/run-coordinator-seam";
 import { InvalidRunConfigError } from "../errors";
 import { describeIssues } from "../http/validation-issues";
@@ -20,22 +20,19 @@ export type SubmitDeps = {
   coordinator: RunCoordinatorSeam;
   now: () => number;
   /**
-   * The effective instance config from saved overrides: given, the submit reads its location and
-   * the overrides in one batch and hands both to the coordinator (one D1 round trip, not three).
+   * The effective instance config from saved overrides: the submit reads its location and the
+   * overrides in one batch and hands both to the coordinator (one D1 round trip, not three).
    */
-  instanceConfigFrom?: (savedOverrides: unknown) => EffectiveInstanceConfig;
+  instanceConfigFrom: (savedOverrides: unknown) => EffectiveInstanceConfig;
 };
 
 export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
   const { tags, priority } = resolveRunTags(submit);
-  let job: JobDefinition;
-  let context: SubmitContext | undefined;
-  if (deps.instanceConfigFrom) {
-    const read = await readForSubmit(deps.db, submit.location);
-    job = loadedJobOf(read.location, submit.location, submit.job);
-    if (read.location)
-      context = { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: read.location.endpoint };
-  } else job = await resolveLoadedJob(deps.db, submit.location, submit.job);
+  const read = await readForSubmit(deps.db, submit.location);
+  const job = loadedJobOf(read.location, submit.location, submit.job);
+  const context: SubmitContext | undefined = read.location
+    ? { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: read.location.endpoint }
+    : undefined;
   const runConfig: RunConfig = submit.run_config ?? defaultRunConfig(job.default_run_config);
   const issues = validateRunConfig(job.run_config_schema, runConfig);
   if (issues.length > 0) {

@@ -11,7 +11,7 @@ import type { Database } from "./db";
 import { runBatch } from "./db";
 import type { ControlPlaneEvent } from "./event-log-repo";
 import { eventIfPreviousChangedStatement } from "./event-log-repo";
-import { toRun } from "./runs-repo";
+import { addRunTagsStatements, toRun } from "./runs-repo";
 import { eventLog, runs } from "./schema";
 import { type RETRY_DECISIONS, runRetries } from "./schema-daemon";
 
@@ -120,20 +120,28 @@ export async function readFailureReason(db: Database, runId: string): Promise<Ru
 
 export type RetryDecisionRow = (typeof RETRY_DECISIONS)[number];
 
-/** Claims the decision about one failed run. False: another pass already did. */
+/**
+ * Claims the decision about one failed run, and writes the decision's tags on the run in the same
+ * batch (the decision is deterministic, so a pass that lost the claim writes the same values).
+ * False: another pass already decided.
+ */
 export async function claimRetryDecision(
   db: Database,
   failedRunId: string,
   decision: RetryDecisionRow,
   reason: string | null,
   now: number,
+  tags: Record<string, string>,
 ): Promise<boolean> {
-  const rows = await db
-    .insert(runRetries)
-    .values({ failedRunId, decision, reason, decidedAt: now })
-    .onConflictDoNothing()
-    .returning({ id: runRetries.failedRunId });
-  return rows.length > 0;
+  const [rows] = await runBatch(db, [
+    db
+      .insert(runRetries)
+      .values({ failedRunId, decision, reason, decidedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: runRetries.failedRunId }),
+    ...addRunTagsStatements(db, failedRunId, tags),
+  ]);
+  return Array.isArray(rows) && rows.length > 0;
 }
 
 export async function recordRetryOutcome(

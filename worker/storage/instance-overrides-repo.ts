@@ -2,8 +2,9 @@
  * The instance config overrides an admin saved (DESIGN.md §4, the third layer) and the audit log.
  * Saving the overrides and its audit row is one batch: a change is never applied unrecorded.
  */
-import { eq } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { InstanceConfigOverrides, JsonObject } from "../../protocol";
+import { INSTANCE_AUDIT_ACTIONS } from "../../protocol/ui-api";
 import type { BatchStatement, Database } from "./db";
 import { runBatch } from "./db";
 import { auditLog, instanceOverrides } from "./schema";
@@ -55,4 +56,14 @@ export async function saveInstanceOverrides(
       }),
     auditStatement(db, audit),
   ]);
+}
+
+/** The newest audit rows about the instance's settings (INSTANCE_AUDIT_ACTIONS), newest first. */
+export async function listInstanceAudit(db: Database, limit: number): Promise<(typeof auditLog.$inferSelect)[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(inArray(auditLog.action, [...INSTANCE_AUDIT_ACTIONS]))
+    .orderBy(desc(auditLog.ts), desc(auditLog.id))
+    .limit(limit);
 }

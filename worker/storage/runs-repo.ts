@@ -2,7 +2,7 @@
  * Run storage (Dagster's run storage): the run record, its tags, and the one way `runs.status`
  * is written — a conditional write built from the run state machine's predecessors.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Run, RunStatus } from "../../protocol";
 import { IN_PROGRESS_STATUSES } from "../../protocol";
 import { allowedPredecessors } from "../../protocol/run-state-machine";
@@ -164,4 +164,24 @@ export async function listQueuedPage(db: Database, limit: number) {
     .where(inArray(runs.status, ["QUEUED"]))
     .orderBy(runs.createdAt)
     .limit(limit);
+}
+
+/**
+ * Adds tags to an existing run (or changes their values), in its `tags` JSON and its tag rows, as
+ * Dagster's `add_run_tags`: for the daemon's own tags on a run, never the user's at submit.
+ */
+export function addRunTagsStatements(db: Database, runId: string, tags: Record<string, string>): BatchStatement[] {
+  const rows = Object.entries(tags).map(([key, value]) => ({ runId, key, value }));
+  return [
+    db
+      .update(runs)
+      .set({ tags: sql`json_patch(${runs.tags}, ${JSON.stringify(tags)})` })
+      .where(eq(runs.id, runId)),
+    ...chunkForBoundParameters(rows, 3).map((chunk) =>
+      db
+        .insert(runTags)
+        .values(chunk)
+        .onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value: sql`excluded.value` } }),
+    ),
+  ];
 }

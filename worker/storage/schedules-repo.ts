@@ -7,6 +7,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { InstigatorStatus, ScheduleTick, TickStatus } from "../../protocol";
 import type { Database } from "./db";
 import { stateKey } from "./instigator-state-key";
+import { runs, runTags } from "./schema";
 import type { ScheduleTickRow } from "./schema-daemon";
 import { runKeys, scheduleState, scheduleTicks } from "./schema-daemon";
 
@@ -80,7 +81,13 @@ export async function claimScheduleTick(
 export async function finishScheduleTick(
   db: Database,
   id: number,
-  outcome: { status: TickStatus; runIds: string[]; skipReason?: string | null; error?: string | null },
+  outcome: {
+    status: TickStatus;
+    runIds: string[];
+    skipReason?: string | null;
+    error?: string | null;
+    failureCount?: number;
+  },
   now: number,
 ): Promise<void> {
   await db
@@ -90,9 +97,46 @@ export async function finishScheduleTick(
       runIds: outcome.runIds,
       skipReason: outcome.skipReason ?? null,
       error: outcome.error ?? null,
+      ...(outcome.failureCount === undefined ? {} : { failureCount: outcome.failureCount }),
       endedAt: now,
     })
     .where(eq(scheduleTicks.id, id));
+}
+
+/** The schedule's newest tick (by scheduled time), the one a pass may have to evaluate again. */
+export async function latestScheduleTick(
+  db: Database,
+  location: string,
+  name: string,
+): Promise<ScheduleTickRow | null> {
+  return (
+    (await db
+      .select()
+      .from(scheduleTicks)
+      .where(and(eq(scheduleTicks.location, location), eq(scheduleTicks.name, name)))
+      .orderBy(desc(scheduleTicks.scheduledTime))
+      .limit(1)
+      .get()) ?? null
+  );
+}
+
+/**
+ * Claims a tick again for another evaluation — a FAILURE to retry, or a STARTED one whose pass
+ * died — if it is still as read (same status and start): two passes never evaluate it at once.
+ */
+export async function reclaimScheduleTick(db: Database, tick: ScheduleTickRow, now: number): Promise<boolean> {
+  const rows = await db
+    .update(scheduleTicks)
+    .set({ status: "STARTED", startedAt: now, endedAt: null, error: null })
+    .where(
+      and(
+        eq(scheduleTicks.id, tick.id),
+        eq(scheduleTicks.status, tick.status),
+        eq(scheduleTicks.startedAt, tick.startedAt),
+      ),
+    )
+    .returning({ id: scheduleTicks.id });
+  return rows.length > 0;
 }
 
 export function toScheduleTick(row: ScheduleTickRow): ScheduleTick {
@@ -105,6 +149,7 @@ export function toScheduleTick(row: ScheduleTickRow): ScheduleTick {
     run_ids: row.runIds,
     skip_reason: row.skipReason,
     error: row.error,
+    failure_count: row.failureCount,
     started_at: row.startedAt,
     ended_at: row.endedAt,
   };
@@ -158,6 +203,24 @@ export async function recordRunKeyRun(
     );
 }
 
+/** The run a claimed run key launched; null when the key is unclaimed or its run was never recorded. */
+export async function runOfRunKey(
+  db: Database,
+  kind: "SCHEDULE" | "SENSOR",
+  location: string,
+  name: string,
+  runKey: string,
+): Promise<{ runId: string | null } | null> {
+  const row = await db
+    .select({ runId: runKeys.runId })
+    .from(runKeys)
+    .where(
+      and(eq(runKeys.kind, kind), eq(runKeys.location, location), eq(runKeys.name, name), eq(runKeys.runKey, runKey)),
+    )
+    .get();
+  return row ?? null;
+}
+
 export async function isRunKeyUsed(
   db: Database,
   kind: "SCHEDULE" | "SENSOR",
@@ -188,4 +251,33 @@ export async function releaseRunKey(
     .where(
       and(eq(runKeys.kind, kind), eq(runKeys.location, location), eq(runKeys.name, name), eq(runKeys.runKey, runKey)),
     );
+}
+
+/**
+ * The run a schedule submitted for a run key, found by its tags — for a claimed key whose run was
+ * never recorded (the pass died between the submit and the record): Dagster's
+ * `_get_existing_run_for_request`.
+ */
+export async function findScheduledRun(
+  db: Database,
+  location: string,
+  schedule: string,
+  runKey: string,
+): Promise<string | null> {
+  const row = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .innerJoin(
+      runTags,
+      and(eq(runTags.runId, runs.id), eq(runTags.key, "flightdeck/run_key"), eq(runTags.value, runKey)),
+    )
+    .where(
+      and(
+        eq(runs.location, location),
+        sql`EXISTS (SELECT 1 FROM run_tags s WHERE s.run_id = ${runs.id} AND s.key = 'flightdeck/schedule' AND s.value = ${schedule})`,
+      ),
+    )
+    .limit(1)
+    .get();
+  return row?.id ?? null;
 }

@@ -56,6 +56,11 @@ export const scheduleTicks = sqliteTable(
     runIds: text("run_ids", { mode: "json" }).$type<string[]>().notNull(),
     skipReason: text("skip_reason"),
     error: text("error"),
+    /**
+     * Dagster's tick failure_count: evaluations of this tick that failed for another reason than an
+     * unreachable code location; the tick is evaluated again while it is ≤ `schedules.max_tick_retries`.
+     */
+    failureCount: integer("failure_count").notNull().default(0),
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at"),
   },

@@ -1,14 +1,14 @@
 /**
  * A stand-in for a code location server, answering the control plane's outbound fetches to its
  * host inside workerd (where no real server can listen). It verifies every request the way the
- * real server must (Standard Webhooks signature, timestamp, replayed webhook-id) and answers like
+ * real server must (signature over method, path and body, timestamp, replayed webhook-id) and answers like
  * one, so these tests hold the control plane's side of the contract in DESIGN.md §5.2.
  */
 import { vi } from "vitest";
 import type { Definitions, LaunchRequest } from "../../protocol";
 import { generateSecret, LaunchRequestSchema, verifyWebhook } from "../../protocol";
 
-export type Behaviour = "ok" | "network_error" | "hang" | { status: number; body: string };
+export type Behaviour = "ok" | "network_error" | "hang" | { status: number; body: string; location?: string };
 
 export const GREET_RUN_CONFIG_SCHEMA = {
   type: "object",
@@ -91,8 +91,12 @@ export class FakeCodeLocation {
 
   async handle(request: Request): Promise<Response> {
     const body = await request.text();
-    const verified = await verifyWebhook(this.secret, request.headers, body);
-    const path = new URL(request.url).pathname;
+    const { pathname: path, search } = new URL(request.url);
+    const verified = await verifyWebhook(this.secret, request.headers, {
+      method: request.method,
+      path: path + search,
+      body,
+    });
     if (!verified.ok || this.#seenIds.has(verified.id)) {
       this.rejected.push(`${request.method} ${path}: ${verified.ok ? "replayed webhook-id" : verified.reason}`);
       return new Response("bad signature", { status: 401 });
@@ -132,7 +136,8 @@ export class FakeCodeLocation {
         request.signal.addEventListener("abort", () => reject(request.signal.reason));
       });
     }
-    return Promise.resolve(new Response(behaviour.body, { status: behaviour.status }));
+    const headers = behaviour.location === undefined ? undefined : { location: behaviour.location };
+    return Promise.resolve(new Response(behaviour.body || null, { status: behaviour.status, headers }));
   }
 }
 

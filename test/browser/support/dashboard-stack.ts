@@ -15,12 +15,15 @@ import {
   registerCodeLocation,
   startCodeLocation,
   startControlPlane,
+  stopStack,
 } from "../../../scripts/lib/local-stack";
 import { DEMO_LOCATION_FILE } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
 import { type Browser, launchBrowser } from "./chromium";
 
 export type DashboardStack = {
+  /** The stack's temporary directory; the code location's data dir is `<dir>/<location name>`. */
+  dir: string;
   controlPlane: ControlPlane;
   location: CodeLocationServer;
   adminToken: string;
@@ -40,6 +43,8 @@ export type DashboardStackOptions = {
    * port picked up front) so the daemon can launch runs.
    */
   daemon?: boolean;
+  /** The code location to serve instead of the demo's. */
+  location?: { name: string; file: string };
 };
 
 export async function startDashboardStack(options: DashboardStackOptions = {}): Promise<DashboardStack> {
@@ -56,15 +61,17 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     vars,
     testScheduled: options.daemon ?? false,
   });
-  const location = await startCodeLocation({ name: "demo", file: DEMO_LOCATION_FILE, dataDir: path.join(dir, "demo") });
+  const served = options.location ?? { name: "demo", file: DEMO_LOCATION_FILE };
+  const location = await startCodeLocation({ ...served, dataDir: path.join(dir, served.name) });
   const registered = await registerCodeLocation(controlPlane, location);
-  if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
+  if (registered.status !== "LOADED") throw new Error(`${served.name} location did not load: ${registered.load_error}`);
   const browser = await launchBrowser();
   const { page } = browser;
   const open = async (p: string) => {
     await page.goto(new URL(p, controlPlane.url).toString());
   };
   return {
+    dir,
     controlPlane,
     location,
     adminToken,
@@ -78,7 +85,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     },
     teardown: async () => {
       await browser.close().catch(() => {});
-      await Promise.allSettled([location.stop(), controlPlane.stop()]);
+      await stopStack([location], controlPlane);
       await rm(dir, { recursive: true, force: true });
     },
   };

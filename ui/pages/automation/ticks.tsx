@@ -4,6 +4,7 @@ import type { TickStatus } from "../../../protocol/automation";
 import { errorMessage } from "../../api/client";
 import { Link } from "../../components/link";
 import { RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 
 const TONE: Record<TickStatus, string> = { STARTED: "run", SUCCESS: "ok", SKIPPED: "queue", FAILURE: "bad" };
 
@@ -35,7 +36,7 @@ export function TickTable({ ticks }: { ticks: TickRow[] }) {
             <td>
               {tick.run_ids.map((id) => (
                 <Link key={id} href={`/runs/${id}`} class="mono">
-                  {id.slice(0, 8)}{" "}
+                  {shortRunId(id)}{" "}
                 </Link>
               ))}
               {tick.skip_reason ? <span class="muted">{tick.skip_reason}</span> : null}

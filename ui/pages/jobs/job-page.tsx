@@ -4,6 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import type { NodeDefinition } from "../../../protocol/definitions";
+import type { Run } from "../../../protocol/run";
 import { getJob, listRuns } from "../../api/endpoints";
 import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
@@ -11,7 +12,7 @@ import { PageHeader } from "../../components/page-header";
 import { RunsMiniTable } from "../../components/runs-mini-table";
 import { TagList } from "../../components/tags";
 import type { RouteProps } from "../../routes";
-import { usePoll } from "../../stores/poll";
+import { isNotFound, usePoll } from "../../stores/poll";
 import { OpGraph } from "./op-graph";
 
 function NodeDetails({ node }: { node: NodeDefinition }) {
@@ -47,10 +48,15 @@ export default function JobPage({ params }: RouteProps) {
   const location = params.location ?? "";
   const name = params.job ?? "";
   const job = usePoll((signal) => getJob(location, name, signal), [location, name], { intervalMs: 2000 });
-  const runs = usePoll((signal) => listRuns({ job: name, location, limit: 10 }, signal), [location, name]);
+
   const selected = useSignal<string | null>(null);
   const j = job.data.value;
   const launchpad = `/jobs/${encodeURIComponent(location)}/${encodeURIComponent(name)}/launchpad`;
+  // An unknown job has nothing to launch: no launchpad button, no runs to poll.
+  const missing = isNotFound(job.error.value);
+  const runs = usePoll((signal) => listRuns({ job: name, location, limit: 10 }, signal), [location, name], {
+    enabled: !missing,
+  });
 
   return (
     <div class="page" data-testid="job-page">
@@ -63,9 +69,11 @@ export default function JobPage({ params }: RouteProps) {
           </>
         }
         actions={
-          <Link href={launchpad} class="btn btn-primary" data-testid="open-launchpad">
-            Open launchpad
-          </Link>
+          missing ? null : (
+            <Link href={launchpad} class="btn btn-primary" data-testid="open-launchpad">
+              Open launchpad
+            </Link>
+          )
         }
       />
       <ErrorNotice error={job.error.value} title="This job could not be loaded." />
@@ -109,22 +117,44 @@ export default function JobPage({ params }: RouteProps) {
           </aside>
         </div>
       )}
-      <section class="card">
-        <h2>
-          Latest runs{" "}
-          <Link href={`/runs?job=${encodeURIComponent(name)}`} class="small">
-            all
-          </Link>
-        </h2>
-        <ErrorNotice error={runs.error.value} />
-        {runs.data.value === undefined ? null : runs.data.value.runs.length === 0 ? (
-          <EmptyState title="This job has not run yet" testId="job-runs-empty">
-            Start one from the <Link href={launchpad}>launchpad</Link>.
-          </EmptyState>
-        ) : (
-          <RunsMiniTable runs={runs.data.value.runs} testId="job-runs" />
-        )}
-      </section>
+      {missing ? (
+        <EmptyState title="No such job" testId="job-not-found">
+          No job "{name}" in code location "{location}". <Link href="/jobs">See the jobs there are.</Link>
+        </EmptyState>
+      ) : (
+        <JobRuns runs={runs.data.value?.runs} error={runs.error.value} name={name} launchpad={launchpad} />
+      )}
     </div>
+  );
+}
+
+function JobRuns({
+  runs,
+  error,
+  name,
+  launchpad,
+}: {
+  runs: Run[] | undefined;
+  error: unknown;
+  name: string;
+  launchpad: string;
+}) {
+  return (
+    <section class="card">
+      <h2>
+        Latest runs{" "}
+        <Link href={`/runs?job=${encodeURIComponent(name)}`} class="small">
+          all
+        </Link>
+      </h2>
+      <ErrorNotice error={error} />
+      {runs === undefined ? null : runs.length === 0 ? (
+        <EmptyState title="This job has not run yet" testId="job-runs-empty">
+          Start one from the <Link href={launchpad}>launchpad</Link>.
+        </EmptyState>
+      ) : (
+        <RunsMiniTable runs={runs} testId="job-runs" />
+      )}
+    </section>
   );
 }

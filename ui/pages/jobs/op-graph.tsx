@@ -12,8 +12,10 @@ function pathOf(points: { x: number; y: number }[]): string {
 export function OpGraph({ nodes, selected, onSelect }: Props) {
   const g = useMemo(() => layoutGraph(nodes), [nodes]);
   return (
-    <div class="graph-wrap" data-testid="op-graph">
-      <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label="Op graph">
+    // A region that may scroll on a narrow screen; its ops are buttons, so it is reachable by keyboard.
+    <section class="graph-wrap" data-testid="op-graph" aria-label="Op graph">
+      <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`}>
+        <title>Op graph</title>
         <defs>
           <marker
             id="arrow"
@@ -48,7 +50,7 @@ export function OpGraph({ nodes, selected, onSelect }: Props) {
             data-node={n.name}
             role="button"
             tabIndex={0}
-            aria-label={`Op ${n.name}`}
+            aria-pressed={selected === n.name}
             onClick={() => onSelect(selected === n.name ? null : n.name)}
             onKeyDown={(e) => {
               if (e.key === "Enter" || e.key === " ") onSelect(selected === n.name ? null : n.name);
@@ -64,6 +66,6 @@ export function OpGraph({ nodes, selected, onSelect }: Props) {
           </g>
         ))}
       </svg>
-    </div>
+    </section>
   );
 }

@@ -2,6 +2,10 @@
  * The run config editor: a plain textarea over a highlight layer, with line numbers. Lines with a
  * problem are marked in the gutter and tinted, and each problem is written under the editor with
  * its line; clicking one puts the cursor there.
+ *
+ * Tab indents, as in every code editor; so that a keyboard user is never trapped, Escape releases
+ * the next Tab (or Shift+Tab) to move focus on, as CodeMirror does, and the hint under the editor
+ * says so.
  */
 import { useRef } from "preact/hooks";
 import type { ConfigProblem } from "./validate";
@@ -11,6 +15,7 @@ type Props = { text: string; problems: ConfigProblem[]; onChange: (text: string)
 export function ConfigEditor({ text, problems, onChange }: Props) {
   const area = useRef<HTMLTextAreaElement>(null);
   const layer = useRef<HTMLDivElement>(null);
+  const tabLeaves = useRef(false);
   const lines = text.split("\n");
   const byLine = new Map<number, ConfigProblem[]>();
   for (const p of problems) byLine.set(p.line, [...(byLine.get(p.line) ?? []), p]);
@@ -58,9 +63,19 @@ export function ConfigEditor({ text, problems, onChange }: Props) {
               layer.current.scrollLeft = e.currentTarget.scrollLeft;
             }
           }}
+          aria-describedby="editor-keys"
+          onBlur={() => {
+            tabLeaves.current = false;
+          }}
           onKeyDown={(e) => {
-            // Tab indents instead of leaving the editor.
-            if (e.key !== "Tab" || e.shiftKey) return;
+            if (e.key === "Escape") {
+              tabLeaves.current = true;
+              return;
+            }
+            if (e.key !== "Tab" || e.shiftKey || tabLeaves.current) {
+              tabLeaves.current = false;
+              return;
+            }
             e.preventDefault();
             const el = e.currentTarget;
             const { selectionStart: s, selectionEnd: end } = el;
@@ -68,6 +83,9 @@ export function ConfigEditor({ text, problems, onChange }: Props) {
             requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2));
           }}
         />
+      </div>
+      <div class="muted small" id="editor-keys">
+        Tab indents. Press Esc, then Tab, to leave the editor.
       </div>
       {problems.length === 0 ? (
         <div class="config-ok" data-testid="launchpad-valid">

@@ -4,7 +4,7 @@
  * opens on success; a config the control plane still rejects shows its issues in place.
  */
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useMemo } from "preact/hooks";
 import type { JobDetail } from "../../../protocol/api";
 import { ValidationIssueSchema } from "../../../protocol/errors";
 import { ApiError } from "../../api/client";
@@ -138,12 +138,6 @@ export default function LaunchpadPage({ params }: RouteProps) {
   const name = params.job ?? "";
   // The job's schema is loaded once: polling it would reset what the user is typing.
   const job = usePoll((signal) => getJob(location, name, signal), [location, name], { intervalMs: 3_600_000 });
-  useEffect(() => {
-    document.title = `Launchpad · ${name} · Flightdeck`;
-    return () => {
-      document.title = "Flightdeck";
-    };
-  }, [name]);
   const j = job.data.value;
   return (
     <div class="page" data-testid="launchpad-page">

@@ -10,6 +10,7 @@ import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
 
 const SOURCE: Record<PoolWire["limit_source"], string> = {
@@ -53,8 +54,19 @@ function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void })
       busy.value = false;
     }
   };
+  const cancel = () => {
+    draft.value = null;
+    error.value = null;
+  };
+  // A form, like the queue's priority: Enter saves, Escape cancels, typing clears the last error.
   return (
-    <span>
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && !busy.value) void save();
+      }}
+    >
       <input
         class="input"
         type="number"
@@ -63,17 +75,32 @@ function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void })
         aria-label={`Limit of pool ${pool.pool}`}
         data-testid="pool-limit-input"
         value={draft.value}
-        onInput={(e) => (draft.value = e.currentTarget.value)}
+        onInput={(e) => {
+          draft.value = e.currentTarget.value;
+          error.value = null;
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") cancel();
+        }}
       />{" "}
-      <button type="button" class="btn btn-primary btn-small" disabled={!valid || busy.value} onClick={save}>
+      <button
+        type="submit"
+        class="btn btn-primary btn-small"
+        disabled={!valid || busy.value}
+        data-testid="pool-limit-save"
+      >
         Save
       </button>{" "}
-      <button type="button" class="btn btn-small" onClick={() => (draft.value = null)}>
+      <button type="button" class="btn btn-small" onClick={cancel}>
         Cancel
       </button>
-      {valid ? null : <div class="field-error">A limit is a whole number ≥ 0 (0 runs none of its steps).</div>}
+      {valid ? null : (
+        <div class="field-error" role="alert">
+          A limit is a whole number ≥ 0 (0 runs none of its steps).
+        </div>
+      )}
       {error.value ? <ErrorNotice error={error.value} title="The limit was not saved." /> : null}
-    </span>
+    </form>
   );
 }
 
@@ -103,7 +130,7 @@ function PoolCard({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
             {pool.slots.map((s) => (
               <tr key={`slot/${s.run_id}/${s.step_key}`} data-testid="pool-slot">
                 <td class="mono">
-                  <Link href={`/runs/${s.run_id}`}>{s.run_id.slice(0, 8)}</Link>
+                  <Link href={`/runs/${s.run_id}`}>{shortRunId(s.run_id)}</Link>
                 </td>
                 <td class="mono">{s.step_key}</td>
                 <td>
@@ -120,7 +147,7 @@ function PoolCard({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
             {pool.waiting.map((w, i) => (
               <tr key={`wait/${w.run_id}/${w.step_key}`} data-testid="pool-waiting-claim">
                 <td class="mono">
-                  <Link href={`/runs/${w.run_id}`}>{w.run_id.slice(0, 8)}</Link>
+                  <Link href={`/runs/${w.run_id}`}>{shortRunId(w.run_id)}</Link>
                 </td>
                 <td class="mono">{w.step_key}</td>
                 <td>waits, #{i + 1} in line</td>

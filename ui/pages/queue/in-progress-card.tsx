@@ -3,6 +3,7 @@ import type { QueueReply } from "../../../protocol/queue";
 import { Link } from "../../components/link";
 import { TagList } from "../../components/tags";
 import { Duration } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import { withoutPriorityTag } from "./queue-table";
 
 export function InProgressCard({ runs }: { runs: QueueReply["in_progress"] }) {
@@ -23,7 +24,7 @@ export function InProgressCard({ runs }: { runs: QueueReply["in_progress"] }) {
                 <tr key={run.run_id} data-testid="in-progress-row" data-run-id={run.run_id}>
                   <td class="nowrap">
                     <Link href={`/runs/${run.run_id}`} class="mono">
-                      {run.run_id.slice(0, 8)}
+                      {shortRunId(run.run_id)}
                     </Link>
                   </td>
                   <td class="nowrap">

@@ -49,8 +49,18 @@ function LimitsForm({ config, onDone }: FormProps) {
   const general = useSignal<string | null>(null);
   const busy = useSignal(false);
   const d = draft.value;
+  // Every edit re-checks the draft: an error shown goes away as soon as its field is fixed (a
+  // server's answer was about the draft before the edit, so it goes too). New problems wait for
+  // Save, so a row just added is not scolded before it is filled in.
+  const edit = (next: LimitsDraft) => {
+    draft.value = next;
+    general.value = null;
+    const read = readDraft(next);
+    const now: PlaceErrors = "errors" in read ? read.errors : {};
+    errors.value = Object.fromEntries(Object.entries(now).filter(([place]) => place in errors.value));
+  };
   const setTag = (index: number, change: Partial<TagLimitDraft>) => {
-    draft.value = { ...d, tags: d.tags.map((tag, i) => (i === index ? { ...tag, ...change } : tag)) };
+    edit({ ...d, tags: d.tags.map((tag, i) => (i === index ? { ...tag, ...change } : tag)) });
   };
 
   const save = async () => {
@@ -92,7 +102,7 @@ function LimitsForm({ config, onDone }: FormProps) {
           value={d.maxConcurrentRuns}
           data-testid="limits-max-input"
           onInput={(ev) => {
-            draft.value = { ...d, maxConcurrentRuns: ev.currentTarget.value };
+            edit({ ...d, maxConcurrentRuns: ev.currentTarget.value });
           }}
         />
         <span class="muted small">−1: no limit · 0: launch nothing</span>
@@ -151,8 +161,7 @@ function LimitsForm({ config, onDone }: FormProps) {
                 title="Remove this tag limit"
                 data-testid="limits-tag-remove"
                 onClick={() => {
-                  draft.value = { ...d, tags: d.tags.filter((_, i) => i !== index) };
-                  errors.value = {};
+                  edit({ ...d, tags: d.tags.filter((_, i) => i !== index) });
                 }}
               >
                 ✕
@@ -171,7 +180,7 @@ function LimitsForm({ config, onDone }: FormProps) {
           class="btn btn-small"
           data-testid="limits-tag-add"
           onClick={() => {
-            draft.value = { ...d, tags: [...d.tags, emptyTagLimit()] };
+            edit({ ...d, tags: [...d.tags, emptyTagLimit()] });
           }}
         >
           + Tag limit

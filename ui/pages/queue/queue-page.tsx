@@ -28,12 +28,14 @@ export default function QueuePage() {
     [offset.value],
   );
   const actionError = useSignal<string | null>(null);
+  const actionInfo = useSignal<string | null>(null);
   const toggling = useSignal(false);
   const data = poll.data.value;
   const queue = data?.queue;
 
-  const afterChange = (error: string | null) => {
+  const afterChange = (error: string | null, info?: string) => {
     actionError.value = error;
+    actionInfo.value = info ?? null;
     poll.refresh();
   };
   const togglePause = async () => {
@@ -94,6 +96,11 @@ export default function QueuePage() {
       {actionError.value ? (
         <div class="notice notice-error" role="alert" data-testid="queue-action-error">
           {actionError.value}
+        </div>
+      ) : null}
+      {actionInfo.value ? (
+        <div class="notice" role="status" data-testid="queue-action-info">
+          {actionInfo.value}
         </div>
       ) : null}
       {queue?.paused ? (

@@ -10,6 +10,7 @@ import { updateQueuedRun } from "../../api/queue";
 import { Link } from "../../components/link";
 import { TagList } from "../../components/tags";
 import { Duration, RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import { now } from "../../lib/time";
 import { PriorityCell } from "./priority-cell";
 import { WaitReason } from "./wait-reason";
@@ -29,7 +30,10 @@ function EstimatedStart({ run }: { run: QueuedRunView }) {
         when unblocked
       </span>
     ) : (
-      <span class="muted" title="No run has finished yet, so there is no typical duration to estimate from.">
+      <span
+        class="muted"
+        title="No basis for an estimate: no run has finished yet, or a run holding its slot has already run longer than runs typically take."
+      >
         unknown
       </span>
     );
@@ -42,22 +46,34 @@ function EstimatedStart({ run }: { run: QueuedRunView }) {
   );
 }
 
-function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: (error: string | null) => void }) {
+/**
+ * "Run next" raises the run's priority to one above the highest queued (what the API's
+ * move_to_front does), so the button says so, and afterwards says from what to what.
+ */
+function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: OnChanged }) {
   const busy = useSignal(false);
   return (
     <button
       type="button"
       class="btn btn-small"
       disabled={busy.value || run.position === 1}
-      title={run.position === 1 ? "Already first in line" : "Move to the front of the queue"}
+      title={
+        run.position === 1
+          ? "Already first in line"
+          : "Raise its priority to one above the highest queued, so it launches next"
+      }
+      aria-label={`Run next: raise the priority of run ${shortRunId(run.run_id)} above every queued run`}
       data-testid="queue-run-next"
       onClick={async () => {
         busy.value = true;
         try {
-          await updateQueuedRun(run.run_id, { move_to_front: true });
-          onChanged(null);
+          const updated = await updateQueuedRun(run.run_id, { move_to_front: true });
+          onChanged(
+            null,
+            `Run ${shortRunId(run.run_id)} moved to the front: its priority went from ${run.priority} to ${updated.priority}.`,
+          );
         } catch (err) {
-          onChanged(`Could not move run ${run.run_id.slice(0, 8)} to the front: ${errorMessage(err)}`);
+          onChanged(`Could not move run ${shortRunId(run.run_id)} to the front: ${errorMessage(err)}`);
         } finally {
           busy.value = false;
         }
@@ -68,10 +84,12 @@ function RunNextButton({ run, onChanged }: { run: QueuedRunView; onChanged: (err
   );
 }
 
+type OnChanged = (error: string | null, info?: string) => void;
+
 type Props = {
   runs: QueuedRunView[];
   inProgressIds: readonly string[];
-  onChanged: (error: string | null) => void;
+  onChanged: OnChanged;
 };
 
 export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
@@ -101,7 +119,7 @@ export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
             <td class="right num muted">{run.position}</td>
             <td class="nowrap">
               <Link href={`/runs/${run.run_id}`} class="mono" data-testid="queue-run-link">
-                {run.run_id.slice(0, 8)}
+                {shortRunId(run.run_id)}
               </Link>
             </td>
             <td class="queue-job">
@@ -121,6 +139,11 @@ export function QueueTable({ runs, inProgressIds, onChanged }: Props) {
             </td>
             <td class="right">
               <PriorityCell runId={run.run_id} priority={run.priority} onChanged={() => onChanged(null)} />
+              {run.priority_warning && (
+                <div class="field-error" data-testid="queue-priority-warning">
+                  {run.priority_warning}
+                </div>
+              )}
             </td>
             <td class="right nowrap" title={`Queued ${new Date(run.enqueued_at).toLocaleString()}`}>
               <Duration start={run.enqueued_at} end={null} />

@@ -4,6 +4,7 @@
  */
 import type { TagLimitUsageWire, WaitReasonWire } from "../../../protocol/queue";
 import { Link } from "../../components/link";
+import { shortRunId } from "../../lib/run-id";
 
 /** `db` (any value), `db=prod`, or `db=prod` (each value on its own). */
 export function tagLimitLabel(limit: { kind: TagLimitUsageWire["kind"]; key: string; value: string | null }): string {
@@ -24,7 +25,7 @@ export function Holders({ runIds }: { runIds: readonly string[] }) {
         <span key={id}>
           {index > 0 ? ", " : null}
           <Link href={`/runs/${id}`} class="mono" data-testid="reason-holder" data-run-id={id}>
-            {id.slice(0, 8)}
+            {shortRunId(id)}
           </Link>
         </span>
       ))}

@@ -5,6 +5,7 @@
  * card is where a person looks first to learn why a run failed, resumed or was retried.
  */
 import { Link } from "../../components/link";
+import { shortRunId } from "../../lib/run-id";
 import { formatAbsolute, formatShort } from "../../lib/time";
 import type { Decision } from "./decisions";
 
@@ -52,7 +53,7 @@ export function DaemonDecisions({ decisions }: { decisions: readonly Decision[] 
                   <div class="small">
                     Retry run{" "}
                     <Link href={`/runs/${d.retryRunId}`} class="mono" data-testid="decision-retry-link">
-                      {d.retryRunId.slice(0, 8)}
+                      {shortRunId(d.retryRunId)}
                     </Link>
                   </div>
                 ) : null}

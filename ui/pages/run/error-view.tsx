@@ -11,7 +11,8 @@ export function ErrorView({ error, open }: { error: SerializedError; open?: bool
       {error.stack ? (
         <details open={open}>
           <summary>Stack trace</summary>
-          <pre class="stack" data-testid="error-stack">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long stack scrolls; keyboard users must reach it to scroll it (WCAG 2.1.1). */}
+          <pre class="stack" data-testid="error-stack" tabIndex={0}>
             {error.stack}
           </pre>
         </details>

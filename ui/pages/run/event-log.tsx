@@ -1,19 +1,14 @@
 /**
- * The event log of a run: every event in order, filtered by level, by step (picked on the
- * timeline) and by text. Messages and data are rendered as text, never as HTML.
+ * The event log of a run, a page of rows at a time (event-filter.ts): filtered by level (DEBUG off
+ * by default), heartbeats hidden unless asked for, by step (picked on the timeline) and by text.
+ * Structured rows by default, or raw: each event as the JSON the API returned, as Dagster's log
+ * viewer toggles. Times carry their date. Messages and data are rendered as text, never as HTML.
  */
 import { useSignal } from "@preact/signals";
 import { ErrorEventDataSchema, type LogLevel, LogLevelSchema, type StoredEvent } from "../../../protocol/events";
-import { formatAbsolute, formatClock } from "../../lib/time";
+import { formatAbsolute, formatShort } from "../../lib/time";
 import { ErrorView } from "./error-view";
-
-const MAX_SHOWN = 2000;
-
-function matches(e: StoredEvent, needle: string): boolean {
-  if (!needle) return true;
-  const hay = `${e.type} ${e.step_key ?? ""} ${e.message ?? ""} ${e.data ? JSON.stringify(e.data) : ""}`.toLowerCase();
-  return hay.includes(needle);
-}
+import { DEFAULT_LEVELS, matchesEvent, pageOf } from "./event-filter";
 
 function EventData({ event }: { event: StoredEvent }) {
   if (!event.data) return null;
@@ -22,20 +17,52 @@ function EventData({ event }: { event: StoredEvent }) {
   return <code class="event-data">{JSON.stringify(event.data)}</code>;
 }
 
+function EventRow({ e }: { e: StoredEvent }) {
+  const kind = e.type.startsWith("RUN_") ? "run" : e.type.startsWith("STEP_") ? "step" : "other";
+  return (
+    <tr data-testid="event-row" data-type={e.type} data-step={e.step_key ?? ""} class={`lvl-${e.level.toLowerCase()}`}>
+      <td class="log-time mono nowrap" title={formatAbsolute(e.ts)}>
+        {formatShort(e.ts)}
+      </td>
+      <td class="log-step mono">{e.step_key ?? ""}</td>
+      <td class="log-type">
+        <span class={`evt evt-${kind}`}>{e.type}</span>
+      </td>
+      <td class="log-level">{e.level === "INFO" ? "" : e.level}</td>
+      <td class="log-msg">
+        {e.message ? (
+          <div class="msg" data-testid="event-message">
+            {e.message}
+          </div>
+        ) : null}
+        <EventData event={e} />
+      </td>
+    </tr>
+  );
+}
+
 type Props = { events: StoredEvent[]; step: string | null; onClearStep: () => void };
 
 export function EventLog({ events, step, onClearStep }: Props) {
-  const levels = useSignal<ReadonlySet<LogLevel>>(new Set(LogLevelSchema.options));
+  const levels = useSignal<ReadonlySet<LogLevel>>(DEFAULT_LEVELS);
+  const heartbeats = useSignal(false);
+  const raw = useSignal(false);
   const query = useSignal("");
-  const needle = query.value.trim().toLowerCase();
-  const shown = events.filter(
-    (e) => levels.value.has(e.level) && (step === null || e.step_key === step) && matches(e, needle),
-  );
+  /** null: the newest page, following a live run. */
+  const wanted = useSignal<number | null>(null);
+  const filter = { levels: levels.value, heartbeats: heartbeats.value, step, needle: query.value.trim().toLowerCase() };
+  const shown = events.filter((e) => matchesEvent(e, filter));
+  const page = pageOf(shown.length, wanted.value);
+  const rows = shown.slice(page.from, page.to);
   const toggle = (level: LogLevel) => {
     const next = new Set(levels.value);
     if (next.has(level)) next.delete(level);
     else next.add(level);
     levels.value = next;
+    wanted.value = null;
+  };
+  const goTo = (index: number | null) => {
+    wanted.value = index === null || index >= page.count - 1 ? null : Math.max(0, index);
   };
 
   return (
@@ -50,6 +77,7 @@ export function EventLog({ events, step, onClearStep }: Props) {
           data-testid="event-search"
           onInput={(e) => {
             query.value = e.currentTarget.value;
+            wanted.value = null;
           }}
         />
         <fieldset class="chip-group" aria-label="Levels">
@@ -66,6 +94,28 @@ export function EventLog({ events, step, onClearStep }: Props) {
             </button>
           ))}
         </fieldset>
+        <button
+          type="button"
+          class={`chip${heartbeats.value ? " on" : ""}`}
+          aria-pressed={heartbeats.value}
+          data-testid="event-heartbeats"
+          onClick={() => {
+            heartbeats.value = !heartbeats.value;
+          }}
+        >
+          Heartbeats
+        </button>
+        <button
+          type="button"
+          class={`chip${raw.value ? " on" : ""}`}
+          aria-pressed={raw.value}
+          data-testid="event-raw"
+          onClick={() => {
+            raw.value = !raw.value;
+          }}
+        >
+          Raw
+        </button>
         {step !== null ? (
           <span class="chip on" data-testid="event-step-filter">
             step: {step}
@@ -82,44 +132,54 @@ export function EventLog({ events, step, onClearStep }: Props) {
         <div class="empty-inline" data-testid="event-log-empty">
           {events.length === 0 ? "No events yet." : "No event matches these filters."}
         </div>
+      ) : raw.value ? (
+        <pre class="log-raw" data-testid="event-raw-log">
+          {rows.map((e) => `${JSON.stringify(e)}\n`).join("")}
+        </pre>
       ) : (
         <table class="table log-table">
           <tbody>
-            {shown.slice(-MAX_SHOWN).map((e) => (
-              <tr
-                key={e.id}
-                data-testid="event-row"
-                data-type={e.type}
-                data-step={e.step_key ?? ""}
-                class={`lvl-${e.level.toLowerCase()}`}
-              >
-                <td class="log-time mono nowrap" title={formatAbsolute(e.ts)}>
-                  {formatClock(e.ts)}
-                </td>
-                <td class="log-step mono">{e.step_key ?? ""}</td>
-                <td class="log-type">
-                  <span
-                    class={`evt evt-${e.type.startsWith("RUN_") ? "run" : e.type.startsWith("STEP_") ? "step" : "other"}`}
-                  >
-                    {e.type}
-                  </span>
-                </td>
-                <td class="log-level">{e.level === "INFO" ? "" : e.level}</td>
-                <td class="log-msg">
-                  {e.message ? (
-                    <div class="msg" data-testid="event-message">
-                      {e.message}
-                    </div>
-                  ) : null}
-                  <EventData event={e} />
-                </td>
-              </tr>
+            {rows.map((e) => (
+              <EventRow key={e.id} e={e} />
             ))}
           </tbody>
         </table>
       )}
-      {shown.length > MAX_SHOWN ? (
-        <div class="muted small">Showing the last {MAX_SHOWN} matching events; search to narrow.</div>
+      {page.count > 1 ? (
+        <nav class="log-pager" aria-label="Event log pages" data-testid="event-pager">
+          <button type="button" class="btn btn-small" disabled={page.index === 0} onClick={() => goTo(0)}>
+            Oldest
+          </button>
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={page.index === 0}
+            data-testid="event-page-older"
+            onClick={() => goTo(page.index - 1)}
+          >
+            Older
+          </button>
+          <span class="small" data-testid="event-page" aria-live="polite">
+            Events {page.from + 1}–{page.to} of {shown.length}
+          </span>
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={page.index === page.count - 1}
+            data-testid="event-page-newer"
+            onClick={() => goTo(page.index + 1)}
+          >
+            Newer
+          </button>
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={page.index === page.count - 1}
+            onClick={() => goTo(null)}
+          >
+            Newest
+          </button>
+        </nav>
       ) : null}
     </div>
   );

@@ -9,9 +9,10 @@ import { TAG } from "../../../protocol/tags";
 import { getRunLineage } from "../../api/executors";
 import { Link } from "../../components/link";
 import { StatusBadge } from "../../components/status-badge";
+import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
 
-const short = (id: string) => id.slice(0, 8);
+const short = shortRunId;
 
 function RunRef({ id, current }: { id: string; current: string }) {
   return id === current ? (

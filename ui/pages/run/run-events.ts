@@ -1,13 +1,14 @@
 /**
  * A run's event log, followed live: fetches what came after the cursor every second, all pages
  * until caught up, and appends. Once the run has ended and a poll brings nothing new, it stops.
- * Failed polls (control plane restarting) are reported and retried; nothing is fetched twice.
+ * Failed polls (control plane restarting) are reported and retried; nothing is fetched twice. A 404
+ * (no such run) stops it.
  */
 import { type ReadonlySignal, type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { StoredEvent } from "../../../protocol/events";
 import { listEvents } from "../../api/endpoints";
-import { isAbort, LIVE_INTERVAL_MS } from "../../stores/poll";
+import { isAbort, isNotFound, LIVE_INTERVAL_MS } from "../../stores/poll";
 
 export type RunEvents = { events: Signal<StoredEvent[]>; error: Signal<unknown>; caughtUp: Signal<boolean> };
 
@@ -41,6 +42,8 @@ export function useRunEvents(runId: string, ended: ReadonlySignal<boolean>): Run
       } catch (err) {
         if (isAbort(err)) return;
         error.value = err;
+        // No such run: nothing will ever come, so stop asking.
+        if (isNotFound(err)) return;
       }
       timer = setTimeout(() => void poll(), LIVE_INTERVAL_MS);
     };

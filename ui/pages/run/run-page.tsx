@@ -9,12 +9,14 @@ import { isTerminalStatus } from "../../../protocol/run";
 import { errorMessage } from "../../api/client";
 import { getRun, terminateRun } from "../../api/endpoints";
 import { ConfirmDialog } from "../../components/confirm";
+import { CopyButton } from "../../components/copy-button";
 import { Link } from "../../components/link";
 import { ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { StatusBadge } from "../../components/status-badge";
 import { TagList } from "../../components/tags";
 import { AbsoluteTime, Duration } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 import type { RouteProps } from "../../routes";
 import { usePoll } from "../../stores/poll";
 import { ComputeLogs } from "./compute-logs";
@@ -26,7 +28,7 @@ import { RunLineage } from "./lineage";
 import { ReexecuteActions } from "./reexecute-actions";
 import { useRunEvents } from "./run-events";
 import { StepTimeline } from "./step-timeline";
-import { deriveSteps } from "./steps";
+import { deriveSteps, isInterruption } from "./steps";
 
 export default function RunPage({ params }: RouteProps) {
   const id = params.id ?? "";
@@ -45,7 +47,7 @@ export default function RunPage({ params }: RouteProps) {
   const decisions = useComputed(() => deriveDecisions(log.events.value));
   const errors = useComputed(() =>
     log.events.value.flatMap((e) => {
-      if (e.type !== "STEP_FAILURE" && e.type !== "RUN_FAILURE") return [];
+      if ((e.type !== "STEP_FAILURE" && e.type !== "RUN_FAILURE") || isInterruption(e)) return [];
       const parsed = ErrorEventDataSchema.safeParse(e.data);
       return parsed.success ? [{ event: e, error: parsed.data.error }] : [];
     }),
@@ -54,7 +56,7 @@ export default function RunPage({ params }: RouteProps) {
   if (!r) {
     return (
       <div class="page">
-        <PageHeader title={<span class="mono">Run {id.slice(0, 8)}</span>} />
+        <PageHeader title={<span class="mono">Run {shortRunId(id)}</span>} />
         <ErrorNotice error={run.error.value} title="This run could not be loaded." />
         {run.error.value ? null : <Loading what="the run" />}
       </div>
@@ -80,7 +82,11 @@ export default function RunPage({ params }: RouteProps) {
       <PageHeader
         title={
           <>
-            <Link href={`/jobs/${r.location}/${r.job}`}>{r.job}</Link> <span class="mono muted title-id">{r.id}</span>
+            <Link href={`/jobs/${r.location}/${r.job}`}>{r.job}</Link>{" "}
+            <span class="mono muted title-id" data-testid="run-full-id">
+              {r.id}
+            </span>{" "}
+            <CopyButton text={r.id} label="Copy the run id" />
           </>
         }
         sub={<StatusBadge status={r.status} testId="run-status" />}
@@ -152,7 +158,7 @@ export default function RunPage({ params }: RouteProps) {
               <dt>Parent run</dt>
               <dd>
                 <Link href={`/runs/${r.parent_run_id}`} class="mono">
-                  {r.parent_run_id.slice(0, 8)}
+                  {shortRunId(r.parent_run_id)}
                 </Link>
               </dd>
             </div>

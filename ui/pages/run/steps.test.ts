@@ -3,7 +3,12 @@ import type { StoredEvent } from "../../../protocol/events";
 import { deriveSteps } from "./steps";
 
 let id = 0;
-const ev = (type: StoredEvent["type"], ts: number, step_key: string | null = null): StoredEvent => ({
+const ev = (
+  type: StoredEvent["type"],
+  ts: number,
+  step_key: string | null = null,
+  data: StoredEvent["data"] = null,
+): StoredEvent => ({
   id: ++id,
   run_id: "r",
   attempt: 1,
@@ -13,7 +18,7 @@ const ev = (type: StoredEvent["type"], ts: number, step_key: string | null = nul
   step_key,
   level: "INFO",
   message: null,
-  data: null,
+  data,
 });
 
 describe("a run's steps from its event log", () => {
@@ -49,5 +54,23 @@ describe("a run's steps from its event log", () => {
     const events = [ev("STEP_START", 10, "nap"), ev("LOG", 11, "nap")];
     expect(deriveSteps(events, null)[0]).toMatchObject({ outcome: "running", attempts: [{ end: null }] });
     expect(deriveSteps(events, 99)[0]).toMatchObject({ outcome: "canceled", attempts: [{ end: 99 }] });
+  });
+
+  it("shows a step stopped by termination as canceled, not failed", () => {
+    const interrupt = { error: { name: "AbortError", message: "aborted" }, error_source: "INTERRUPT" };
+    const fail = { error: { name: "Error", message: "boom" } };
+    const steps = deriveSteps(
+      [
+        ev("STEP_START", 10, "a"),
+        ev("STEP_START", 10, "b"),
+        ev("STEP_FAILURE", 20, "a", interrupt),
+        ev("STEP_FAILURE", 20, "b", fail),
+      ],
+      30,
+    );
+    expect(steps.map((s) => [s.key, s.outcome])).toEqual([
+      ["a", "canceled"],
+      ["b", "failure"],
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * A run's steps as its event log tells them: for each step key, its attempts (a retry starts a
  * new one) with start, end and outcome. Pure, so the Gantt chart is a plain function of events.
  */
-import type { StoredEvent } from "../../../protocol/events";
+import { ErrorEventDataSchema, type StoredEvent } from "../../../protocol/events";
 
 export type AttemptOutcome = "running" | "success" | "failure" | "retry" | "skipped" | "canceled";
 export type StepAttempt = { start: number; end: number | null; outcome: AttemptOutcome };
@@ -14,6 +14,13 @@ const ENDS: Partial<Record<StoredEvent["type"], AttemptOutcome>> = {
   STEP_UP_FOR_RETRY: "retry",
   STEP_SKIPPED: "skipped",
 };
+
+/** A STEP_FAILURE that only says the run was terminated under the step (error source INTERRUPT). */
+export function isInterruption(e: StoredEvent): boolean {
+  if (e.type !== "STEP_FAILURE") return false;
+  const data = ErrorEventDataSchema.safeParse(e.data);
+  return data.success && data.data.error_source === "INTERRUPT";
+}
 
 /** `runEnd`: when the run ended, to close attempts that never reported an end (canceled). */
 export function deriveSteps(events: readonly StoredEvent[], runEnd: number | null): StepRow[] {
@@ -36,7 +43,7 @@ export function deriveSteps(events: readonly StoredEvent[], runEnd: number | nul
       row.outcome = "running";
       continue;
     }
-    const outcome = ENDS[e.type];
+    const outcome = isInterruption(e) ? "canceled" : ENDS[e.type];
     if (!outcome) continue;
     if (outcome === "skipped" && (!open || open.end !== null)) {
       row.attempts.push({ start: e.ts, end: e.ts, outcome });

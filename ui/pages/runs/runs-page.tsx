@@ -11,6 +11,7 @@ import { ConfirmDialog } from "../../components/confirm";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { currentLocation, navigate } from "../../lib/router";
+import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
 import { type RunsView, readView, toFilters, viewHref } from "./filters";
 import { RunsFilterBar } from "./runs-filter-bar";
@@ -51,7 +52,7 @@ export default function RunsPage() {
         ok: failed.length === 0,
         text:
           `Asked ${done} run${done === 1 ? "" : "s"} to terminate.` +
-          failed.map((f) => (f.ok ? "" : ` ${f.run_id.slice(0, 8)}: ${f.error.message}`)).join(""),
+          failed.map((f) => (f.ok ? "" : ` ${shortRunId(f.run_id)}: ${f.error.message}`)).join(""),
       };
       selected.value = new Set();
       page.refresh();

@@ -5,6 +5,7 @@ import { Link } from "../../components/link";
 import { StatusBadge } from "../../components/status-badge";
 import { TagList } from "../../components/tags";
 import { Duration, RelativeTime } from "../../components/time";
+import { shortRunId } from "../../lib/run-id";
 
 type Props = {
   runs: Run[];
@@ -65,7 +66,7 @@ export function RunsTable({ runs, selected, onToggle, onToggleAll, onPickTag }: 
               </td>
               <td>
                 <Link href={`/runs/${run.id}`} class="mono" data-testid="run-link">
-                  {run.id.slice(0, 8)}
+                  {shortRunId(run.id)}
                 </Link>
               </td>
               <td>

@@ -23,6 +23,7 @@
  * WaitReason is shaped for the wire (snake_case) so that GET /api/queue can send it as is.
  */
 import type { RunCoordinatorConfig } from "../../../protocol/instance-config";
+import { readPriorityTag } from "../../../protocol/priority-tag";
 import {
   type ConcurrencyCounter,
   countInProgressRuns,
@@ -86,18 +87,12 @@ export interface QueueInput<R extends QueuedRun = QueuedRun> {
   readonly paused: boolean;
 }
 
+export { DEFAULT_PRIORITY } from "../../../protocol/priority-tag";
 export { estimateStartTimes, type StartEstimate, type StartEstimateInput } from "./start-estimates";
 
-export const DEFAULT_PRIORITY = 0;
-const INTEGER = /^\s*[+-]?\d+\s*$/;
-
-/** The run's priority: its `flightdeck/priority` tag read as Python's int() would, else 0. */
+/** The run's priority: its `flightdeck/priority` tag read as Python's int() would, else 0 (protocol/priority-tag.ts). */
 export function priorityOf(run: TaggedRun): number {
-  const raw = run.tags[TAG.priority];
-  if (raw === undefined || !INTEGER.test(raw)) return DEFAULT_PRIORITY;
-  const priority = Number(raw);
-  if (!Number.isSafeInteger(priority) || priority === 0) return DEFAULT_PRIORITY;
-  return priority;
+  return readPriorityTag(run.tags[TAG.priority]).priority;
 }
 
 interface OrderKey {

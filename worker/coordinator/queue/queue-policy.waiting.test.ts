@@ -3,7 +3,6 @@ import type { TaggedRun } from "../../../protocol/tag-limits";
 import { TAG } from "../../../protocol/tags";
 import {
   describeQueue,
-  priorityOf,
   type QueuedRun,
   type QueuePolicyConfig,
   queuePositions,
@@ -166,23 +165,6 @@ describe("why a run waits", () => {
       ["tiny-2", "tag_limit"],
       ["other", "max_concurrent_runs"],
     ]);
-  });
-});
-
-describe("priorityOf", () => {
-  it.each([
-    { raw: undefined, priority: 0, name: "no tag is the default" },
-    { raw: "3", priority: 3, name: "an integer" },
-    { raw: "-100", priority: -100, name: "a negative integer" },
-    { raw: " +7 ", priority: 7, name: "a signed integer with spaces, as Python's int() reads it" },
-    { raw: "1.5", priority: 0, name: "a fraction is malformed" },
-    { raw: "foobar", priority: 0, name: "a word is malformed (test_priority_on_malformed_tag)" },
-    { raw: "", priority: 0, name: "an empty value is malformed" },
-    { raw: "99999999999999999999", priority: 0, name: "an integer beyond 2^53 is malformed" },
-    { raw: "-0", priority: 0, name: "-0 is 0" },
-  ])("reads $name", ({ raw, priority }) => {
-    const tags: Record<string, string> = raw === undefined ? {} : { [TAG.priority]: raw };
-    expect(Object.is(priorityOf({ id: "r", tags }), priority)).toBe(true);
   });
 });
 

@@ -5,7 +5,7 @@
  * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../../protocol";
-import { tagLimitKind } from "../../../protocol";
+import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "../../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
 import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
@@ -94,6 +94,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
         ...jobOf(run.id),
         position: input.offset + index + 1,
         priority: run.priority,
+        priority_warning: readPriorityTag(run.tags[TAG.priority]).warning,
         enqueued_at: run.enqueuedAt,
         tags: { ...run.tags },
         wait: reason ? _reasonFits(reason) : { reason: "launching" },

@@ -51,9 +51,27 @@ describe("estimateStartTimes", () => {
       expected: { a: 2, b: 6, c: 12 },
     },
     {
-      name: "assumes a run past the typical duration ends now",
+      name: "gives no estimate behind a run already past the typical duration: when it ends is unknown",
       input: { queued: queued(["a"]), inProgress: [running("r", 45)], config: config({ max_concurrent_runs: 1 }) },
-      expected: { a: 0 },
+      expected: { a: null },
+    },
+    {
+      name: "estimates from the slot that frees first when another holder has outrun the typical duration",
+      input: {
+        queued: queued(["a"], ["b"]),
+        inProgress: [running("late", 45), running("r", 4)],
+        config: config({ max_concurrent_runs: 2 }),
+      },
+      expected: { a: 6, b: 16 },
+    },
+    {
+      name: "still starts at once a run no outrunning holder blocks",
+      input: {
+        queued: queued(["a", { db: "x" }], ["b", { db: "y" }]),
+        inProgress: [running("late", 45, { db: "x" })],
+        config: config({ max_concurrent_runs: -1, tag_concurrency_limits: [{ key: "db", value: "x", limit: 1 }] }),
+      },
+      expected: { a: null, b: 0 },
     },
     {
       name: "lets a run start before an earlier one that waits on a tag limit, as the queue does",

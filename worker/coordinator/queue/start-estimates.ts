@@ -6,7 +6,10 @@
  * - Every run takes the typical duration D, the median of the recent run durations given (the
  *   median, so that one stuck run does not move every estimate). With no history, nothing is known
  *   and every estimate is null.
- * - A run in progress ends at max(now, start + D): one already past D is assumed to end any moment.
+ * - A run in progress ends at start + D. One already past D has outrun the only basis there is:
+ *   when it ends is unknown, and so is the start of every run that must wait for its slot (null),
+ *   rather than a guess of "now" that would promise a start any moment behind a run that may take
+ *   hours more.
  * - Each limit (the global one, and each tag limit bucket) has `limit` slots; a slot frees when the
  *   run holding it ends. Walking the queue in launch order, a run starts at the earliest time at
  *   which the global limit and every tag limit it counts against each have a free slot, then holds
@@ -128,7 +131,12 @@ export function estimateStartTimes(input: StartEstimateInput): StartEstimate[] {
   if (config.type === "default") return queued.map((run) => ({ runId: run.id, estimatedStartAt: now }));
   if (input.paused || config.paused || duration === null || config.max_concurrent_runs === 0) return unknown();
 
-  const endOf = new Map(input.inProgress.map((run) => [run.id, Math.max(now, run.launchedAt + duration)]));
+  const endOf = new Map(
+    input.inProgress.map((run) => {
+      const end = run.launchedAt + duration;
+      return [run.id, end < now ? Number.POSITIVE_INFINITY : end];
+    }),
+  );
   const endsOf = (ids: readonly string[]) => ids.map((id) => endOf.get(id) ?? now);
   const global =
     config.max_concurrent_runs === -1 ? null : new Slots(config.max_concurrent_runs, endsOf([...endOf.keys()]), now);
@@ -150,6 +158,6 @@ export function estimateStartTimes(input: StartEstimateInput): StartEstimate[] {
     if (global) slots.push(global);
     const start = Math.max(now, ...slots.map((slot) => slot.earliest()));
     for (const slot of slots) slot.occupy(start + duration);
-    return { runId: run.id, estimatedStartAt: Math.round(start) };
+    return { runId: run.id, estimatedStartAt: Number.isFinite(start) ? Math.round(start) : null };
   });
 }

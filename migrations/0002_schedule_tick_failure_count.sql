@@ -1,0 +1,1 @@
+ALTER TABLE `schedule_ticks` ADD `failure_count` integer DEFAULT 0 NOT NULL;
