@@ -3,7 +3,8 @@
  * run, printed as a table and written to bench-results/latest.json. Real processes throughout:
  * `wrangler dev` with local D1, the demo code location server, real run workers.
  *
- * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 100).
+ * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 100),
+ * --alerts <n> (run FAILURE → alert samples, default 30).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -17,6 +18,7 @@ import {
   startControlPlane,
 } from "../scripts/lib/local-stack";
 import { runToCompletion } from "../scripts/lib/processes";
+import { alertRows, measureFailureToAlert, measureQueueAndPostFloor } from "./alerts";
 import { daemonRows, measureDeathToFailure } from "./daemon";
 import { executorRows, measureExecutors } from "./executors";
 import {
@@ -30,10 +32,15 @@ import { queueRows, runQueueBench } from "./queue";
 import { runUiBench, uiRows } from "./ui";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "60" }, batches: { type: "string", default: "100" } },
+  options: {
+    runs: { type: "string", default: "60" },
+    batches: { type: "string", default: "100" },
+    alerts: { type: "string", default: "30" },
+  },
 });
 const runs = Number(values.runs);
 const batches = Number(values.batches);
+const alertSamples = Number(values.alerts);
 const BATCH_SIZE = 100;
 
 async function main() {
@@ -61,6 +68,9 @@ async function main() {
     console.log("run worker death → FAILURE, 10 run workers killed with SIGKILL…");
     const deathToFailure = await measureDeathToFailure(cp.client, path.join(dir, "demo"), 10);
     const queue = await runQueueBench(cp, path.join(dir, "queue"));
+    console.log(`run FAILURE → alert at a receiver, ${alertSamples} runs, and its floor…`);
+    const alert = await measureFailureToAlert(cp, alertSamples);
+    const alertFloor = await measureQueueAndPostFloor(path.join(dir, "alert-floor"), alertSamples);
 
     const rows = [
       ["submit → SUCCESS (noop job, 250 ms apart)", formatLatency(latency)],
@@ -73,6 +83,7 @@ async function main() {
       ["Worker bundle (wrangler deploy --dry-run)", bundle],
       ...daemonRows(deathToFailure),
       ...queueRows(queue),
+      ...alertRows(alert, alertFloor),
     ];
     // The dashboard's figures start their own control plane: stop this one first so they do not compete.
     await Promise.allSettled([location.stop(), cp.stop()]);
@@ -96,6 +107,8 @@ async function main() {
       bundle,
       deathToFailure,
       queue,
+      alert,
+      alertFloor,
       executors,
       ui,
     };

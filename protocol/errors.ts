@@ -19,6 +19,8 @@ export const ErrorCodeSchema = z.enum([
   "location_load_error",
   "job_not_found",
   "run_not_found",
+  "alert_policy_not_found",
+  "alert_delivery_not_found",
   "conflict",
   "invalid_transition",
   "run_ended",

@@ -163,6 +163,23 @@ export const RetentionConfigSchema = z.strictObject({
   sensor_ticks: TickRetentionSchema(7),
 });
 
+/**
+ * Svix's schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h): eight attempts over 27.6 hours,
+ * so a receiver that is down for a day still gets its alerts. Each delay is at most 12 hours,
+ * the longest a Cloudflare Queues message can be delayed.
+ */
+export const DEFAULT_ALERT_RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+export const AlertsConfigSchema = z.strictObject({
+  /** One delay per retry of a failed delivery; after the last, the alert goes to the dead-letter queue. */
+  retry_delays_seconds: z
+    .array(z.number().int().min(0).max(43_200, "A retry delay is at most 43200 s (12 h), Cloudflare Queues' limit."))
+    .max(99, "At most 99 retries: the queue consumer's max_retries is 100.")
+    .default(DEFAULT_ALERT_RETRY_DELAYS_SECONDS),
+  /** How long one POST to a destination may take before it counts as failed. */
+  request_timeout_seconds: z.number().positive().max(60).default(10),
+});
+
 export const InstanceConfigSchema = z.strictObject({
   run_coordinator: RunCoordinatorConfigSchema.prefault({}),
   run_launcher: RunLauncherConfigSchema.prefault({}),
@@ -172,6 +189,7 @@ export const InstanceConfigSchema = z.strictObject({
   schedules: SchedulesConfigSchema.prefault({}),
   sensors: SensorsConfigSchema.prefault({}),
   retention: RetentionConfigSchema.prefault({}),
+  alerts: AlertsConfigSchema.prefault({}),
 });
 export type InstanceConfig = z.infer<typeof InstanceConfigSchema>;
 

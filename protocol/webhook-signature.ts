@@ -98,6 +98,26 @@ export async function signWebhook(
   };
 }
 
+/**
+ * Plain Standard Webhooks signing (content `id.timestamp.body`), for outbound alerts: a receiver
+ * verifies them with any Standard Webhooks library, and an alert is always a POST to one URL, so
+ * the request line adds nothing there.
+ */
+export async function signStandardWebhook(
+  secret: string,
+  body: string,
+  opts: { id?: string; nowSeconds?: number } = {},
+): Promise<WebhookHeaders> {
+  const id = opts.id ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = String(opts.nowSeconds ?? Math.floor(Date.now() / 1000));
+  const signature = bytesToBase64(await hmac(requireKey(secret), `${id}.${timestamp}.${body}`));
+  return {
+    [WEBHOOK_ID_HEADER]: id,
+    [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+    [WEBHOOK_SIGNATURE_HEADER]: `v1,${signature}`,
+  };
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

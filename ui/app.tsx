@@ -24,6 +24,7 @@ const NAV = [
   { key: "sensors", href: "/sensors", label: "Sensors" },
   { key: "locations", href: "/locations", label: "Code locations" },
   { key: "pools", href: "/pools", label: "Pools" },
+  { key: "alerts", href: "/alerts", label: "Alerts" },
   { key: "instance", href: "/instance", label: "Instance" },
 ];
 

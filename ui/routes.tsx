@@ -54,6 +54,7 @@ export const ROUTES: Route[] = [
     page: lazyPage(() => import("./pages/code-locations")),
   },
   { pattern: "/pools", title: "Pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
+  { pattern: "/alerts", title: "Alerts", nav: "alerts", page: lazyPage(() => import("./pages/alerts/alerts-page")) },
   {
     pattern: "/instance",
     title: "Instance",

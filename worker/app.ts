@@ -11,6 +11,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorCode, ErrorEnvelope } from "../protocol";
+import { alertRoutes } from "./api/alerts";
 import { bulkTerminateRoutes } from "./api/bulk-terminate";
 import { codeLocationRoutes } from "./api/code-locations";
 import { computeLogRoutes } from "./api/compute-logs";
@@ -76,6 +77,7 @@ app.route("/api/instance", instanceOverrideRoutes);
 app.route("/api/instance", instanceHistoryRoutes);
 app.route("/api/queue", queueRoutes);
 app.route("/api/concurrency/pools", poolRoutes);
+app.route("/api/alerts", alertRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
 app.route("/api/runs", runStatsRoutes);
 app.route("/api/runs", bulkTerminateRoutes);

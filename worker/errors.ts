@@ -63,7 +63,16 @@ export class ForbiddenError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(code: "not_found" | "location_not_found" | "job_not_found" | "run_not_found", message: string) {
+  constructor(
+    code:
+      | "not_found"
+      | "location_not_found"
+      | "job_not_found"
+      | "run_not_found"
+      | "alert_policy_not_found"
+      | "alert_delivery_not_found",
+    message: string,
+  ) {
     super(404, code, message);
   }
 }

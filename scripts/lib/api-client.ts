@@ -4,6 +4,10 @@
  */
 import type { z } from "zod";
 import {
+  AlertDeliveryListSchema,
+  type AlertPolicyBody,
+  AlertPolicyListSchema,
+  AlertPolicyReplySchema,
   CodeLocationReplySchema,
   type CreateCodeLocation,
   ErrorEnvelopeSchema,
@@ -87,6 +91,20 @@ export class FlightdeckClient {
       if (page.events.length === 0 || page.cursor === after) return all;
       after = page.cursor;
     }
+  }
+
+  async createAlertPolicy(input: AlertPolicyBody) {
+    return (await this.request("POST", "/api/alerts/policies", AlertPolicyReplySchema, input)).policy;
+  }
+
+  async listAlertPolicies() {
+    return (await this.request("GET", "/api/alerts/policies", AlertPolicyListSchema)).policies;
+  }
+
+  /** A policy's delivery log, newest first. */
+  async listAlertDeliveries(policyId: string) {
+    const path = `/api/alerts/policies/${encodeURIComponent(policyId)}/deliveries?limit=200`;
+    return (await this.request("GET", path, AlertDeliveryListSchema)).deliveries;
   }
 
   /** Polls until the run reaches one of `statuses` (default: any terminal one). */

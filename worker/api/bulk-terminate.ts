@@ -5,7 +5,8 @@
  */
 import { Hono } from "hono";
 import type { BulkTerminateReply } from "../../protocol";
-import { BulkTerminateSchema } from "../../protocol";
+import { BulkTerminateSchema, isTerminalStatus } from "../../protocol";
+import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { DomainError } from "../errors";
@@ -25,5 +26,7 @@ export const bulkTerminateRoutes = new Hono<AppEnv>().post("/terminate", require
       results.push({ run_id: runId, ok: false, error: { code: err.code, message: err.message } });
     }
   }
+  const ended = results.flatMap((r) => (r.ok && isTerminalStatus(r.run.status) ? [r.run.id] : []));
+  if (ended.length > 0) c.executionCtx.waitUntil(alertRunsEnded(c.env, ended, { requestUrl: c.req.url }));
   return c.json({ results } satisfies BulkTerminateReply);
 });

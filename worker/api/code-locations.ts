@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { CodeLocation, CodeLocationListSchema, CodeLocationReplySchema } from "../../protocol";
 import { CreateCodeLocationSchema } from "../../protocol";
+import { alertCodeLocationFailed } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import {
@@ -21,8 +22,16 @@ import { getCodeLocationDefinitions, listCodeLocations } from "../storage/code-l
 
 type CodeLocationReply = z.infer<typeof CodeLocationReplySchema>;
 
-/** A location that just loaded: the daemon takes up its default-RUNNING schedules now. */
+/**
+ * After a load: a location that loaded has its default-RUNNING schedules taken up by the daemon
+ * now; one that failed alerts the policies watching CODE_LOCATION_LOAD_FAILURE, after the reply.
+ */
 async function afterLoad(c: Context<AppEnv>, codeLocation: CodeLocation): Promise<void> {
+  if (codeLocation.status === "LOAD_ERROR") {
+    const failed = { name: codeLocation.name, error: codeLocation.load_error, at: codeLocation.updated_at };
+    c.executionCtx.waitUntil(alertCodeLocationFailed(c.env, failed, c.req.url));
+    return;
+  }
   if (codeLocation.status !== "LOADED") return;
   const { db, now } = c.get("deps");
   const loaded = await getCodeLocationDefinitions(db, codeLocation.name);

@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { EventAck, EventListSchema } from "../../protocol";
 import { EventBatchSchema, EventListQuerySchema } from "../../protocol";
+import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { authorizeRunToken } from "../auth/run-token-scope";
@@ -59,6 +60,7 @@ export const runEventRoutes = new Hono<AppEnv>()
         console.error(`run ${runId} ended but the run coordinator could not be told:`, err);
       });
       c.executionCtx.waitUntil(told);
+      c.executionCtx.waitUntil(alertRunsEnded(c.env, [runId], { requestUrl: c.req.url }));
     }
     return c.json({ acked_through: ackedThrough } satisfies EventAck);
   });

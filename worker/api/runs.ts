@@ -5,7 +5,14 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { RunListSchema, RunReplySchema } from "../../protocol";
-import { MAX_STATUS_FILTERS, MAX_TAG_FILTERS, RunListQuerySchema, SubmitRunSchema } from "../../protocol";
+import {
+  isTerminalStatus,
+  MAX_STATUS_FILTERS,
+  MAX_TAG_FILTERS,
+  RunListQuerySchema,
+  SubmitRunSchema,
+} from "../../protocol";
+import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { LimitExceededError, NotFoundError, ValidationFailedError } from "../errors";
@@ -29,6 +36,9 @@ export const runRoutes = new Hono<AppEnv>()
     const submit = await readJsonBody(c, SubmitRunSchema);
     refuseBadReservedTags(submit.tags);
     const run = await submitRun(c.get("deps"), submit);
+    // The default coordinator launches during the submit; a launch that failed ended the run.
+    if (isTerminalStatus(run.status))
+      c.executionCtx.waitUntil(alertRunsEnded(c.env, [run.id], { requestUrl: c.req.url }));
     return c.json({ run } satisfies RunReply, 201);
   })
   .get("/", requireAdmin, async (c) => {
@@ -66,5 +76,7 @@ export const runRoutes = new Hono<AppEnv>()
   })
   .post("/:id/terminate", requireAdmin, async (c) => {
     const run = await c.get("deps").coordinator.cancel(c.req.param("id"));
+    if (isTerminalStatus(run.status))
+      c.executionCtx.waitUntil(alertRunsEnded(c.env, [run.id], { requestUrl: c.req.url }));
     return c.json({ run } satisfies RunReply);
   });

@@ -16,6 +16,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { EffectiveInstanceConfig, InstanceConfig, RunCoordinatorConfig } from "../../protocol";
 import { TAG } from "../../protocol";
+import { alertRunsEnded } from "../alerts/alert-hooks";
 import { runMonitoringBetweenTicks, runSensorsBetweenTicks } from "../daemon/daemon";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 import { saveRunPriority } from "../storage/run-priority-repo";
@@ -307,11 +308,15 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
         this.#store.setInProgressState(launch.runId, "retry_wait", decision.attempt, decision.at);
         return this.#arm();
       case "not_ours":
-        if (decision.cancelBeforeRetry) await cancelBeforeRetry(deps.db, { id: launch.runId, attempt: 1 }, now);
+        if (decision.cancelBeforeRetry) {
+          await cancelBeforeRetry(deps.db, { id: launch.runId, attempt: 1 }, now);
+          this.ctx.waitUntil(alertRunsEnded(this.env, [launch.runId]));
+        }
         if (decision.free) this.#store.free([launch.runId]);
         return this.#admit();
       case "fail":
         await failLaunch(deps.db, decision.run, decision.reason, decision.attempts, now);
+        this.ctx.waitUntil(alertRunsEnded(this.env, [launch.runId]));
         this.#store.free([launch.runId]);
         return this.#admit();
     }

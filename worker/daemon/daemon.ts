@@ -5,6 +5,7 @@
  * and the next still runs.
  */
 import { ScheduleEvaluateReplySchema, SensorEvaluateReplySchema } from "../../protocol";
+import { alertRunsEnded, alertTickFailed, runAlertsPass } from "../alerts/alert-hooks";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 import { defaultFetch } from "../launcher/signed-fetch";
 import { reexecuteRun } from "../runs/reexecute-run";
@@ -36,7 +37,10 @@ export async function runMonitoringPass(deps: Deps, now: number): Promise<Monito
     launcher,
     checkHealth: (run) => checkRunWorkerHealth(db, defaultFetch, run),
     eventsUrlFor: deps.baseUrl === null ? null : deps.eventsUrlFor,
-    onRunEnded: (runId) => tellCoordinatorRunEnded(env, runId),
+    onRunEnded: async (runId) => {
+      await tellCoordinatorRunEnded(env, runId);
+      await alertRunsEnded(env, [runId], { now });
+    },
   });
 }
 
@@ -49,6 +53,8 @@ export async function runRetriesPass(deps: Deps, now: number): Promise<RetryOutc
       if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
       return reexecuteRun(deps, failed.id, { strategy: decision.strategy, tags: decision.tags });
     },
+    // Alert policies that skip retried failures waited for this decision.
+    onDecided: (runId) => alertRunsEnded(deps.env, [runId], { now }),
   });
 }
 
@@ -72,6 +78,7 @@ export async function runSchedulesPass(deps: Deps, now: number): Promise<Schedul
       if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
       return submitRun(deps, request);
     },
+    onTickFailed: (tick) => alertTickFailed(deps.env, tick, now),
   });
 }
 
@@ -95,6 +102,7 @@ export async function runSensorsPass(deps: Deps, now: number): Promise<SensorOut
       if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
       return submitRun(deps, request);
     },
+    onTickFailed: (tick) => alertTickFailed(deps.env, tick, now),
   });
 }
 
@@ -133,13 +141,14 @@ async function runSensorsAndWake(deps: Deps, now: number): Promise<SensorOutcome
   return outcomes;
 }
 
-/** One daemon iteration, in DESIGN §6's order: schedules, sensors, run monitoring, run retries. */
+/** One daemon iteration, in DESIGN §6's order: schedules, sensors, run monitoring, run retries; then alerts' pass (overdue runs). */
 export async function runDaemon(env: Env, now: number): Promise<DaemonReport> {
   const deps = wire(env, publicBaseUrl(env), await loadInstanceConfig(env));
   const schedules = await isolated("schedules", () => runSchedulesPass(deps, now));
   const sensors = await isolated("sensors", () => runSensorsAndWake(deps, now));
   const monitoring = await isolated("run monitoring", () => runMonitoringPass(deps, now));
   const retries = await isolated("run retries", () => runRetriesPass(deps, now));
+  await runAlertsPass(env, now);
   return { schedules, sensors, monitoring, retries };
 }
 
@@ -154,6 +163,7 @@ export async function runMonitoringBetweenTicks(deps: Deps, now: number): Promis
   } catch (error) {
     console.error("daemon: run monitoring from the coordinator's alarm failed:", error);
   }
+  await runAlertsPass(deps.env, now);
 }
 
 /** If a sensors pass from the alarm fails, the alarm tries again this much later (the cron also will). */

@@ -29,6 +29,8 @@ export type RetryDeps = {
   config: RetriesConfig;
   /** Creates and submits the retry run; null when the control plane cannot launch from here. */
   createRetry: (failed: Run, decision: Extract<RetryDecision, { kind: "retry" }>) => Promise<Run>;
+  /** Told once the decision about a failed run is stored, whatever it was (alerts wait for it). */
+  onDecided: (runId: string) => Promise<void>;
 };
 
 export type RetryOutcome = { runId: string; decision: RetryDecision["kind"]; retryRunId?: string; error?: string };
@@ -40,7 +42,10 @@ export async function retryFailedRuns(deps: RetryDeps): Promise<RetryOutcome[]> 
   for (const run of failed) {
     try {
       const outcome = await retryOne(deps, run);
-      if (outcome) outcomes.push(outcome);
+      if (outcome) {
+        outcomes.push(outcome);
+        await deps.onDecided(run.id);
+      }
     } catch (error) {
       console.error(`run retries: run ${run.id} failed:`, error);
       outcomes.push({ runId: run.id, decision: "no_retry", error: String(error) });

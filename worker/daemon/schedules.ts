@@ -18,6 +18,7 @@ import type {
   SubmitRun,
 } from "../../protocol";
 import { TAG } from "../../protocol";
+import type { TickFailure } from "../alerts/alert-message";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import {
@@ -46,6 +47,8 @@ export type ScheduleDeps = {
   /** Asks the code location server to evaluate a tick of an `evaluated` schedule. */
   evaluate: (location: string, schedule: string, scheduledTime: number) => Promise<ScheduleEvaluateReply>;
   submit: (submit: SubmitRun) => Promise<Run>;
+  /** Told after a tick is stored as FAILURE (alerts). */
+  onTickFailed: (failed: TickFailure) => Promise<void>;
 };
 
 export type ScheduleOutcome = { location: string; schedule: string; scheduledTime: number; status: string };
@@ -160,6 +163,13 @@ async function runTick(
         }
       : { error: message, failureCount: tick.failureCount + 1 };
     await finishScheduleTick(deps.db, tickId, { status: "FAILURE", runIds: [], ...failure }, deps.now);
+    await deps.onTickFailed({
+      kind: "SCHEDULE",
+      location,
+      name: schedule.name,
+      tickId: String(tickId),
+      error: failure.error,
+    });
     return "FAILURE";
   }
 }

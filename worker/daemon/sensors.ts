@@ -20,6 +20,7 @@ import type {
   SubmitRun,
 } from "../../protocol";
 import { TAG } from "../../protocol";
+import type { TickFailure } from "../alerts/alert-message";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import { claimRunKey, isRunKeyUsed, recordRunKeyRun, releaseRunKey } from "../storage/schedules-repo";
@@ -42,6 +43,8 @@ export type SensorDeps = {
   locations: { name: string; definitions: Definitions }[];
   evaluate: (location: string, sensor: string, request: SensorEvaluateRequest) => Promise<SensorEvaluateReply>;
   submit: (submit: SubmitRun) => Promise<Run>;
+  /** Told after a tick is stored as FAILURE (alerts). */
+  onTickFailed: (failed: TickFailure) => Promise<void>;
 };
 
 export type SensorOutcome = { location: string; sensor: string; status: string };
@@ -100,6 +103,7 @@ async function evaluateOne(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await finishSensorTick(deps.db, tickId, { status: "FAILURE", runIds: [], error: message, cursor }, deps.now);
+    await deps.onTickFailed({ kind: "SENSOR", location, name: sensor.name, tickId: String(tickId), error: message });
     return { location, sensor: sensor.name, status: "FAILURE" };
   }
 }
