@@ -142,6 +142,10 @@ export const AlertDeliverySchema = z.object({
 });
 export type AlertDelivery = z.infer<typeof AlertDeliverySchema>;
 
+/** `GET /api/alerts/policies/:id/deliveries?limit=`: the newest deliveries first. */
+export const AlertDeliveryListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("newest first"),
+});
 export const AlertDeliveryListSchema = z.object({ deliveries: z.array(AlertDeliverySchema) });
 export const AlertDeliveryReplySchema = z.object({ delivery: AlertDeliverySchema });
 

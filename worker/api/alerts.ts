@@ -6,9 +6,8 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AlertPolicy, AlertPolicySettings } from "../../protocol";
-import { AlertPolicyBodySchema, generateSecret } from "../../protocol";
+import { AlertDeliveryListQuerySchema, AlertPolicyBodySchema, generateSecret } from "../../protocol";
 import { alertBaseUrl } from "../alerts/alert-hooks";
 import type { AlertQueueMessage } from "../alerts/raise-alerts";
 import { enqueueDeliveries, raiseAlerts } from "../alerts/raise-alerts";
@@ -30,10 +29,6 @@ import {
 } from "../storage/alerts-repo";
 import type { Database } from "../storage/db";
 import { openDatabase } from "../storage/db";
-
-const DeliveryListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 function policyNotFound(id: string): NotFoundError {
   return new NotFoundError(
@@ -122,7 +117,7 @@ export const alertRoutes = new Hono<AppEnv>()
   .get("/policies/:id/deliveries", async (c) => {
     const id = c.req.param("id");
     const query = parseOrFail(
-      DeliveryListQuerySchema,
+      AlertDeliveryListQuerySchema,
       { limit: c.req.query("limit") },
       "The query string is not valid",
     );

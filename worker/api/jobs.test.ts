@@ -56,7 +56,8 @@ describe("jobs", () => {
   });
 
   it("answers 409 location_not_loaded with the load error", async () => {
-    fake.onDefinitions = { status: 500, body: "boom" };
+    // A code location server answers errors with the protocol's envelope; only its message is quoted.
+    fake.onDefinitions = { status: 500, body: JSON.stringify({ error: { code: "internal_error", message: "boom" } }) };
     await registerFake(fake);
     const error = await expectError(await call("GET", "/api/jobs/demo/greet"), 409, "location_not_loaded");
     expect(error.message).toContain("boom");

@@ -223,6 +223,28 @@ describe("the OpenAPI document", () => {
         await send("POST", `/api/${kind}/{name}/stop`, { path: `/api/${kind}/${name}/stop` });
         await send("GET", `/api/${kind}/{name}/ticks`, { path: `/api/${kind}/${name}/ticks?limit=5` });
       }
+
+      await send("GET", "/api/instance/history", { path: "/api/instance/history?limit=5" });
+      const policy = {
+        name: "failures",
+        events: ["RUN_FAILURE"],
+        destination: { type: "WEBHOOK", url: "http://127.0.0.1:9/alerts" },
+      };
+      const created = (await send("POST", "/api/alerts/policies", { body: policy, expect: 201 })).body as {
+        policy: { id: string };
+      };
+      const policyPath = `/api/alerts/policies/${created.policy.id}`;
+      await send("GET", "/api/alerts/policies");
+      await send("GET", "/api/alerts/policies/{id}", { path: policyPath });
+      await send("PUT", "/api/alerts/policies/{id}", { path: policyPath, body: { ...policy, name: "all failures" } });
+      const test = (await send("POST", "/api/alerts/policies/{id}/test", { path: `${policyPath}/test`, expect: 202 }))
+        .body as { delivery: { id: string } };
+      await send("GET", "/api/alerts/policies/{id}/deliveries", { path: `${policyPath}/deliveries?limit=5` });
+      await send("POST", "/api/alerts/deliveries/{id}/resend", {
+        path: `/api/alerts/deliveries/${test.delivery.id}/resend`,
+        expect: 202,
+      });
+      await send("DELETE", "/api/alerts/policies/{id}", { path: policyPath, expect: 204 });
     } finally {
       spy.mockRestore();
     }

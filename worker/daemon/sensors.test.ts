@@ -42,7 +42,9 @@ async function setUp(sensors: SensorDefinition[]) {
     const body = raw as SensorEvaluateRequest;
     requests.push({ name, body });
     const answer = reply(name, body);
-    return "status" in answer ? new Response("sensor blew up", { status: answer.status }) : Response.json(answer);
+    return "status" in answer
+      ? Response.json({ error: { code: "internal_error", message: "sensor blew up" } }, { status: answer.status })
+      : Response.json(answer);
   };
   interceptCodeLocations(fake);
   await registerFake(fake);
