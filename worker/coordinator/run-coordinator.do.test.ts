@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InstanceConfigOverrides, Run } from "../../protocol";
 import { QueueReplySchema, RunReplySchema } from "../../protocol";
+import { useCoordinatorClock } from "../test/coordinator-clock";
 import type { FakeCodeLocation } from "../test/fake-code-location";
 import { interceptCodeLocations } from "../test/fake-code-location";
 import { eventTypes, forceStatus, getRunReply, newFake, registerFake, submitGreet } from "../test/fixtures";
@@ -16,6 +17,7 @@ import { saveOverrides } from "../test/run-coordinator-type";
 import { coordinatorStub } from "./coordinator-stub";
 
 useCleanDatabase();
+const { manualClock } = useCoordinatorClock();
 
 let fake: FakeCodeLocation;
 let spy: ReturnType<typeof interceptCodeLocations>;
@@ -213,9 +215,10 @@ describe("pause, priority and cancel", () => {
 
 describe("launch failures and the alarm", () => {
   it("schedules a failed launch's retry after the delay: the run keeps its slot, STARTING, until then", async () => {
+    const clock = await manualClock();
     await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 1, delay_seconds: 60 } });
     fake.onLaunch = { status: 503, body: "busy" };
-    const before = Date.now();
+    const before = clock.now();
     const a = await submit();
     const b = await submit();
     expect((await getRunReply(a.id)).status).toBe("STARTING");
@@ -238,16 +241,16 @@ describe("launch failures and the alarm", () => {
   });
 
   it("out of retries: FAILURE with the reason in the event log, and the slot goes to the next run", async () => {
+    await manualClock();
     await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 1, delay_seconds: 0 } });
     fake.onLaunch = { status: 503, body: "busy" };
     const a = await submit();
     const b = await submit();
-    // delay 0: the alarm is due at once and workerd fires it by itself.
-    await vi.waitFor(async () => {
-      await stub().settle();
-      expect((await getRunReply(a.id)).status).toBe("FAILURE");
-      expect((await getRunReply(b.id)).status).not.toBe("QUEUED");
-    });
+    // delay 0: the retry is due at once; run the alarm armed for it, as workerd would.
+    expect(await runDurableObjectAlarm(stub())).toBe(true);
+    await stub().settle();
+    expect((await getRunReply(a.id)).status).toBe("FAILURE");
+    expect((await getRunReply(b.id)).status).not.toBe("QUEUED");
     const failure = await env.DB.prepare(
       "SELECT message FROM event_log WHERE run_id = ? AND type = 'ENGINE_EVENT' ORDER BY id",
     )
@@ -260,14 +263,14 @@ describe("launch failures and the alarm", () => {
   });
 
   it("a retried launch that succeeds keeps the run and its slot", async () => {
+    await manualClock();
     await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 2, delay_seconds: 0 } });
     fake.onLaunch = "network_error";
     const a = await submit();
     fake.onLaunch = "ok";
-    await vi.waitFor(async () => {
-      await stub().settle();
-      expect(launchedIds()).toEqual([a.id]);
-    });
+    expect(await runDurableObjectAlarm(stub())).toBe(true);
+    await stub().settle();
+    expect(launchedIds()).toEqual([a.id]);
     expect((await getRunReply(a.id)).status).toBe("STARTING");
   });
 

@@ -10,6 +10,7 @@ import type { SensorDefinition, SensorEvaluateReply, SensorEvaluateRequest } fro
 import { SensorListSchema, SensorTickListSchema } from "../../protocol";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import worker from "../index";
+import { useCoordinatorClock } from "../test/coordinator-clock";
 import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { forceStatus, newFake, registerFake } from "../test/fixtures";
 import { call, useCleanDatabase } from "../test/helpers";
@@ -17,6 +18,7 @@ import { publicBaseUrl, wire } from "../wiring";
 import { runSensorsBetweenTicks } from "./daemon";
 
 useCleanDatabase();
+const { manualClock } = useCoordinatorClock();
 
 /** The sensors pass the coordinator's alarm runs between cron ticks, wired as the object wires it. */
 const sensorsFromCoordinatorAlarm = (daemonEnv: Env, now: number) =>
@@ -177,20 +179,21 @@ describe("sub-minute sensors, from the run coordinator's alarm", () => {
     env.DB.prepare("UPDATE sensor_state SET last_tick_at = last_tick_at - ? WHERE name = ?").bind(ms, name).run();
 
   it("arms the alarm for a 5 s sensor after the cron evaluated it, and the alarm evaluates it when due", async () => {
+    // The cron and the object both run on the object's manual clock: its alarms fire when the test runs them.
+    const clock = await manualClock();
     await setUp([sensor({ minimum_interval_seconds: 5 })]);
-    const before = Date.now();
+    const before = clock.now();
     await tick(before);
     expect(requests).toHaveLength(1);
     const armed = await runInDurableObject(coordinatorStub(env), (_instance, state) => state.storage.getAlarm());
     expect(armed).toBeGreaterThanOrEqual(before + 5 * S);
-    expect(armed).toBeLessThanOrEqual(Date.now() + 5 * S);
+    expect(armed).toBeLessThanOrEqual(clock.now() + 5 * S);
 
     await age("watcher", 6 * S);
-    await coordinatorStub(env).wakeDaemonAt(Date.now());
-    // Armed for now, the alarm may already have fired on its own; if not, fire it.
-    await runDurableObjectAlarm(coordinatorStub(env));
-    // The pass runs in the alarm's waitUntil: wait for its evaluation, not for a fixed time.
-    for (let i = 0; i < 200 && requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await coordinatorStub(env).wakeDaemonAt(clock.now());
+    expect(await runDurableObjectAlarm(coordinatorStub(env))).toBe(true);
+    // The pass runs in the alarm's waitUntil: wait for it, not for a fixed time.
+    await coordinatorStub(env).settle();
     expect(requests).toHaveLength(2);
     expect(requests[1]?.body.last_tick_at).toBe(before - 6 * S);
   });

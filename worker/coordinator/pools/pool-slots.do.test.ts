@@ -13,6 +13,7 @@ import {
   PoolSlotClaimReplySchema,
   PoolSlotRenewReplySchema,
 } from "../../../protocol";
+import { useCoordinatorClock } from "../../test/coordinator-clock";
 import type { FakeCodeLocation } from "../../test/fake-code-location";
 import { interceptCodeLocations } from "../../test/fake-code-location";
 import { newFake, registerFake, submitGreet } from "../../test/fixtures";
@@ -21,6 +22,7 @@ import { saveOverrides } from "../../test/run-coordinator-type";
 import { coordinatorStub } from "../coordinator-stub";
 
 useCleanDatabase();
+const { manualClock } = useCoordinatorClock();
 
 let fake: FakeCodeLocation;
 let spy: ReturnType<typeof interceptCodeLocations>;
@@ -61,6 +63,11 @@ async function poolView(pool: string) {
   return PoolSchema.parse(await res.json());
 }
 
+/** Once the object holds this run's claim in line (its request now waits on the object). */
+async function waitingInLine(pool: string, runId: string) {
+  await expect.poll(async () => (await poolView(pool)).waiting.map((w) => w.run_id)).toContain(runId);
+}
+
 beforeEach(async () => {
   fake = newFake();
   spy = interceptCodeLocations(fake);
@@ -95,17 +102,19 @@ describe("claiming pool slots", () => {
   });
 
   it("answers a long-polling claim the moment the slot frees, not when its wait runs out", async () => {
+    // The object's clock stands still, so the claim's 10 s wait can never run out: only the release can answer it.
+    const clock = await manualClock();
     await configure({ limits: { api: 1 } });
     const a = await launchedRun();
     const b = await launchedRun();
     await claim(a, "call", "api");
-    const started = Date.now();
+    const started = clock.now();
     const waiting = claim(b, "call", "api", 10_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitingInLine("api", b.id);
     await release(a, "call");
     const reply: PoolSlotClaimReply = await waiting;
     expect(reply.status).toBe("GRANTED");
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(clock.now() - started).toBeLessThan(5_000);
   });
 
   it("grants every step of a pool with no limit, and treats a repeated claim as a renewal", async () => {
@@ -148,13 +157,14 @@ describe("leases", () => {
   });
 
   it("frees an unrenewed lease by the object's alarm, so a dead run worker does not block the pool", async () => {
+    const clock = await manualClock();
     await configure({ limits: { etl: 1 }, lease_seconds: 1 });
     const a = await launchedRun();
     const b = await launchedRun();
     await claim(a, "load", "etl");
     expect(await claim(b, "load", "etl")).toMatchObject({ status: "WAITING" });
-    await new Promise((r) => setTimeout(r, 1_100));
-    // The alarm is due by now: run it as workerd would.
+    clock.advance(1_100);
+    // The lease ran out on the object's clock: run its alarm as workerd would.
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     expect((await poolView("etl")).slots).toEqual([]);
     expect(await claim(b, "load", "etl")).toMatchObject({ status: "GRANTED", lease_ms: 1_000 });
@@ -194,10 +204,11 @@ describe("the operator's routes", () => {
   });
 
   it("sets a pool's limit as an audited override, keeping the other pools' limits, and wakes waiting claims", async () => {
+    await manualClock(); // standing still: the claim's wait cannot run out, only the new limit answers it
     await configure({ limits: { other: 4, gpu: 0 } });
     const a = await launchedRun();
     const waiting = claim(a, "train", "gpu", 10_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitingInLine("gpu", a.id);
     const res = await call("PUT", "/api/concurrency/pools/gpu", { body: { limit: 2 } });
     expect(res.status).toBe(200);
     expect(PoolSchema.parse(await res.json())).toMatchObject({ pool: "gpu", limit: 2, limit_source: "pool" });

@@ -9,6 +9,7 @@
  * ask again; their places in line are in storage and survive.
  */
 import type { PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply, PoolWire } from "../../../protocol";
+import type { Clock } from "../clock";
 import {
   decideClaim,
   decideRenewal,
@@ -30,7 +31,7 @@ export class PoolSlots {
 
   constructor(
     private readonly storage: DurableObjectStorage,
-    private readonly now: () => number = () => Date.now(),
+    private readonly clock: Clock,
   ) {
     this.#store = new PoolStore(storage);
   }
@@ -40,11 +41,11 @@ export class PoolSlots {
    * stays live in line while its request is held) and answers WAITING with its position.
    */
   async claim(input: PoolClaimInput, config: () => Promise<PoolsConfig>): Promise<PoolSlotClaimReply> {
-    const deadline = this.now() + Math.min(input.waitMs, leaseMsOf(await config()) / 2);
+    const deadline = this.clock.now() + Math.min(input.waitMs, leaseMsOf(await config()) / 2);
     for (;;) {
       const pools = await config();
       const leaseMs = leaseMsOf(pools);
-      const now = this.now();
+      const now = this.clock.now();
       const { limit } = resolvePoolLimit(pools, input.pool);
       const decision = decideClaim(this.#store.pool(input.pool), input, limit, now, leaseMs);
       if (decision.kind === "granted") {
@@ -60,7 +61,7 @@ export class PoolSlots {
       }
       this.#store.saveClaim(decision.claim);
       await this.arm(leaseMs);
-      const remaining = deadline - this.now();
+      const remaining = deadline - this.clock.now();
       if (remaining <= 0) {
         return {
           status: "WAITING",
@@ -77,7 +78,7 @@ export class PoolSlots {
 
   async renew(runId: string, stepKeys: readonly string[], pools: PoolsConfig): Promise<PoolSlotRenewReply> {
     const leaseMs = leaseMsOf(pools);
-    const decision = decideRenewal(this.#store.leasesOfRun(runId), runId, stepKeys, this.now(), leaseMs);
+    const decision = decideRenewal(this.#store.leasesOfRun(runId), runId, stepKeys, this.clock.now(), leaseMs);
     for (const lease of decision.renewed) this.#store.saveLease(lease);
     await this.arm(leaseMs);
     return {
@@ -134,7 +135,7 @@ export class PoolSlots {
     if (next === null) return;
     const current = await this.storage.getAlarm();
     // Inside the alarm handler, a time already past is the alarm now running: replace it.
-    const stale = inAlarm && current !== null && current <= this.now();
+    const stale = inAlarm && current !== null && current <= this.clock.now();
     if (current === null || stale || next < current) await this.storage.setAlarm(next);
   }
 
@@ -143,12 +144,12 @@ export class PoolSlots {
       const waiters = this.#waiters.get(pool) ?? new Set<() => void>();
       this.#waiters.set(pool, waiters);
       const done = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         waiters.delete(done);
         if (waiters.size === 0 && this.#waiters.get(pool) === waiters) this.#waiters.delete(pool);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.clock.setTimeout(done, ms);
       waiters.add(done);
     });
   }
