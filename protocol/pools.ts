@@ -85,7 +85,7 @@ export const PoolSchema = z.object({
   slots: z.array(PoolSlotHolderSchema),
   waiting: z.array(PoolWaitingClaimSchema),
 });
-export type PoolWire = z.infer<typeof PoolSchema>;
+export type Pool = z.infer<typeof PoolSchema>;
 
 export const PoolListReplySchema = z.object({
   pools: z.array(PoolSchema),

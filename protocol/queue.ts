@@ -2,8 +2,8 @@
  * The run queue's wire shapes (DESIGN.md §5.1 and §8): `GET /api/queue` — every queued run in
  * launch order with its position, why it waits (which limit, how full, held by which runs) and an
  * estimated start — `PATCH /api/runs/:id` to reorder, `POST /api/queue/pause|resume`, and the
- * reply of `PATCH /api/instance`. The pure queue policy (worker/coordinator/) builds values of
- * exactly these shapes; its TypeScript interfaces are checked against them at compile time.
+ * reply of `PATCH /api/instance`. The pure queue policy (worker/coordinator/queue/) and the tag
+ * limits (tag-limits.ts) build values of exactly these types.
  */
 import { z } from "zod";
 import { EffectiveInstanceConfigSchema } from "./instance-config";
@@ -19,11 +19,13 @@ export const TagLimitUsageSchema = z.object({
   value: z.string().nullable(),
   limit: z.number().int().nonnegative(),
   in_use: z.number().int().nonnegative(),
-  held_by: z.array(z.string()),
+  /** Read-only: one admission pass shares one list among every run a limit blocks. */
+  held_by: z.array(z.string()).readonly(),
 });
-export type TagLimitUsageWire = z.infer<typeof TagLimitUsageSchema>;
+export type TagLimitUsage = z.infer<typeof TagLimitUsageSchema>;
 
 export const PausedBySchema = z.enum(["operator", "instance_config"]);
+export type PausedBy = z.infer<typeof PausedBySchema>;
 
 const ZeroLimitSchema = z.union([
   z.object({ kind: z.literal("max_concurrent_runs") }),
@@ -43,7 +45,7 @@ export const WaitReasonSchema = z.discriminatedUnion("reason", [
   /** Nothing holds it back: the coordinator is launching it right now. */
   z.object({ reason: z.literal("launching") }),
 ]);
-export type WaitReasonWire = z.infer<typeof WaitReasonSchema>;
+export type WaitReason = z.infer<typeof WaitReasonSchema>;
 
 /** The run's code location and job; null only if the run's record vanished between two reads. */
 const RunJobFields = { location: z.string().nullable(), job: z.string().nullable() };

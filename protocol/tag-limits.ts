@@ -15,6 +15,7 @@
  * run the pass launches. Counts only grow during a pass, so a run found blocked stays blocked.
  */
 import { type TagConcurrencyLimit, tagLimitKind } from "./instance-config";
+import type { TagLimitUsage } from "./queue";
 
 export interface TaggedRun {
   readonly id: string;
@@ -22,20 +23,6 @@ export interface TaggedRun {
 }
 
 export type TagLimitKind = "key" | "value" | "per_unique_value";
-
-/**
- * One tag limit as it applies to one run: how full it is and which in-progress runs hold it.
- * snake_case because it travels as is in GET /api/queue. `value` is null for a `key` limit, and
- * the run's own value for a `per_unique_value` limit.
- */
-export interface TagLimitUsage {
-  readonly kind: TagLimitKind;
-  readonly key: string;
-  readonly value: string | null;
-  readonly limit: number;
-  readonly in_use: number;
-  readonly held_by: readonly string[];
-}
 
 export interface ConcurrencyLimitsConfig {
   readonly max_concurrent_runs: number;

@@ -16,7 +16,7 @@ import { bundleLocation } from "./server/bundle";
 import { type EvaluateFn, handleEvaluation, matchEvaluation } from "./server/evaluation-route";
 import { HttpError, headerReader, readBody, sendError, sendJson } from "./server/http-util";
 import { handleRoute, type LoadedLocation, type RouteContext } from "./server/routes";
-import { RunLauncher } from "./server/run-launcher";
+import { RunWorkerProcesses } from "./server/run-worker-processes";
 import { SpoolSweeper } from "./server/spool-sweeper";
 
 export const SECRET_ENV = "FLIGHTDECK_WEBHOOK_SECRET";
@@ -46,7 +46,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   let sweeper: SpoolSweeper | null = null;
   const launcher = bundle.ok
-    ? new RunLauncher({
+    ? new RunWorkerProcesses({
         dataDir: options.dataDir,
         bundlePath: bundle.path,
         terminateGraceMs: options.terminateGraceMs,

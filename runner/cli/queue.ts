@@ -2,7 +2,7 @@
  * `flightdeck queue` (the run queue in launch order, each run with why it waits and when it
  * should start), `queue pause` and `queue resume`. Reordering a run is `run priority` / `run next`.
  */
-import type { WaitReasonWire } from "../../protocol";
+import type { WaitReason } from "../../protocol";
 import { QueuePausedReplySchema, QueueReplySchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
 import { limitFlag } from "./command";
@@ -12,7 +12,7 @@ import { shortRunId } from "./run-id";
 const tagLabel = (key: string, value: string | null) => (value === null ? key : `${key}=${value}`);
 
 /** Why a run waits, in one line. */
-export function describeWait(wait: WaitReasonWire): string {
+export function describeWait(wait: WaitReason): string {
   switch (wait.reason) {
     case "paused":
       return wait.paused_by === "operator"

@@ -4,14 +4,14 @@
  */
 import { type Definitions, LaunchRequestSchema } from "../../protocol";
 import { HttpError } from "./http-util";
-import type { RunLauncher } from "./run-launcher";
+import type { RunWorkerProcesses } from "./run-worker-processes";
 
 export type LoadedLocation = { ok: true; definitions: Definitions } | { ok: false; error: string };
 
 export interface RouteContext {
   readonly location: LoadedLocation;
   /** Null when the location failed to bundle: nothing can run. */
-  readonly launcher: RunLauncher | null;
+  readonly launcher: RunWorkerProcesses | null;
 }
 
 export interface Reply {
@@ -43,7 +43,7 @@ function requireLoaded(context: RouteContext): Definitions {
   return context.location.definitions;
 }
 
-function requireLauncher(context: RouteContext): RunLauncher {
+function requireLauncher(context: RouteContext): RunWorkerProcesses {
   if (!context.launcher) throw new HttpError(503, "location_load_error", requireErrorText(context));
   return context.launcher;
 }

@@ -28,7 +28,6 @@ import {
   updateAlertPolicy,
 } from "../storage/alerts-repo";
 import type { Database } from "../storage/db";
-import { openDatabase } from "../storage/db";
 
 function policyNotFound(id: string): NotFoundError {
   return new NotFoundError(
@@ -62,11 +61,11 @@ function queueOf(c: Context<AppEnv>): Queue<AlertQueueMessage> {
 export const alertRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .get("/policies", async (c) => {
-    return c.json({ policies: await listAlertPolicies(openDatabase(c.env.DB)) });
+    return c.json({ policies: await listAlertPolicies(c.get("deps").db) });
   })
   .post("/policies", async (c) => {
     const settings = await readJsonBody(c, AlertPolicyBodySchema);
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     await assertNameFree(db, settings.name, null);
     const id = crypto.randomUUID();
     const now = Date.now();
@@ -78,12 +77,12 @@ export const alertRoutes = new Hono<AppEnv>()
     return c.json({ policy: await mustGetPolicy(db, id) }, 201);
   })
   .get("/policies/:id", async (c) => {
-    return c.json({ policy: await mustGetPolicy(openDatabase(c.env.DB), c.req.param("id")) });
+    return c.json({ policy: await mustGetPolicy(c.get("deps").db, c.req.param("id")) });
   })
   .put("/policies/:id", async (c) => {
     const id = c.req.param("id");
     const settings = await readJsonBody(c, AlertPolicyBodySchema);
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     const current = await mustGetPolicy(db, id);
     await assertNameFree(db, settings.name, id);
     const now = Date.now();
@@ -97,7 +96,7 @@ export const alertRoutes = new Hono<AppEnv>()
   })
   .delete("/policies/:id", async (c) => {
     const id = c.req.param("id");
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     const current = await mustGetPolicy(db, id);
     const audit = { name: current.name };
     const now = Date.now();
@@ -121,12 +120,12 @@ export const alertRoutes = new Hono<AppEnv>()
       { limit: c.req.query("limit") },
       "The query string is not valid",
     );
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     await mustGetPolicy(db, id);
     return c.json({ deliveries: await listDeliveries(db, id, { limit: query.limit }) });
   })
   .post("/policies/:id/test", async (c) => {
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     const policy = await mustGetPolicy(db, c.req.param("id"));
     const deps = { db, queue: queueOf(c), now: Date.now(), baseUrl: alertBaseUrl(c.env, c.req.url) };
     const [id] = await raiseAlerts(deps, [{ policy, subject: { kind: "test", id: crypto.randomUUID() } }]);
@@ -136,7 +135,7 @@ export const alertRoutes = new Hono<AppEnv>()
   })
   .post("/deliveries/:id/resend", async (c) => {
     const id = c.req.param("id");
-    const db = openDatabase(c.env.DB);
+    const db = c.get("deps").db;
     if (!(await resetDelivery(db, id, Date.now()))) {
       throw new NotFoundError("alert_delivery_not_found", `There is no alert delivery with id ${id}.`);
     }

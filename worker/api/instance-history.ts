@@ -8,7 +8,6 @@ import { type InstanceChange, InstanceHistoryQuerySchema, type InstanceHistoryRe
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { parseOrFail } from "../http/read-json-body";
-import { openDatabase } from "../storage/db";
 import { listInstanceAudit } from "../storage/instance-overrides-repo";
 
 export const instanceHistoryRoutes = new Hono<AppEnv>().get("/history", requireAdmin, async (c) => {
@@ -17,7 +16,7 @@ export const instanceHistoryRoutes = new Hono<AppEnv>().get("/history", requireA
     { limit: c.req.query("limit") },
     "The query string is not valid",
   );
-  const rows = await listInstanceAudit(openDatabase(c.env.DB), limit);
+  const rows = await listInstanceAudit(c.get("deps").db, limit);
   const changes = rows.map(
     (row): InstanceChange => ({
       id: row.id,

@@ -6,30 +6,20 @@
  */
 import { Hono } from "hono";
 import type { InstanceConfigOverrides, InstancePatchReply, JsonObject } from "../../protocol";
-import { InstanceConfigOverridesSchema, resolveInstanceConfig } from "../../protocol";
+import { InstanceConfigOverridesSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
-import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { readJsonBody } from "../http/read-json-body";
-import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
-import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
-import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
+import { saveOverrides } from "../instance/save-overrides";
 
 export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin, async (c) => {
   const patch: InstanceConfigOverrides = await readJsonBody(c, InstanceConfigOverridesSchema);
-  const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
-  const saved = await overridesLayer(c.env.DB);
-  const before = resolveInstanceConfig([wrangler, saved]);
-  const merged = mergeOverrides(saved.values, patch);
-  const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
-  const changes = describeChanges(before.config, after.config);
-  await saveInstanceOverrides(c.get("deps").db, merged, {
-    ts: Date.now(),
+  const { after, changes } = await saveOverrides(c.get("deps"), {
+    patch: () => patch,
     actor: actorOf(c),
     action: "instance.update",
-    details: { patch: patch as JsonObject, changes: changes as unknown as JsonObject[] } as JsonObject,
+    details: () => ({ patch: patch as JsonObject }),
   });
-  await coordinatorStub(c.env).configChanged();
   return c.json({ ...after, changes } satisfies InstancePatchReply);
 });

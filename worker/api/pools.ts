@@ -8,22 +8,20 @@
  * ops name, and any held or waited on.
  */
 import { Hono } from "hono";
-import type { InstanceConfigOverrides, JsonObject, PoolListReply, PoolWire } from "../../protocol";
-import { PoolLimitBodySchema, PoolNameSchema, resolveInstanceConfig } from "../../protocol";
+import type { Pool, PoolListReply } from "../../protocol";
+import { PoolLimitBodySchema, PoolNameSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
-import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
-import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
+import { saveOverrides } from "../instance/save-overrides";
 import { listLoadedDefinitions } from "../storage/code-locations-repo";
-import { openDatabase } from "../storage/db";
-import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
+import type { Database } from "../storage/db";
 
-async function poolsNamedByOps(d1: D1Database): Promise<string[]> {
+async function poolsNamedByOps(db: Database): Promise<string[]> {
   const names = new Set<string>();
-  for (const { definitions } of await listLoadedDefinitions(openDatabase(d1))) {
+  for (const { definitions } of await listLoadedDefinitions(db)) {
     for (const job of definitions.jobs) for (const node of job.nodes) if (node.pool) names.add(node.pool);
   }
   return [...names];
@@ -32,36 +30,27 @@ async function poolsNamedByOps(d1: D1Database): Promise<string[]> {
 export const poolRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .get("/", async (c) => {
-    const reply: PoolListReply = await coordinatorStub(c.env).pools(await poolsNamedByOps(c.env.DB));
+    const reply: PoolListReply = await coordinatorStub(c.env).pools(await poolsNamedByOps(c.get("deps").db));
     return c.json(reply);
   })
   .get("/:pool", async (c) => {
     const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
-    const reply: PoolWire = await coordinatorStub(c.env).pool(pool);
+    const reply: Pool = await coordinatorStub(c.env).pool(pool);
     return c.json(reply);
   })
   .put("/:pool", async (c) => {
     const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
     const { limit } = await readJsonBody(c, PoolLimitBodySchema);
-    const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
-    const saved = await overridesLayer(c.env.DB);
-    const before = resolveInstanceConfig([wrangler, saved]);
-    // `limits` is one leaf, replaced whole: carry every other pool's effective limit over.
-    const patch: InstanceConfigOverrides = {
-      concurrency: { pools: { limits: { ...before.config.concurrency.pools.limits, [pool]: limit } } },
-    };
-    const merged = mergeOverrides(saved.values, patch);
-    const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
-    const changes = describeChanges(before.config, after.config);
-    await saveInstanceOverrides(c.get("deps").db, merged, {
-      ts: Date.now(),
+    await saveOverrides(c.get("deps"), {
+      // `limits` is one leaf, replaced whole: carry every other pool's effective limit over.
+      patch: (before) => ({
+        concurrency: { pools: { limits: { ...before.concurrency.pools.limits, [pool]: limit } } },
+      }),
       actor: actorOf(c),
       action: "pool.update",
       target: pool,
-      details: { limit, changes: changes as unknown as JsonObject[] } as JsonObject,
+      details: () => ({ limit }),
     });
-    const stub = coordinatorStub(c.env);
-    await stub.configChanged();
-    const reply: PoolWire = await stub.pool(pool);
+    const reply: Pool = await coordinatorStub(c.env).pool(pool);
     return c.json(reply);
   });

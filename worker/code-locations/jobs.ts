@@ -24,15 +24,16 @@ export async function listJobs(db: Database): Promise<JobSummary[]> {
 }
 
 export async function resolveLoadedJob(db: Database, location: string, job: string): Promise<JobDefinition> {
-  return loadedJobOf(await getCodeLocationDefinitions(db, location), location, job);
+  return loadedJobOf(await getCodeLocationDefinitions(db, location), location, job).job;
 }
 
-/** The job from its location's row as read (null: no such location), or the error a submit or job page answers. */
-export function loadedJobOf(
-  found: { status: string; loadError: string | null; definitions: Definitions | null } | null,
-  location: string,
-  job: string,
-): JobDefinition {
+/**
+ * The job from its location's row as read (null: no such location), with that row, now known to
+ * exist; or the error a submit or job page answers.
+ */
+export function loadedJobOf<
+  Found extends { status: string; loadError: string | null; definitions: Definitions | null },
+>(found: Found | null, location: string, job: string): { job: JobDefinition; location: Found } {
   if (!found) throw locationNotFound(location);
   if (found.status !== "LOADED" || !found.definitions) {
     const why = found.loadError ? `: ${found.loadError}` : "";
@@ -46,5 +47,5 @@ export function loadedJobOf(
     const known = found.definitions.jobs.map((j) => j.name).join(", ") || "(none)";
     throw new NotFoundError("job_not_found", `Code location ${location} has no job named ${job}; its jobs: ${known}.`);
   }
-  return definition;
+  return { job: definition, location: found };
 }

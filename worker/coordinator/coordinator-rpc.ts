@@ -5,10 +5,10 @@
  */
 import type {
   InstanceConfig,
+  Pool,
   PoolListReply,
   PoolSlotClaimReply,
   PoolSlotRenewReply,
-  PoolWire,
   Run,
   Tags,
 } from "../../protocol";
@@ -48,7 +48,7 @@ export interface CoordinatorRpc extends Rpc.DurableObjectBranded {
   renewPoolSlots(runId: string, stepKeys: string[]): Promise<PoolSlotRenewReply>;
   releasePoolSlot(runId: string, stepKey: string): Promise<boolean>;
   pools(named: string[]): Promise<PoolListReply>;
-  pool(name: string): Promise<PoolWire>;
+  pool(name: string): Promise<Pool>;
   /** Waits until no launch is under way. */
   settle(): Promise<void>;
   /** Heals the object from D1: frees slots of runs that ended unseen, adopts runs it never heard of. */

@@ -30,8 +30,8 @@ import { resolveLoadedJob } from "../code-locations/jobs";
 import { ConflictError, NotFoundError } from "../errors";
 import { getReexecutionPlan, listSucceededSteps, saveReexecutionPlan } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
+import { newRun } from "./new-run";
 import { selectStepsToReexecute } from "./reexecution-plan";
-import { newRunId } from "./run-id";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
@@ -67,22 +67,17 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
     tags: { ...inherited, [TAG.parentRunId]: parent.id, [TAG.rootRunId]: rootRunId, ...(options.tags ?? {}) },
   });
   const now = deps.now();
-  const run: Run = {
-    id: newRunId(now),
-    location: parent.location,
-    job: parent.job,
-    status: "NOT_STARTED",
-    run_config: parent.run_config,
-    tags,
-    priority,
-    attempt: 1,
-    parent_run_id: parent.id,
-    root_run_id: rootRunId,
-    created_at: now,
-    updated_at: now,
-    started_at: null,
-    ended_at: null,
-  };
+  const run = newRun(
+    {
+      location: parent.location,
+      job: parent.job,
+      run_config: parent.run_config,
+      tags,
+      priority,
+      lineage: { parent_run_id: parent.id, root_run_id: rootRunId },
+    },
+    now,
+  );
   const plan: ReexecutionPlan = { parent_run_id: parent.id, strategy: options.strategy, step_keys: selection.stepKeys };
   // Before the submit: a coordinator may launch at once, and the launcher reads the plan then.
   await saveReexecutionPlan(deps.db, run.id, plan, now);

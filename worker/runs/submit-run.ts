@@ -12,7 +12,7 @@ import { describeIssues } from "../http/validation-issues";
 import { validateRunConfig } from "../run-config/validate-run-config";
 import type { Database } from "../storage/db";
 import { readForSubmit } from "../storage/submit-reads-repo";
-import { newRunId } from "./run-id";
+import { newRun } from "./new-run";
 import { resolveRunTags } from "./run-tags";
 
 export type SubmitDeps = {
@@ -29,10 +29,8 @@ export type SubmitDeps = {
 export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
   const { tags, priority } = resolveRunTags(submit);
   const read = await readForSubmit(deps.db, submit.location);
-  const job = loadedJobOf(read.location, submit.location, submit.job);
-  const context: SubmitContext | undefined = read.location
-    ? { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: read.location.endpoint }
-    : undefined;
+  const { job, location } = loadedJobOf(read.location, submit.location, submit.job);
+  const context: SubmitContext = { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: location.endpoint };
   const runConfig: RunConfig = submit.run_config ?? defaultRunConfig(job.default_run_config);
   const issues = validateRunConfig(job.run_config_schema, runConfig);
   if (issues.length > 0) {
@@ -41,23 +39,7 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
       issues,
     );
   }
-  const now = deps.now();
-  const run: Run = {
-    id: newRunId(now),
-    location: submit.location,
-    job: submit.job,
-    status: "NOT_STARTED",
-    run_config: runConfig,
-    tags,
-    priority,
-    attempt: 1,
-    parent_run_id: null,
-    root_run_id: null,
-    created_at: now,
-    updated_at: now,
-    started_at: null,
-    ended_at: null,
-  };
+  const run = newRun({ location: submit.location, job: submit.job, run_config: runConfig, tags, priority }, deps.now());
   return deps.coordinator.submit(run, context);
 }
 

@@ -4,7 +4,7 @@
  * in line. The limit is editable (`PUT /api/concurrency/pools/:pool`, audited). Live by polling.
  */
 import { useSignal } from "@preact/signals";
-import type { PoolWire } from "../../../protocol/pools";
+import type { Pool } from "../../../protocol/pools";
 import { listPools, setPoolLimit } from "../../api/pools";
 import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
@@ -13,13 +13,13 @@ import { RelativeTime } from "../../components/time";
 import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
 
-const SOURCE: Record<PoolWire["limit_source"], string> = {
+const SOURCE: Record<Pool["limit_source"], string> = {
   pool: "set for this pool",
   default: "the instance's default_limit",
   none: "no limit configured",
 };
 
-function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
+function LimitEditor({ pool, onSaved }: { pool: Pool; onSaved: () => void }) {
   const draft = useSignal<string | null>(null);
   const busy = useSignal(false);
   const error = useSignal<unknown>(null);
@@ -104,7 +104,7 @@ function LimitEditor({ pool, onSaved }: { pool: PoolWire; onSaved: () => void })
   );
 }
 
-function PoolCard({ pool, onSaved }: { pool: PoolWire; onSaved: () => void }) {
+function PoolCard({ pool, onSaved }: { pool: Pool; onSaved: () => void }) {
   return (
     <section class="card" data-testid="pool-row" data-pool={pool.pool}>
       <h2 class="location-name mono">{pool.pool}</h2>

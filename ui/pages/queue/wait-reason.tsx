@@ -2,12 +2,12 @@
  * Why a queued run waits, in words (DESIGN.md §8): which limit, how full, held by which runs —
  * each holder a link to its run — or that the queue is paused, or that a limit of 0 blocks it.
  */
-import type { TagLimitUsageWire, WaitReasonWire } from "../../../protocol/queue";
+import type { TagLimitUsage, WaitReason as Wait } from "../../../protocol/queue";
 import { Link } from "../../components/link";
 import { shortRunId } from "../../lib/run-id";
 
 /** `db` (any value), `db=prod`, or `db=prod` (each value on its own). */
-export function tagLimitLabel(limit: { kind: TagLimitUsageWire["kind"]; key: string; value: string | null }): string {
+export function tagLimitLabel(limit: { kind: TagLimitUsage["kind"]; key: string; value: string | null }): string {
   if (limit.kind === "key") return `${limit.key} (any value)`;
   if (limit.kind === "value") return `${limit.key}=${limit.value ?? ""}`;
   return limit.value === null ? `${limit.key} (each value)` : `${limit.key}=${limit.value} (each value)`;
@@ -43,7 +43,7 @@ function Usage({ inUse, limit }: { inUse: number; limit: number }) {
 }
 
 type Props = {
-  wait: WaitReasonWire;
+  wait: Wait;
   /** Every run in progress: together they hold max_concurrent_runs. */
   inProgressIds: readonly string[];
 };

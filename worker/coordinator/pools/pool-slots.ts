@@ -8,7 +8,7 @@
  * Waiters live in memory only: if the object restarts, their requests fail and the run workers
  * ask again; their places in line are in storage and survive.
  */
-import type { PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply, PoolWire } from "../../../protocol";
+import type { Pool, PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply } from "../../../protocol";
 import type { Clock } from "../clock";
 import {
   decideClaim,
@@ -125,7 +125,7 @@ export class PoolSlots {
     };
   }
 
-  pool(name: string, pools: PoolsConfig, now: number): PoolWire {
+  pool(name: string, pools: PoolsConfig, now: number): Pool {
     return describePool(name, livePoolState(this.#store.pool(name), now, leaseMsOf(pools)), pools);
   }
 
@@ -159,7 +159,7 @@ export class PoolSlots {
   }
 }
 
-function describePool(name: string, live: PoolState, pools: PoolsConfig): PoolWire {
+function describePool(name: string, live: PoolState, pools: PoolsConfig): Pool {
   const { limit, source } = resolvePoolLimit(pools, name);
   const slots = live.leases.filter((l) => l.pool === name);
   return {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type TagConcurrencyLimit, tagLimitKind } from "../../../protocol/instance-config";
-import type { TaggedRun, TagLimitUsage } from "../../../protocol/tag-limits";
+import type { TagLimitUsage, WaitReason } from "../../../protocol/queue";
+import type { TaggedRun } from "../../../protocol/tag-limits";
 import { TAG } from "../../../protocol/tags";
 import {
   describeQueue,
@@ -9,7 +10,6 @@ import {
   type QueueSelection,
   selectRunsToLaunch,
   sortQueue,
-  type WaitReason,
 } from "./queue-policy";
 
 // A reference model written from Dagster's rules, independent of protocol/tag-limits.ts.

@@ -20,17 +20,12 @@
  * point. For each run's own reason, `describeQueue` reads the whole queue, and `explainWait` answers
  * for one page of it with a counter built from the runs in progress after the pass. Positions come
  * from `queuePositions` or the DO's index; `estimateStartTimes` (start-estimates.ts) adds when.
- * WaitReason is shaped for the wire (snake_case) so that GET /api/queue can send it as is.
+ * WaitReason is the wire's own type (protocol/queue.ts), so GET /api/queue sends it as is.
  */
 import type { RunCoordinatorConfig } from "../../../protocol/instance-config";
 import { readPriorityTag } from "../../../protocol/priority-tag";
-import {
-  type ConcurrencyCounter,
-  countInProgressRuns,
-  type TaggedRun,
-  type TagLimitKind,
-  type TagLimitUsage,
-} from "../../../protocol/tag-limits";
+import type { PausedBy, WaitReason } from "../../../protocol/queue";
+import { type ConcurrencyCounter, countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import { TAG } from "../../../protocol/tags";
 
 export interface QueuedRun extends TaggedRun {
@@ -42,21 +37,6 @@ export type QueuePolicyConfig = Pick<
   RunCoordinatorConfig,
   "type" | "max_concurrent_runs" | "tag_concurrency_limits" | "paused"
 >;
-
-export type PausedBy = "operator" | "instance_config";
-
-export type ZeroLimit =
-  | { readonly kind: "max_concurrent_runs" }
-  | { readonly kind: TagLimitKind; readonly key: string; readonly value: string | null };
-
-/** Why a queued run waits. */
-export type WaitReason =
-  | { readonly reason: "paused"; readonly paused_by: PausedBy }
-  /** Nothing will launch it until someone raises the limit. */
-  | { readonly reason: "blocked_by_zero_limit"; readonly limit: ZeroLimit }
-  /** Every full tag limit the run counts against; it launches once all of them have room. */
-  | { readonly reason: "tag_limit"; readonly limits: readonly [TagLimitUsage, ...TagLimitUsage[]] }
-  | { readonly reason: "max_concurrent_runs"; readonly limit: number; readonly in_use: number };
 
 export interface WaitingRun {
   readonly runId: string;

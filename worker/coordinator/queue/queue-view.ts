@@ -4,18 +4,13 @@
  * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
  * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
-import type { QueueReply, RunCoordinatorConfig, TagLimitUsageWire, WaitReasonWire } from "../../../protocol";
+import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
-import { countInProgressRuns, type TaggedRun, type TagLimitUsage } from "../../../protocol/tag-limits";
+import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
-import { explainWait, pausedByOf, type WaitReason } from "./queue-policy";
+import { explainWait, pausedByOf } from "./queue-policy";
 import type { StoredQueuedRun } from "./queue-store";
 import { estimateStartTimes } from "./start-estimates";
-
-// The pure module's shapes travel as is: these fail to compile if they drift from protocol/queue.ts.
-const _usageFits = (usage: TagLimitUsage): TagLimitUsageWire => ({ ...usage, held_by: [...usage.held_by] });
-const _reasonFits = (reason: WaitReason): WaitReasonWire =>
-  reason.reason === "tag_limit" ? { ...reason, limits: reason.limits.map(_usageFits) } : reason;
 
 export type QueueViewInput = {
   config: RunCoordinatorConfig;
@@ -31,11 +26,8 @@ export type QueueViewInput = {
 };
 
 /** Every configured tag limit with its usage by the runs in progress; a per-value limit once per value in use. */
-export function summarizeTagLimits(
-  config: RunCoordinatorConfig,
-  inProgress: readonly TaggedRun[],
-): TagLimitUsageWire[] {
-  return config.tag_concurrency_limits.flatMap((limit): TagLimitUsageWire[] => {
+export function summarizeTagLimits(config: RunCoordinatorConfig, inProgress: readonly TaggedRun[]): TagLimitUsage[] {
+  return config.tag_concurrency_limits.flatMap((limit): TagLimitUsage[] => {
     const kind = tagLimitKind(limit);
     const holders = inProgress.filter((run) => {
       const value = run.tags[limit.key];
@@ -97,7 +89,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
         priority_warning: readPriorityTag(run.tags[TAG.priority]).warning,
         enqueued_at: run.enqueuedAt,
         tags: { ...run.tags },
-        wait: reason ? _reasonFits(reason) : { reason: "launching" },
+        wait: reason ?? { reason: "launching" },
         estimated_start_at: estimates.get(run.id) ?? null,
       };
     }),

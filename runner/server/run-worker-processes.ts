@@ -38,7 +38,7 @@ export interface LauncherOptions {
   readonly onExit?: (dir: string, exit: RunWorkerExit) => void;
 }
 
-export class RunLauncher {
+export class RunWorkerProcesses {
   private readonly workers = new Map<string, TrackedWorker>();
   private readonly latestAttempt = new Map<string, TrackedWorker>();
   private readonly spawnSettings: SpawnSettings;
