@@ -9,6 +9,13 @@ export default defineConfig(async () => ({
     reporters: ["default", "./test/support/summary-reporter.ts"],
     // Fails the run when a test leaves a process or a temporary directory behind.
     globalSetup: ["./test/support/leftovers.ts"],
+    // Three test files at a time, of every project at once (one group: Vitest runs groups one
+    // after another, and files with fileParallelism off in a group of their own, one by one, last).
+    // The default on 2 cores is one at a time, and most of an end-to-end or browser file's time is
+    // spent waiting on other processes (wrangler starting, a run worker, a cron minute), which the
+    // files beside it use. Every e2e/browser file starts its own stack on free ports in its own
+    // temporary directory, so files never share state.
+    maxWorkers: 3,
     projects: [
       {
         plugins: [
@@ -29,6 +36,9 @@ export default defineConfig(async () => ({
           include: ["worker/**/*.test.ts", "protocol/**/*.test.ts"],
           exclude: ["worker/**/*.node.test.ts"],
           setupFiles: ["./worker/test/apply-migrations.ts"],
+          // A timeout catches a hung test, not a slow one: tests of 1 to 3 s of CPU take several times
+          // that on 2 cores shared with the files beside them (and a loaded machine).
+          testTimeout: 30_000,
         },
       },
       {
@@ -49,7 +59,7 @@ export default defineConfig(async () => ({
       {
         // Pure Worker modules whose tests are heavy on Intl (a year of every IANA zone): workerd's
         // Intl is several times slower than Node's, and these modules use nothing else of workerd.
-        test: { name: "worker-node", environment: "node", include: ["worker/**/*.node.test.ts"] },
+        test: { name: "worker-node", environment: "node", include: ["worker/**/*.node.test.ts"], testTimeout: 30_000 },
       },
       {
         test: {
@@ -57,8 +67,9 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
+          // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
+          // minute or two when the machine is loaded, besides the files running with it.
+          hookTimeout: 300_000,
         },
       },
       {
@@ -69,8 +80,9 @@ export default defineConfig(async () => ({
           include: ["test/browser/**/*.test.ts", "ui/**/*.test.ts"],
           globalSetup: ["./test/browser/support/build-ui.ts"],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
+          // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
+          // minute or two when the machine is loaded, besides the files running with it.
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -13,18 +13,23 @@ import {
   registerCodeLocation,
   startCodeLocation,
 } from "../../scripts/lib/local-stack";
+import { startTogether } from "../support/e2e-stack";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
 let s: DashboardStack;
 let executors: CodeLocationServer;
 const dataDir = path.join(os.tmpdir(), `flightdeck-browser-executors-${randomUUID()}`);
 beforeAll(async () => {
-  s = await startDashboardStack();
-  executors = await startCodeLocation({
-    name: "executors",
-    file: path.join(REPO_ROOT, "examples/executors/location.ts"),
-    dataDir,
-  });
+  [s, executors] = await startTogether(
+    [
+      startDashboardStack(),
+      startCodeLocation({ name: "executors", file: path.join(REPO_ROOT, "examples/executors/location.ts"), dataDir }),
+    ],
+    async ([stack, server]) => {
+      await server?.stop();
+      await stack?.teardown();
+    },
+  );
   const registered = await registerCodeLocation(s.controlPlane, executors);
   if (registered.status !== "LOADED") throw new Error(`executors did not load: ${registered.load_error}`);
 });

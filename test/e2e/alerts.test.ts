@@ -22,9 +22,16 @@ import {
   generateAdminToken,
   registerCodeLocation,
   startCodeLocation,
+  stopStack,
 } from "../../scripts/lib/local-stack";
 import { type AlertReceiver, startAlertReceiver } from "../support/alert-receiver";
-import { DEMO_LOCATION_FILE, runScheduled, startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
+import {
+  DEMO_LOCATION_FILE,
+  runScheduled,
+  startScheduledControlPlane,
+  startTogether,
+  waitUntil,
+} from "../support/e2e-stack";
 
 let dir: string;
 let controlPlane: ControlPlane;
@@ -33,16 +40,21 @@ const receivers: AlertReceiver[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-alerts-"));
-  controlPlane = await startScheduledControlPlane({
-    persistDir: path.join(dir, "state"),
-    adminToken: generateAdminToken(),
-    instanceConfig: {
-      run_coordinator: { type: "default" },
-      run_retries: { enabled: true, max_retries: 1 },
-      alerts: { retry_delays_seconds: [1, 1] },
-    },
-  });
-  location = await startCodeLocation({ name: "demo", file: DEMO_LOCATION_FILE, dataDir: path.join(dir, "demo") });
+  [controlPlane, location] = await startTogether(
+    [
+      startScheduledControlPlane({
+        persistDir: path.join(dir, "state"),
+        adminToken: generateAdminToken(),
+        instanceConfig: {
+          run_coordinator: { type: "default" },
+          run_retries: { enabled: true, max_retries: 1 },
+          alerts: { retry_delays_seconds: [1, 1] },
+        },
+      }),
+      startCodeLocation({ name: "demo", file: DEMO_LOCATION_FILE, dataDir: path.join(dir, "demo") }),
+    ],
+    ([started, server]) => stopStack([server], started),
+  );
   const registered = await registerCodeLocation(controlPlane, location);
   if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
 });

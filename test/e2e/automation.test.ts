@@ -23,7 +23,7 @@ import {
   startCodeLocation,
   stopStack,
 } from "../../scripts/lib/local-stack";
-import { runScheduled, startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
+import { runScheduled, startScheduledControlPlane, startTogether, waitUntil } from "../support/e2e-stack";
 
 const ADMIN_TOKEN = generateAdminToken();
 let dir: string;
@@ -32,16 +32,21 @@ let location: CodeLocationServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-automation-"));
-  controlPlane = await startScheduledControlPlane({
-    persistDir: path.join(dir, "state"),
-    adminToken: ADMIN_TOKEN,
-    instanceConfig: { run_coordinator: { type: "default" } },
-  });
-  location = await startCodeLocation({
-    name: "automation",
-    file: path.join(REPO_ROOT, "test/e2e/fixtures/automation-location.ts"),
-    dataDir: path.join(dir, "automation"),
-  });
+  [controlPlane, location] = await startTogether(
+    [
+      startScheduledControlPlane({
+        persistDir: path.join(dir, "state"),
+        adminToken: ADMIN_TOKEN,
+        instanceConfig: { run_coordinator: { type: "default" } },
+      }),
+      startCodeLocation({
+        name: "automation",
+        file: path.join(REPO_ROOT, "test/e2e/fixtures/automation-location.ts"),
+        dataDir: path.join(dir, "automation"),
+      }),
+    ],
+    ([started, server]) => stopStack([server], started),
+  );
   const registered = await registerCodeLocation(controlPlane, location);
   if (registered.status !== "LOADED") throw new Error(`automation location did not load: ${registered.load_error}`);
 });

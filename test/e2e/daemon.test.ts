@@ -27,6 +27,7 @@ import {
   runScheduled,
   runWorkerPid,
   startScheduledControlPlane,
+  startTogether,
   waitUntil,
 } from "../support/e2e-stack";
 
@@ -37,16 +38,21 @@ let location: CodeLocationServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-daemon-"));
-  controlPlane = await startScheduledControlPlane({
-    persistDir: path.join(dir, "state"),
-    adminToken: ADMIN_TOKEN,
-    instanceConfig: {
-      // Launch at once: these tests are about the daemon, not the queue.
-      run_coordinator: { type: "default" },
-      run_retries: { enabled: true, max_retries: 1 },
-    },
-  });
-  location = await startLocation();
+  [controlPlane, location] = await startTogether(
+    [
+      startScheduledControlPlane({
+        persistDir: path.join(dir, "state"),
+        adminToken: ADMIN_TOKEN,
+        instanceConfig: {
+          // Launch at once: these tests are about the daemon, not the queue.
+          run_coordinator: { type: "default" },
+          run_retries: { enabled: true, max_retries: 1 },
+        },
+      }),
+      startLocation(),
+    ],
+    ([started, server]) => stopStack([server], started),
+  );
   const registered = await registerCodeLocation(controlPlane, location);
   if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
 });

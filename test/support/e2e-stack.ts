@@ -38,19 +38,30 @@ export type E2EStack = {
 export async function startE2EStack(opts: { vars?: Record<string, string>; locationEnv?: NodeJS.ProcessEnv } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));
   const adminToken = generateAdminToken();
-  const controlPlane = await startControlPlane({
-    persistDir: path.join(dir, "state"),
-    adminToken,
-    vars: opts.vars,
-  });
-  const location = await startCodeLocation({
-    name: "demo",
-    file: DEMO_LOCATION_FILE,
-    dataDir: path.join(dir, "demo"),
-    env: opts.locationEnv,
-  });
-  const registered = await registerCodeLocation(controlPlane, location);
-  if (registered.status !== "LOADED") throw new Error(`demo location did not load: ${registered.load_error}`);
+  const [controlPlane, location] = await startTogether(
+    [
+      startControlPlane({ persistDir: path.join(dir, "state"), adminToken, vars: opts.vars }),
+      startCodeLocation({
+        name: "demo",
+        file: DEMO_LOCATION_FILE,
+        dataDir: path.join(dir, "demo"),
+        env: opts.locationEnv,
+      }),
+    ],
+    async ([started, server]) => {
+      await stopStack([server], started);
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
+  const registered = await registerCodeLocation(controlPlane, location).catch((error: unknown) => ({
+    status: "ERROR",
+    load_error: String(error),
+  }));
+  if (registered.status !== "LOADED") {
+    await stopStack([location], controlPlane);
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`demo location did not load: ${registered.load_error}`);
+  }
   const stack: E2EStack = {
     dir,
     controlPlane,
@@ -63,6 +74,24 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
     },
   };
   return stack;
+}
+
+/**
+ * Starts a stack's parts at once: each start-up mostly waits on its own processes (wrangler
+ * bundling and booting workerd, a code location bundling its module, Chromium), and none needs
+ * another. If one fails, `stopStarted` gets those that started (undefined for the others), so a
+ * failed start leaves nothing running, and the first failure is thrown.
+ */
+export async function startTogether<T extends readonly unknown[]>(
+  starts: { [K in keyof T]: Promise<T[K]> },
+  stopStarted: (started: { [K in keyof T]: T[K] | undefined }) => Promise<void>,
+): Promise<T> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((result) => result.status === "rejected");
+  const values = settled.map((result) => (result.status === "fulfilled" ? result.value : undefined));
+  if (!failed) return values as unknown as T;
+  await stopStarted(values as unknown as { [K in keyof T]: T[K] | undefined });
+  throw failed.reason;
 }
 
 /**

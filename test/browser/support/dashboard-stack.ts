@@ -17,7 +17,7 @@ import {
   startControlPlane,
   stopStack,
 } from "../../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE } from "../../support/e2e-stack";
+import { DEMO_LOCATION_FILE, startTogether } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
 import { type Browser, launchBrowser } from "./chromium";
 
@@ -54,18 +54,34 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
   const vars: Record<string, string> = {};
   if (options.daemon) vars.PUBLIC_URL = `http://127.0.0.1:${port}`;
   if (options.instanceConfig !== undefined) vars.INSTANCE_CONFIG = JSON.stringify(options.instanceConfig);
-  const controlPlane = await startControlPlane({
-    persistDir: path.join(dir, "state"),
-    adminToken,
-    port,
-    vars,
-    testScheduled: options.daemon ?? false,
-  });
   const served = options.location ?? { name: "demo", file: DEMO_LOCATION_FILE };
-  const location = await startCodeLocation({ ...served, dataDir: path.join(dir, served.name) });
-  const registered = await registerCodeLocation(controlPlane, location);
-  if (registered.status !== "LOADED") throw new Error(`${served.name} location did not load: ${registered.load_error}`);
-  const browser = await launchBrowser();
+  const stopStarted = async ([cp, server, chromium]: [ControlPlane?, CodeLocationServer?, Browser?]) => {
+    await chromium?.close().catch(() => {});
+    await stopStack([server], cp);
+    await rm(dir, { recursive: true, force: true });
+  };
+  const [controlPlane, location, browser] = await startTogether<[ControlPlane, CodeLocationServer, Browser]>(
+    [
+      startControlPlane({
+        persistDir: path.join(dir, "state"),
+        adminToken,
+        port,
+        vars,
+        testScheduled: options.daemon ?? false,
+      }),
+      startCodeLocation({ ...served, dataDir: path.join(dir, served.name) }),
+      launchBrowser(),
+    ],
+    stopStarted,
+  );
+  const registered = await registerCodeLocation(controlPlane, location).catch((error: unknown) => ({
+    status: "ERROR",
+    load_error: String(error),
+  }));
+  if (registered.status !== "LOADED") {
+    await stopStarted([controlPlane, location, browser]);
+    throw new Error(`${served.name} location did not load: ${registered.load_error}`);
+  }
   const { page } = browser;
   const open = async (p: string) => {
     await page.goto(new URL(p, controlPlane.url).toString());

@@ -133,23 +133,32 @@ function check(
   }
 }
 
+// 300 random sequences of 30 to 80 steps, each step checked against the model by four reads of
+// SQLite: about 15,000 steps, 3 s on a quiet machine and several times that beside other test
+// files on 2 cores. The timeout is for that work; fewer sequences would find less.
+const MODEL_CHECK_TIMEOUT_MS = 60_000;
+
 describe("QueueStore against a model", () => {
-  it("admits what the policy admits over the whole queue, and reads the queue back in launch order", async () => {
-    const stub = env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName("queue-store-model"));
-    await runInDurableObject(stub, (_instance, state) => {
-      fc.assert(
-        fc.property(
-          limitsArb,
-          fc.integer({ min: -1, max: 4 }),
-          // A lane holds 1 to 3 runs in memory here, not 64, and all lanes 2 to 12: the reads past them run all the time.
-          fc.integer({ min: 1, max: 3 }),
-          fc.integer({ min: 2, max: 12 }),
-          fc.array(opArb, { minLength: 30, maxLength: 80 }),
-          (limits, max, laneCache, cacheBudget, ops) =>
-            check(state.storage, { limits, max, laneCache, cacheBudget }, ops),
-        ),
-        { numRuns: 300 },
-      );
-    });
-  });
+  it(
+    "admits what the policy admits over the whole queue, and reads the queue back in launch order",
+    async () => {
+      const stub = env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName("queue-store-model"));
+      await runInDurableObject(stub, (_instance, state) => {
+        fc.assert(
+          fc.property(
+            limitsArb,
+            fc.integer({ min: -1, max: 4 }),
+            // A lane holds 1 to 3 runs in memory here, not 64, and all lanes 2 to 12: the reads past them run all the time.
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 2, max: 12 }),
+            fc.array(opArb, { minLength: 30, maxLength: 80 }),
+            (limits, max, laneCache, cacheBudget, ops) =>
+              check(state.storage, { limits, max, laneCache, cacheBudget }, ops),
+          ),
+          { numRuns: 300 },
+        );
+      });
+    },
+    MODEL_CHECK_TIMEOUT_MS,
+  );
 });
