@@ -67,8 +67,8 @@ export class LaunchAttempts {
   start(launch: Launch, config: RunCoordinatorConfig, fresh?: FreshRun): Promise<LaunchClaim> {
     const { store, tokens } = this.host;
     const { runId } = launch;
-    const claim = Promise.all([this.host.deps(), this.#tokenFor(launch)]).then(([deps, token]) =>
-      claimLaunch(deps, { ...launch, token, fresh: fresh?.run }),
+    const claim = Promise.all([this.host.deps(), this.#tokenFor(launch)]).then(([deps, { resend, ...token }]) =>
+      claimLaunch(deps, { ...launch, resend, token, fresh: fresh?.run }),
     );
     const work = claim
       .then(
@@ -81,35 +81,37 @@ export class LaunchAttempts {
       .catch((err: unknown) => {
         // D1 or the launcher threw: the run's state is unknown here; reconciliation settles it from D1.
         console.error(`run coordinator: launch of ${runId} failed unexpectedly:`, err);
-        tokens.delete(runId);
         store.setInProgressState(runId, "launched");
       })
-      .finally(() => this.#inFlight.delete(runId));
+      .finally(() => {
+        // Its outcome is carried out (or the run left in D1's hands): nothing is left to re-send.
+        tokens.delete(runId);
+        this.#inFlight.delete(runId);
+      });
     this.#inFlight.set(runId, work);
     this.host.waitUntil(work);
     return claim;
   }
 
   /**
-   * The run token a launch is claimed with, saved before the claim: a re-sent launch (`resend`)
-   * uses the one it was first claimed with, so D1's hash and a run worker the first request may
-   * have started still match.
+   * The run token a launch is claimed with, saved before the claim: a re-sent launch uses the one
+   * it was first claimed with, so D1's hash and a run worker the first request may have started
+   * still match. Without a saved token a launch is not re-sent: its claim must move it from QUEUED.
    */
   async #tokenFor(launch: Launch) {
     const saved = launch.resend ? this.host.tokens.get(launch.runId) : null;
-    if (saved) return { token: saved, hash: await sha256Hex(saved) };
+    if (saved) return { token: saved, hash: await sha256Hex(saved), resend: true };
     const issued = await issueRunToken();
     this.host.tokens.set(launch.runId, issued.token);
-    return issued;
+    return { ...issued, resend: false };
   }
 
   /** Launches a claimed run and carries out what its outcome decides (launch-outcome.ts). */
   async #carryOut(launch: Launch, claim: LaunchClaim, config: RunCoordinatorConfig, endpoint?: FreshRun["endpoint"]) {
-    const { store, clock, pauses, tokens } = this.host;
+    const { store, clock, pauses } = this.host;
     const deps = await this.host.deps();
     const result = claim.kind === "claimed" ? await launchClaimed(deps, claim, launch.eventsUrl, endpoint) : claim;
     const { runId } = launch;
-    tokens.delete(runId); // answered (or never claimed): nothing left to re-send
     if (!store.getInProgress(runId)) return; // it ended (and was freed) while launching
     const now = clock.now();
     const decision = decideLaunchOutcome(result, config, now);
