@@ -16,7 +16,8 @@ describe("InstanceConfigSchema", () => {
       type: "queued",
       max_concurrent_runs: 10,
       tag_concurrency_limits: [],
-      launch_retries: { max_retries: 0, delay_seconds: 60 },
+      max_user_code_failure_retries: 0,
+      user_code_failure_retry_delay: 60,
       paused: false,
     });
     expect(config.run_monitoring).toMatchObject({
@@ -113,6 +114,23 @@ describe("InstanceConfigOverridesSchema", () => {
         run_retries: { enabled: true, retry_on_asset_or_op_failure: false },
       },
     );
+  });
+
+  it("reads the old launch_retries object as Dagster's max_user_code_failure_retries and user_code_failure_retry_delay", () => {
+    expect(
+      InstanceConfigOverridesSchema.parse({
+        run_coordinator: { max_concurrent_runs: 3, launch_retries: { max_retries: 2, delay_seconds: 5 } },
+      }),
+    ).toEqual({
+      run_coordinator: { max_concurrent_runs: 3, max_user_code_failure_retries: 2, user_code_failure_retry_delay: 5 },
+    });
+  });
+
+  it("still loads a layer that sets the removed run_launcher.max_retries, without it", () => {
+    expect(
+      InstanceConfigOverridesSchema.parse({ run_launcher: { max_retries: 2, request_timeout_seconds: 10 } }),
+    ).toEqual({ run_launcher: { request_timeout_seconds: 10 } });
+    expect(InstanceConfigOverridesSchema.parse({ run_launcher: { max_retries: 2 } })).toEqual({});
   });
 
   it("refuses a layer that sets both the old and the new name, naming the old one", () => {

@@ -62,13 +62,15 @@ export const RunCoordinatorConfigSchema = z.strictObject({
   type: z.enum(["queued", "default"]).default("queued"),
   max_concurrent_runs: z.number().int(MAX_CONCURRENT_RUNS_MESSAGE).min(-1, MAX_CONCURRENT_RUNS_MESSAGE).default(10),
   tag_concurrency_limits: TagConcurrencyLimitsSchema.default([]),
-  /** Dagster's max_user_code_failure_retries (0) and user_code_failure_retry_delay (60 s). */
-  launch_retries: z
-    .strictObject({
-      max_retries: z.number().int().min(0).default(0),
-      delay_seconds: z.number().int().min(0).default(60),
-    })
-    .prefault({}),
+  /**
+   * Dagster's QueuedRunCoordinator settings for a launch that could not reach the code location
+   * server (refused, reset, timed out, 502/503/504): the run goes back to the queue, keeping its
+   * place, up to this many times, and that location's runs wait `user_code_failure_retry_delay`
+   * seconds before the next try; with 0 (Dagster's default) such a run fails at once, as a launch
+   * the server answered with an error always does.
+   */
+  max_user_code_failure_retries: z.number().int().min(0).default(0),
+  user_code_failure_retry_delay: z.number().int().min(0).default(60),
   paused: z.boolean().default(false),
 });
 export type RunCoordinatorConfig = z.infer<typeof RunCoordinatorConfigSchema>;
@@ -76,11 +78,12 @@ export type RunCoordinatorConfig = z.infer<typeof RunCoordinatorConfigSchema>;
 /** The server answers 202 once the run worker is spawned, not when it is running: 30 s is plenty. */
 export const DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS = 30;
 
-/** Dagster's launchers speak gRPC or cloud APIs and have no such knobs; ours is one HTTP request. */
+/**
+ * Dagster's launchers speak gRPC or cloud APIs and have no such knobs; ours is one HTTP request.
+ * A request that fails is not retried in place: see `max_user_code_failure_retries`.
+ */
 export const RunLauncherConfigSchema = z.strictObject({
   request_timeout_seconds: z.number().positive().default(DEFAULT_LAUNCH_REQUEST_TIMEOUT_SECONDS),
-  /** Retries of one launch request on a network error or a 5xx, before launch_retries take over. */
-  max_retries: z.number().int().min(0).default(2),
 });
 
 export const RunMonitoringConfigSchema = z.strictObject({
@@ -227,27 +230,65 @@ function toOverridesSchema(schema: z.core.$ZodType): z.core.$ZodType {
  * One layer of overrides, as `INSTANCE_CONFIG` in wrangler.toml or an admin's PATCH /api/instance
  * holds it. Unknown keys are refused, so a misspelt setting is an error rather than a no-op.
  */
-/** Settings renamed to Dagster's names: [section, old name, new name]. A layer may use either, not both. */
-const RENAMED_SETTINGS = [["run_retries", "retry_on_op_failure", "retry_on_asset_or_op_failure"]] as const;
+/**
+ * Settings renamed to Dagster's names, as [old path, new path]: a layer may use either, not both.
+ * The old `run_coordinator.launch_retries` object became Dagster's two flat settings.
+ */
+const RENAMED_SETTINGS: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [
+    ["run_retries", "retry_on_op_failure"],
+    ["run_retries", "retry_on_asset_or_op_failure"],
+  ],
+  [
+    ["run_coordinator", "launch_retries", "max_retries"],
+    ["run_coordinator", "max_user_code_failure_retries"],
+  ],
+  [
+    ["run_coordinator", "launch_retries", "delay_seconds"],
+    ["run_coordinator", "user_code_failure_retry_delay"],
+  ],
+];
+
+/**
+ * Settings that no longer exist, still accepted (and ignored) so that stored overrides and
+ * wrangler.toml written for an older build keep loading. `run_launcher.max_retries` retried one
+ * launch request in place while the run held its slot; Dagster's rule (the run back in the queue,
+ * its code location paused, `max_user_code_failure_retries`) replaced it.
+ */
+const REMOVED_SETTINGS: readonly (readonly string[])[] = [["run_launcher", "max_retries"]];
+
+const dotted = (path: readonly string[]) => path.join(".");
+
+/** A deep copy of `layer` without the leaf at `path` (and without objects it leaves empty). */
+function withoutPath(layer: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in layer)) return layer;
+  const { [head]: child, ...others } = layer;
+  if (rest.length === 0) return others;
+  if (!isRecord(child)) return layer;
+  const pruned = withoutPath(child, rest);
+  return Object.keys(pruned).length === 0 ? others : { ...others, [head]: pruned };
+}
 
 /** Rewrites old setting names to the current ones, so stored overrides and wrangler.toml keep working. */
 function renameSettings(layer: unknown, ctx: z.core.$RefinementCtx): unknown {
   if (!isRecord(layer)) return layer;
-  let renamed = layer;
-  for (const [section, from, to] of RENAMED_SETTINGS) {
-    const values = layer[section];
-    if (!isRecord(values) || !(from in values)) continue;
-    if (to in values) {
+  let renamed = structuredClone(layer);
+  for (const [from, to] of RENAMED_SETTINGS) {
+    const value = readPath(layer, from);
+    if (value === undefined) continue;
+    if (readPath(layer, to) !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path: [section, from],
-        message: `${section}.${from} is the old name of ${section}.${to}; set only ${to}.`,
+        path: [...from],
+        message: `${dotted(from)} is the old name of ${dotted(to)}; set only ${dotted(to)}.`,
       });
       continue;
     }
-    const { [from]: value, ...rest } = values;
-    renamed = { ...renamed, [section]: { ...rest, [to]: value } };
+    renamed = withoutPath(renamed, from);
+    writePath(renamed, to, value);
   }
+  for (const path of REMOVED_SETTINGS) renamed = withoutPath(renamed, path);
   return renamed;
 }
 

@@ -42,6 +42,19 @@ export const WaitReasonSchema = z.discriminatedUnion("reason", [
     limit: z.number().int(),
     in_use: z.number().int().nonnegative(),
   }),
+  /**
+   * Its code location's server could not be reached by a launch (refused, reset, timed out,
+   * 502/503/504): the location's runs wait until `next_try_at` (run_coordinator.user_code_failure_retry_delay).
+   */
+  z.object({
+    reason: z.literal("code_location_unreachable"),
+    location: z.string(),
+    /** The first launch of the current streak that could not reach it. */
+    since: TimestampSchema,
+    next_try_at: TimestampSchema,
+    /** What the last launch attempt got. */
+    error: z.string(),
+  }),
   /** Nothing holds it back: the coordinator is launching it right now. */
   z.object({ reason: z.literal("launching") }),
 ]);
@@ -73,10 +86,21 @@ export const InProgressRunViewSchema = z.object({
   launched_at: TimestampSchema,
 });
 
+/** A code location whose runs wait because a launch could not reach its server. */
+export const UnreachableLocationSchema = z.object({
+  location: z.string(),
+  since: TimestampSchema,
+  next_try_at: TimestampSchema,
+  error: z.string(),
+});
+export type UnreachableLocation = z.infer<typeof UnreachableLocationSchema>;
+
 /** `GET /api/queue?offset=&limit=`: one page of the queue, the runs in progress, and how full each limit is. */
 export const QueueReplySchema = z.object({
   paused: z.boolean(),
   paused_by: PausedBySchema.nullable(),
+  /** Code locations paused now ("unreachable since …, next try at …"), soonest retry first. */
+  unreachable_locations: z.array(UnreachableLocationSchema),
   coordinator: z.enum(["queued", "default"]),
   total_queued: z.number().int().nonnegative(),
   queued: z.array(QueuedRunViewSchema),

@@ -8,6 +8,7 @@ const ALLOWED: ReadonlyArray<readonly [RunStatus, RunStatus]> = [
   ["NOT_STARTED", "CANCELED"],
   ["QUEUED", "STARTING"],
   ["QUEUED", "CANCELED"],
+  ["STARTING", "QUEUED"],
   ["STARTING", "STARTED"],
   ["STARTING", "FAILURE"],
   ["STARTING", "CANCELING"],

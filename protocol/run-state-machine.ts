@@ -6,7 +6,8 @@
  *
  * Deviation from the diagram in DESIGN.md §3, on purpose: CANCELING may also end in SUCCESS or
  * FAILURE. A terminate can cross the run's own end on the wire; when the run worker reports that
- * the run finished anyway, the truth wins over the request. Terminal statuses never change.
+ * the run finished anyway, the truth wins over the request. STARTING may go back to QUEUED, as in
+ * Dagster, when the launch could not reach the code location. Terminal statuses never change.
  */
 
 import type { RunStatus } from "./run";
@@ -15,7 +16,9 @@ import { RunStatusSchema } from "./run";
 const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   NOT_STARTED: ["STARTING", "CANCELED"],
   QUEUED: ["STARTING", "CANCELED"],
-  STARTING: ["STARTED", "FAILURE", "CANCELING"],
+  // STARTING → QUEUED: a launch that could not reach its code location goes back to the queue
+  // (Dagster's QueuedRunCoordinatorDaemon re-submits it with a new RUN_ENQUEUED event).
+  STARTING: ["QUEUED", "STARTED", "FAILURE", "CANCELING"],
   STARTED: ["SUCCESS", "FAILURE", "CANCELING"],
   CANCELING: ["CANCELED", "SUCCESS", "FAILURE"],
   SUCCESS: [],

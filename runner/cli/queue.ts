@@ -31,6 +31,8 @@ export function describeWait(wait: WaitReason): string {
         .join("; ");
     case "max_concurrent_runs":
       return `max_concurrent_runs: ${wait.in_use}/${wait.limit} in use`;
+    case "code_location_unreachable":
+      return `code location ${wait.location} unreachable since ${localTime(wait.since)}; next try at ${localTime(wait.next_try_at)}`;
     case "launching":
       return "launching now";
   }
@@ -57,6 +59,15 @@ const show: Verb = {
     out.line(
       `Queue: ${state}; ${q.total_queued} queued, ${in_use} in progress (max_concurrent_runs ${max < 0 ? "unlimited" : max}); coordinator ${q.coordinator}`,
     );
+    for (const paused of q.unreachable_locations) {
+      out.line(
+        paint(
+          out,
+          "yellow",
+          `Code location ${paused.location} unreachable since ${localTime(paused.since)}, next try at ${localTime(paused.next_try_at)}: ${paused.error}`,
+        ),
+      );
+    }
     if (q.queued.length > 0) {
       out.line();
       printTable(

@@ -41,6 +41,7 @@ export const queueRoutes = new Hono<AppEnv>()
       offset: query.offset,
       queued: snapshot.queued,
       inProgress: snapshot.inProgress,
+      locationPauses: snapshot.locationPauses,
       recentDurationsMs,
       jobs,
       now: Date.now(),

@@ -1,6 +1,7 @@
 /**
  * The RunCoordinator's one alarm serves two masters (DESIGN.md §6): the coordinator's own duties
- * (launch retries, reconciliation with D1, and the run monitoring pass that rides along) and the
+ * (re-sent launches, the end of a code location pause, reconciliation with D1, and the run
+ * monitoring pass that rides along) and the
  * daemon's sensors pass, due whenever the earliest RUNNING sensor's interval has passed
  * (sensor-timing.ts). This remembers when each is due, so the alarm is armed for the earlier, and
  * a sensor waking the object every few seconds neither runs the coordinator's duties each time nor

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decideLaunchFailure, nextAlarmAt, RECONCILE_INTERVAL_MS, reconcileInProgress } from "./coordinator-decisions";
+import { interruptedLaunches, nextAlarmAt, RECONCILE_INTERVAL_MS, reconcileInProgress } from "./coordinator-decisions";
 
-describe("decideLaunchFailure", () => {
-  it.each([
-    ["no retries configured: the first failure fails the run", 1, 0, { kind: "fail", attempts: 1 }],
-    ["one retry: the first failure retries after the delay", 1, 1, { kind: "retry", attempt: 2, at: 1000 + 5000 }],
-    ["one retry: the second failure fails the run", 2, 1, { kind: "fail", attempts: 2 }],
-    ["three retries: the third failure still retries", 3, 3, { kind: "retry", attempt: 4, at: 6000 }],
-  ] as const)("%s", (_name, attempt, maxRetries, expected) => {
-    expect(decideLaunchFailure(attempt, { max_retries: maxRetries, delay_seconds: 5 }, 1000)).toEqual(expected);
+describe("interruptedLaunches", () => {
+  const run = (id: string, state: string) => ({ id, state, eventsUrl: `https://x.test/api/runs/${id}/events` });
+  it("re-sends the launches left `launching` that no request of this instance carries out", () => {
+    const held = [run("a", "launching"), run("b", "launched"), run("c", "launching")];
+    expect(interruptedLaunches(held, new Set(["c"]))).toEqual([
+      { runId: "a", eventsUrl: "https://x.test/api/runs/a/events", queuedAt: null, resend: true },
+    ]);
   });
 });
 
@@ -27,11 +26,11 @@ describe("reconcileInProgress", () => {
 
 describe("nextAlarmAt", () => {
   it.each([
-    ["nothing held, nothing to retry: no alarm", [], false, null],
+    ["nothing held, no location paused: no alarm", [], false, null],
     ["work held: reconcile after the interval", [], true, 100 + RECONCILE_INTERVAL_MS],
-    ["a retry sooner than the reconciliation wins", [150], true, 150],
-    ["a retry alone", [400, 300], false, 300],
-  ] as const)("%s", (_name, retryTimes, holdsWork, expected) => {
-    expect(nextAlarmAt({ retryTimes, holdsWork, now: 100 })).toBe(expected);
+    ["a pause ending sooner than the reconciliation wins", [150], true, 150],
+    ["the earliest pause end alone", [400, 300], false, 300],
+  ] as const)("%s", (_name, pauseEnds, holdsWork, expected) => {
+    expect(nextAlarmAt({ pauseEnds, holdsWork, now: 100 })).toBe(expected);
   });
 });

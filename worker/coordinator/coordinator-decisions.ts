@@ -1,73 +1,12 @@
 /**
- * The run coordinator Durable Object's decisions besides admission (queue/queue-policy.ts), as pure
- * functions with injected time: what a launch attempt's outcome leads to, and a failed launch in
- * particular (Dagster's `max_user_code_failure_retries` / `user_code_failure_retry_delay`), how
- * the object's in-progress set is healed from D1, and when its one alarm should next fire.
+ * The run coordinator Durable Object's decisions besides admission (queue/queue-policy.ts) and a
+ * launch's outcome (launch-outcome.ts), as pure functions with injected time: how the object's
+ * in-progress set is healed from D1, which launches a restart cut off, and when its one alarm
+ * should next fire.
  */
-import type { Run, RunCoordinatorConfig, RunStatus } from "../../protocol";
 
 /** How often the alarm compares the object's in-progress runs with D1 while it holds any work. */
 export const RECONCILE_INTERVAL_MS = 30_000;
-
-export type LaunchFailureDecision =
-  | { readonly kind: "retry"; readonly attempt: number; readonly at: number }
-  | { readonly kind: "fail"; readonly attempts: number };
-
-/** After launch attempt number `attempt` (1-based) failed. */
-export function decideLaunchFailure(
-  attempt: number,
-  retries: RunCoordinatorConfig["launch_retries"],
-  now: number,
-): LaunchFailureDecision {
-  if (attempt <= retries.max_retries)
-    return { kind: "retry", attempt: attempt + 1, at: now + retries.delay_seconds * 1000 };
-  return { kind: "fail", attempts: attempt };
-}
-
-/** What a launch attempt came to, as far as the decision needs it (launch-dispatch.ts `LaunchAttemptResult`). */
-export type LaunchAttemptOutcome =
-  | { readonly kind: "launched" }
-  | { readonly kind: "not_ours"; readonly status: RunStatus | null }
-  | { readonly kind: "failed"; readonly run: Run; readonly reason: string };
-
-export type LaunchOutcomeDecision =
-  /** The run worker is starting: the run keeps its slot. */
-  | { readonly kind: "launched" }
-  /**
-   * Someone else moved the run: free its slot (unless a terminate or the run itself got there
-   * first while a retry was pending and it is running), cancel it first when a terminate came
-   * while its retry waited (no run worker exists), and admit.
-   */
-  | { readonly kind: "not_ours"; readonly free: boolean; readonly cancelBeforeRetry: boolean }
-  | {
-      readonly kind: "retry";
-      readonly run: Run;
-      readonly reason: string;
-      readonly attempt: number;
-      readonly at: number;
-    }
-  | { readonly kind: "fail"; readonly run: Run; readonly reason: string; readonly attempts: number };
-
-/** After launch attempt `attempt` (1-based) came to `outcome`: what the object does next. */
-export function decideLaunchOutcome(
-  outcome: LaunchAttemptOutcome,
-  attempt: number,
-  retries: RunCoordinatorConfig["launch_retries"],
-  now: number,
-): LaunchOutcomeDecision {
-  if (outcome.kind === "launched") return { kind: "launched" };
-  if (outcome.kind === "not_ours") {
-    const retried = attempt > 1;
-    return {
-      kind: "not_ours",
-      free: !(retried && outcome.status === "STARTED"),
-      cancelBeforeRetry: retried && outcome.status === "CANCELING",
-    };
-  }
-  const failure = decideLaunchFailure(attempt, retries, now);
-  const { run, reason } = outcome;
-  return failure.kind === "retry" ? { ...failure, run, reason } : { ...failure, run, reason };
-}
 
 export type TrackedRun = { readonly id: string };
 export type D1InProgressRun = {
@@ -102,37 +41,30 @@ export function reconcileInProgress(
 }
 
 /**
- * The next alarm: the earliest launch retry, or a reconciliation while the object holds runs in
- * progress or queued; null when it holds nothing. Never a launch-path poll: admission happens on
- * events, the alarm only heals and retries.
+ * The next alarm: the end of the earliest code location pause (its runs may launch again), or a
+ * reconciliation while the object holds runs in progress or queued; null when it holds nothing.
+ * Never a launch-path poll: admission happens on events, the alarm only heals and resumes.
  */
 export function nextAlarmAt(input: {
-  readonly retryTimes: readonly number[];
+  readonly pauseEnds: readonly number[];
   readonly holdsWork: boolean;
   readonly now: number;
 }): number | null {
-  const times = [...input.retryTimes];
+  const times = [...input.pauseEnds];
   if (input.holdsWork) times.push(input.now + RECONCILE_INTERVAL_MS);
   return times.length === 0 ? null : Math.min(...times);
 }
 
-/** A run the object holds in progress, as far as its launch retries go (queue/in-progress-store.ts). */
-export type RetryingRun = {
-  readonly id: string;
-  readonly state: string;
-  readonly attempt: number;
-  readonly retryAt: number | null;
-  readonly eventsUrl: string | null;
-};
+/** A run the object holds in progress, as far as its launch goes (queue/in-progress-store.ts). */
+export type LaunchingRun = { readonly id: string; readonly state: string; readonly eventsUrl: string | null };
 
-/** When the pending launch retries are due. */
-export function retryTimesOf(inProgress: readonly RetryingRun[]): number[] {
-  return inProgress.flatMap((run) => (run.state === "retry_wait" && run.retryAt !== null ? [run.retryAt] : []));
-}
-
-/** The launch retries due at `now`, except runs whose launch is under way. */
-export function dueRetries(inProgress: readonly RetryingRun[], launching: ReadonlySet<string>, now: number) {
+/**
+ * Launches a restart cut off: runs the object admitted (`launching`) whose launch no request of
+ * this instance is carrying out. Each is sent again (launch-tokens.ts), never given up on: the
+ * code location server takes a repeated run and attempt as one launch.
+ */
+export function interruptedLaunches(inProgress: readonly LaunchingRun[], launching: ReadonlySet<string>) {
   return inProgress
-    .filter((run) => run.state === "retry_wait" && run.retryAt !== null && run.retryAt <= now && !launching.has(run.id))
-    .map((run) => ({ runId: run.id, attempt: run.attempt, eventsUrl: run.eventsUrl ?? "", queuedAt: null }));
+    .filter((run) => run.state === "launching" && !launching.has(run.id))
+    .map((run) => ({ runId: run.id, eventsUrl: run.eventsUrl ?? "", queuedAt: null, resend: true }));
 }

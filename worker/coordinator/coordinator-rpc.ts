@@ -15,9 +15,10 @@ import type {
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { PoolClaimInput } from "./pools/pool-slots";
 import type { StoredInProgressRun } from "./queue/in-progress-store";
+import type { LocationPause } from "./queue/location-pauses";
 import type { StoredQueuedRun } from "./queue/queue-store";
 
-export type EnqueueInput = { id: string; tags: Tags; enqueuedAt: number; eventsUrl: string };
+export type EnqueueInput = { id: string; tags: Tags; enqueuedAt: number; eventsUrl: string; location?: string | null };
 export type SubmitInput = { run: Run; eventsUrl: string; endpoint: CodeLocationEndpoint | null };
 export type PriorityChange = { priority: number } | { moveToFront: true };
 export type QueueSnapshot = {
@@ -27,6 +28,8 @@ export type QueueSnapshot = {
   /** One page, in launch order. */
   queued: StoredQueuedRun[];
   inProgress: readonly StoredInProgressRun[];
+  /** Code locations whose runs wait after a launch could not reach them (those over included). */
+  locationPauses: LocationPause[];
 };
 
 export interface CoordinatorRpc extends Rpc.DurableObjectBranded {

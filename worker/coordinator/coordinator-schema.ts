@@ -1,7 +1,10 @@
 /**
  * The run coordinator Durable Object's own SQLite schema (DESIGN.md §2) and its migrations: the
- * queued runs, the runs in progress, and `meta` (the pause, the limits the queue is laned by, the
- * events base URL, the schema version). The pool tables live in pool-store.ts.
+ * queued runs (with their code location), the runs in progress, `location_pauses` (code locations
+ * whose launches wait after their server could not be reached), `launch_tokens` (the run token of
+ * each launch under way, kept until its request has been answered, so a launch cut off by a
+ * restart is re-sent with the same token), and `meta` (the pause, the limits the queue is laned
+ * by, the events base URL, the schema version). The pool tables live in pool-store.ts.
  *
  * An admission deletes a row of `queued` and inserts one in `in_progress`, and a submit inserts one
  * in `queued`: these tables are laid out for that. `queued` is clustered by lane and launch order
@@ -15,7 +18,7 @@
 const TABLES = `
 CREATE TABLE IF NOT EXISTS queued (
   id TEXT NOT NULL, priority INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
-  tags TEXT NOT NULL, events_url TEXT NOT NULL, lane TEXT NOT NULL,
+  tags TEXT NOT NULL, events_url TEXT NOT NULL, lane TEXT NOT NULL, location TEXT,
   PRIMARY KEY (lane, priority DESC, enqueued_at, id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS queued_id ON queued (id);
 CREATE TABLE IF NOT EXISTS in_progress (
@@ -23,7 +26,14 @@ CREATE TABLE IF NOT EXISTS in_progress (
   state TEXT NOT NULL, attempt INTEGER NOT NULL, retry_at INTEGER, events_url TEXT) WITHOUT ROWID;
 `;
 
-const SCHEMA_VERSION = 2;
+/** Added in version 3; created by every version's path. */
+const LAUNCH_TABLES = `
+CREATE TABLE IF NOT EXISTS location_pauses (
+  location TEXT PRIMARY KEY, since INTEGER NOT NULL, until INTEGER NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS launch_tokens (id TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+const SCHEMA_VERSION = 3;
 
 /**
  * Creates the tables, or brings an object stored by an older build up to date: version 1 (and the
@@ -36,6 +46,13 @@ export function migrateCoordinatorSchema(storage: DurableObjectStorage): void {
   const version = Number(sql.exec("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0]?.value ?? 0);
   if (version >= SCHEMA_VERSION) return;
   storage.transactionSync(() => {
+    sql.exec(LAUNCH_TABLES);
+    if (version === 2) {
+      // Version 2 had every table but these and the queued runs' location (null for its runs: never paused).
+      sql.exec("ALTER TABLE queued ADD COLUMN location TEXT");
+      setVersion(sql);
+      return;
+    }
     const old = new Set(
       sql
         .exec(
@@ -61,9 +78,13 @@ export function migrateCoordinatorSchema(storage: DurableObjectStorage): void {
       sql.exec("DROP TABLE in_progress_v1");
     }
     if (old.has("queued_tags")) sql.exec("DROP TABLE queued_tags");
-    sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      String(SCHEMA_VERSION),
-    );
+    setVersion(sql);
   });
+}
+
+function setVersion(sql: SqlStorage): void {
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    String(SCHEMA_VERSION),
+  );
 }

@@ -1,24 +1,20 @@
 /**
  * The D1 side of a launch the run coordinator Durable Object carries out: the conditional
- * QUEUED → STARTING transition that guards every launch (a run canceled meanwhile, or already
- * claimed before an object restart, changes no row and is never launched), the launch request
- * through the HTTP run launcher, and the writes that follow its outcome. Every status change is a
+ * QUEUED → STARTING transition that guards every launch (a run canceled meanwhile changes no row
+ * and is never launched), the launch request through the HTTP run launcher, and the writes that
+ * follow its outcome (launch-outcome.ts): back to QUEUED, or FAILURE. Every status change is a
  * conditional write with its event in the same batch (DESIGN.md §2).
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Run } from "../../protocol";
 import { readPriorityTag, TAG } from "../../protocol";
 import { formatDuration } from "../../protocol/duration";
-import { issueRunToken } from "../auth/run-token";
+import type { IssuedRunToken } from "../auth/run-token";
 import type { RunLauncher } from "../launcher/run-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { BatchStatement, Database } from "../storage/db";
 import { runBatch } from "../storage/db";
-import {
-  appendControlPlaneEvent,
-  controlPlaneEventStatement,
-  eventIfPreviousChangedStatement,
-} from "../storage/event-log-repo";
+import { controlPlaneEventStatement, countRunEvents, eventIfPreviousChangedStatement } from "../storage/event-log-repo";
 import {
   insertRunStatements,
   runTransitionStatement,
@@ -31,20 +27,23 @@ import { runs } from "../storage/schema";
 /** The claim step of a launch: the run is the object's to launch, with this run token, or someone else decided. */
 export type LaunchClaim =
   | { kind: "claimed"; run: Run; token: string }
-  /** The run was not QUEUED (first attempt) or not STARTING (a retry): someone else decided; do nothing. */
+  /** The run was not QUEUED (nor STARTING, for a launch re-sent after a restart): someone else decided; do nothing. */
   | { kind: "not_ours"; status: Run["status"] | null };
 
 export type LaunchAttemptResult =
   | Extract<LaunchClaim, { kind: "not_ours" }>
   | { kind: "launched"; run: Run }
-  | { kind: "failed"; run: Run; reason: string };
+  | { kind: "failed"; run: Run; reason: string; unreachable: boolean; enqueues: number };
 
-/** One launch attempt the object carries out. */
-export type Launch = { runId: string; attempt: number; eventsUrl: string; queuedAt: number | null };
+/**
+ * One launch the object carries out: a run an admission pass chose, or (`resend`) a launch a
+ * restart cut off, sent again with the token it was claimed with (launch-tokens.ts).
+ */
+export type Launch = { runId: string; eventsUrl: string; queuedAt: number | null; resend?: boolean };
 
-/** The first attempt of a run an admission pass chose. */
+/** The launch of a run an admission pass chose. */
 export function launchOf(run: { id: string; eventsUrl: string; enqueuedAt: number }): Launch {
-  return { runId: run.id, attempt: 1, eventsUrl: run.eventsUrl, queuedAt: run.enqueuedAt };
+  return { runId: run.id, eventsUrl: run.eventsUrl, queuedAt: run.enqueuedAt };
 }
 
 type LaunchContext = { db: Database; launcher: RunLauncher; now: () => number };
@@ -89,63 +88,49 @@ function rowOf(result: unknown): Run | null {
 }
 
 /**
- * Claims attempt `attempt` (1 = first) of launching a run, with a fresh run token. The first moves
- * the run QUEUED → STARTING and logs RUN_DEQUEUED and RUN_STARTING (a `fresh` run is stored in the
- * same batch); a retry only renews the token, while the run is still STARTING.
+ * Claims the launch of a run with run token `token`: moves it QUEUED → STARTING, logging
+ * RUN_DEQUEUED and RUN_STARTING (a `fresh` run is stored in the same batch). A `resend` (the same
+ * launch after a restart, with the token it was claimed with) also finds the run STARTING, when
+ * that claim had landed: it is still the object's to launch, and nothing in D1 changes.
  */
 export async function claimLaunch(
   ctx: LaunchContext,
-  input: { runId: string; attempt: number; queuedAt: number | null; fresh?: Run },
+  input: Launch & { fresh?: Run; token: IssuedRunToken },
 ): Promise<LaunchClaim> {
   const { db } = ctx;
-  const { token, hash } = await issueRunToken();
+  const { token, hash } = input.token;
   const now = ctx.now();
   const runId = input.runId;
-  const read = db.select().from(runs).where(eq(runs.id, runId));
-  if (input.attempt === 1) {
-    const fresh = input.fresh;
-    const waited =
-      input.queuedAt === null ? "" : ` after ${formatDuration(Math.max(0, now - input.queuedAt))} in the queue`;
-    const stored = fresh ? queuedRunStatements(db, fresh) : [];
-    const results = await runBatch(db, [
-      ...stored,
-      runTransitionStatement(db, { runId, to: "STARTING", from: ["QUEUED"], now, runTokenHash: hash }),
-      eventIfPreviousChangedStatement(db, {
-        runId,
-        attempt: 1,
-        type: "RUN_DEQUEUED",
-        ts: now,
-        level: "INFO",
-        message: `Admitted by the run coordinator${waited}.`,
-      }),
-      eventIfPreviousChangedStatement(db, {
-        runId,
-        attempt: 1,
-        type: "RUN_STARTING",
-        ts: now,
-        level: "INFO",
-        message: "Launching run worker.",
-      }),
-      ...(fresh ? [] : [read]),
-    ]);
-    const changed = results[stored.length];
-    const run = fresh ? { ...fresh, status: "STARTING" as const, updated_at: now } : rowOf(results[stored.length + 3]);
-    if (!(Array.isArray(changed) && changed.length > 0) || !run)
-      return { kind: "not_ours", status: fresh ? null : (run?.status ?? null) };
-    return { kind: "claimed", run, token };
-  }
+  const fresh = input.fresh;
+  const waited =
+    input.queuedAt === null ? "" : ` after ${formatDuration(Math.max(0, now - input.queuedAt))} in the queue`;
+  const stored = fresh ? queuedRunStatements(db, fresh) : [];
   const results = await runBatch(db, [
-    db
-      .update(runs)
-      .set({ runTokenHash: hash, updatedAt: now })
-      .where(and(eq(runs.id, runId), eq(runs.status, "STARTING")))
-      .returning({ id: runs.id }),
-    read,
+    ...stored,
+    runTransitionStatement(db, { runId, to: "STARTING", from: ["QUEUED"], now, runTokenHash: hash }),
+    eventIfPreviousChangedStatement(db, {
+      runId,
+      attempt: 1,
+      type: "RUN_DEQUEUED",
+      ts: now,
+      level: "INFO",
+      message: `Admitted by the run coordinator${waited}.`,
+    }),
+    eventIfPreviousChangedStatement(db, {
+      runId,
+      attempt: 1,
+      type: "RUN_STARTING",
+      ts: now,
+      level: "INFO",
+      message: "Launching run worker.",
+    }),
+    ...(fresh ? [] : [db.select().from(runs).where(eq(runs.id, runId))]),
   ]);
-  const changed = results[0];
-  const run = rowOf(results[1]);
-  if (!(Array.isArray(changed) && changed.length > 0) || !run) return { kind: "not_ours", status: run?.status ?? null };
-  return { kind: "claimed", run, token };
+  const changed = results[stored.length];
+  const run = fresh ? { ...fresh, status: "STARTING" as const, updated_at: now } : rowOf(results[stored.length + 3]);
+  if (Array.isArray(changed) && changed.length > 0 && run) return { kind: "claimed", run, token };
+  if (input.resend && run?.status === "STARTING") return { kind: "claimed", run, token };
+  return { kind: "not_ours", status: fresh ? null : (run?.status ?? null) };
 }
 
 /** Sends the launch request of a claimed run (at `endpoint` when known) and saves the handle the server gave. */
@@ -157,7 +142,12 @@ export async function launchClaimed(
 ): Promise<LaunchAttemptResult> {
   const { run, token } = claimed;
   const outcome = await ctx.launcher.launchRun({ run, runToken: token, eventsUrl, endpoint });
-  if (!outcome.ok) return { kind: "failed", run, reason: outcome.reason };
+  if (!outcome.ok) {
+    const unreachable = outcome.unreachable === true;
+    // Only an unreachable server may send the run back to the queue, and its RUN_ENQUEUED events count the tries.
+    const enqueues = unreachable ? await countRunEvents(ctx.db, run.id, "RUN_ENQUEUED") : 1;
+    return { kind: "failed", run, reason: outcome.reason, unreachable, enqueues };
+  }
   const saved =
     outcome.handle === null ? null : await saveLaunchHandle(ctx.db, run.id, run.attempt, outcome.handle, ctx.now());
   return { kind: "launched", run: saved ?? run };
@@ -179,21 +169,28 @@ export async function cancelQueuedRun(db: Database, runId: string, now: number):
   );
 }
 
-export async function logLaunchRetry(db: Database, run: Run, reason: string, attempt: number, at: number, now: number) {
-  await appendControlPlaneEvent(db, {
-    runId: run.id,
-    attempt: run.attempt,
-    type: "ENGINE_EVENT",
-    ts: now,
-    level: "WARNING",
-    message: `Launch attempt ${attempt - 1} failed: ${reason}. Retrying in ${Math.round((at - now) / 1000)} s (attempt ${attempt}).`,
-    data: { reason, next_attempt: attempt, retry_at: at },
-  });
+/**
+ * A launch that could not reach its code location server: STARTING → QUEUED, with what happened
+ * and a new RUN_ENQUEUED event (Dagster re-submits the run the same way; the count of these events
+ * is the count of tries). Whether it was (a terminate may have come meanwhile).
+ */
+export async function requeueRun(db: Database, run: Run, message: string, now: number): Promise<boolean> {
+  const event = { runId: run.id, attempt: run.attempt, ts: now };
+  const [changed] = await runBatch(db, [
+    runTransitionStatement(db, { runId: run.id, to: "QUEUED", from: ["STARTING"], attempt: run.attempt, now }),
+    eventIfPreviousChangedStatement(db, { ...event, type: "ENGINE_EVENT", level: "WARNING", message }),
+    eventIfPreviousChangedStatement(db, {
+      ...event,
+      type: "RUN_ENQUEUED",
+      level: "INFO",
+      message: `Queued again with priority ${run.priority}, in its place.`,
+    }),
+  ]);
+  return Array.isArray(changed) && changed.length > 0;
 }
 
-/** Out of retries: FAILURE with the reason in the log (from STARTING, or CANCELING if a terminate came meanwhile). */
-export async function failLaunch(db: Database, run: Run, reason: string, attempts: number, now: number): Promise<void> {
-  const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+/** A launch that failed for good: FAILURE with the reason in the log (from STARTING, or CANCELING if a terminate came meanwhile). */
+export async function failLaunch(db: Database, run: Run, message: string, now: number): Promise<void> {
   await transitionRun(
     db,
     { runId: run.id, to: "FAILURE", from: ["STARTING", "CANCELING"], attempt: run.attempt, now, endedAt: now },
@@ -203,24 +200,7 @@ export async function failLaunch(db: Database, run: Run, reason: string, attempt
       type: "ENGINE_EVENT",
       ts: now,
       level: "ERROR",
-      message: `Run launch failed${tries}: ${reason}`,
-      data: { reason, attempts },
-    },
-  );
-}
-
-/** A terminate arrived while a launch retry was pending: no run worker exists, so the run is simply CANCELED. */
-export async function cancelBeforeRetry(db: Database, run: Pick<Run, "id" | "attempt">, now: number): Promise<void> {
-  await transitionRun(
-    db,
-    { runId: run.id, to: "CANCELED", from: ["CANCELING"], attempt: run.attempt, now, endedAt: now },
-    {
-      runId: run.id,
-      attempt: run.attempt,
-      type: "RUN_CANCELED",
-      ts: now,
-      level: "INFO",
-      message: "Canceled while its launch was waiting to be retried; no run worker was started.",
+      message,
     },
   );
 }

@@ -5,10 +5,10 @@
  */
 import { AlarmPlan } from "./alarm-plan";
 import type { Clock } from "./clock";
-import { nextAlarmAt, type RetryingRun, retryTimesOf } from "./coordinator-decisions";
+import { nextAlarmAt } from "./coordinator-decisions";
 
-/** What the alarm reads of the queue: the runs in progress (their retry times) and whether any work is held. */
-type HeldWork = { inProgress(): readonly RetryingRun[]; holdsWork(): boolean };
+/** What the alarm reads of the queue: whether any work is held. */
+type HeldWork = { holdsWork(): boolean };
 
 export class ObjectAlarm {
   readonly plan = new AlarmPlan();
@@ -19,11 +19,14 @@ export class ObjectAlarm {
     private readonly clock: Clock,
   ) {}
 
-  /** Re-arms the one alarm: never later than it already is, so steady traffic cannot starve reconciliation. */
-  async arm(queue: HeldWork): Promise<void> {
+  /**
+   * Re-arms the one alarm, for `pauseEnd` (a code location's runs may launch again) or the next
+   * reconciliation: never later than it already is, so steady traffic cannot starve reconciliation.
+   */
+  async arm(queue: HeldWork, pauseEnd: number | null): Promise<void> {
     const now = this.clock.now();
-    const retryTimes = retryTimesOf(queue.inProgress());
-    this.plan.planCoordinator(nextAlarmAt({ retryTimes, holdsWork: queue.holdsWork(), now }));
+    const pauseEnds = pauseEnd === null ? [] : [pauseEnd];
+    this.plan.planCoordinator(nextAlarmAt({ pauseEnds, holdsWork: queue.holdsWork(), now }));
     const at = this.plan.nextAlarmAt(); // the earlier of that and the daemon's next due sensor
     if (at === null) return;
     const current = await this.ctx.storage.getAlarm();

@@ -1,6 +1,6 @@
 /**
  * The RunCoordinator Durable Object in workerd: its decisions through the real API and real RPC,
- * its alarm (launch retries, reconciliation with D1) and its SQLite storage, including an object
+ * its alarm (re-sent launches, code location pauses, reconciliation with D1) and its SQLite storage, including an object
  * restart in the middle of a queue. Launches go to a fake code location that verifies signatures.
  */
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
@@ -54,8 +54,8 @@ async function queue() {
 }
 
 /** The run worker of `runId` reports it finished, through the real events webhook. */
-async function finish(runId: string) {
-  const launch = fake.launches.find((l) => l.run_id === runId);
+async function finish(runId: string, location: FakeCodeLocation = fake) {
+  const launch = location.launches.find((l) => l.run_id === runId);
   const res = await call("POST", `/api/runs/${runId}/events`, {
     token: launch?.run_token ?? "",
     body: {
@@ -213,65 +213,131 @@ describe("pause, priority and cancel", () => {
   });
 });
 
-describe("launch failures and the alarm", () => {
-  it("schedules a failed launch's retry after the delay: the run keeps its slot, STARTING, until then", async () => {
-    const clock = await manualClock();
-    await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 1, delay_seconds: 60 } });
-    fake.onLaunch = { status: 503, body: "busy" };
-    const before = clock.now();
-    const a = await submit();
-    const b = await submit();
-    expect((await getRunReply(a.id)).status).toBe("STARTING");
-    expect((await getRunReply(b.id)).status).toBe("QUEUED");
-    const held = (await stub().snapshot(0, 10)).inProgress;
-    expect(held).toMatchObject([{ id: a.id, state: "retry_wait", attempt: 2 }]);
-    expect(held[0]?.retryAt).toBeGreaterThanOrEqual(before + 60_000);
-    // The one alarm is armed (for reconciliation first, then the retry).
-    expect(await runInDurableObject(stub(), (_instance, state) => state.storage.getAlarm())).not.toBeNull();
-    // An alarm before the retry is due (a reconciliation) does not retry early.
-    await runDurableObjectAlarm(stub());
-    await stub().settle();
-    expect((await getRunReply(a.id)).status).toBe("STARTING");
-    const messages = await env.DB.prepare("SELECT message FROM event_log WHERE run_id = ? AND type = 'ENGINE_EVENT'")
-      .bind(a.id)
-      .all<{ message: string }>();
-    expect(messages.results.map((r) => r.message)).toEqual([
-      expect.stringMatching(/Launch attempt 1 failed: .*503.*Retrying in 60 s/),
-    ]);
-  });
+describe("launch failures (Dagster's QueuedRunCoordinatorDaemon) and the alarm", () => {
+  const engineMessages = async (runId: string) =>
+    (
+      await env.DB.prepare(
+        "SELECT level, message FROM event_log WHERE run_id = ? AND type = 'ENGINE_EVENT' ORDER BY id",
+      )
+        .bind(runId)
+        .all<{ level: string; message: string }>()
+    ).results;
 
-  it("out of retries: FAILURE with the reason in the event log, and the slot goes to the next run", async () => {
-    await manualClock();
-    await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 1, delay_seconds: 0 } });
-    fake.onLaunch = { status: 503, body: "busy" };
+  it("fails a run at once when the server answered an error, whatever max_user_code_failure_retries; the slot goes on", async () => {
+    await configure({ max_concurrent_runs: 1, max_user_code_failure_retries: 3 });
+    fake.onLaunch = {
+      status: 500,
+      body: JSON.stringify({ error: { code: "internal_error", message: "no such job here" } }),
+    };
     const a = await submit();
-    const b = await submit();
-    // delay 0: the retry is due at once; run the alarm armed for it, as workerd would.
-    expect(await runDurableObjectAlarm(stub())).toBe(true);
-    await stub().settle();
     expect((await getRunReply(a.id)).status).toBe("FAILURE");
-    expect((await getRunReply(b.id)).status).not.toBe("QUEUED");
-    const failure = await env.DB.prepare(
-      "SELECT message FROM event_log WHERE run_id = ? AND type = 'ENGINE_EVENT' ORDER BY id",
-    )
-      .bind(a.id)
-      .all<{ message: string }>();
-    expect(failure.results.map((r) => r.message)).toEqual([
-      expect.stringContaining("Launch attempt 1 failed"),
-      expect.stringMatching(/Run launch failed after 2 attempts: .*503/),
+    expect(await eventTypes(a.id)).toEqual(["RUN_ENQUEUED", "RUN_DEQUEUED", "RUN_STARTING", "ENGINE_EVENT"]);
+    expect(await engineMessages(a.id)).toEqual([
+      { level: "ERROR", message: expect.stringMatching(/^Run launch failed: .*500.*no such job here/) },
     ]);
+    fake.onLaunch = "ok";
+    const b = await submit();
+    expect(launchedIds()).toEqual([b.id]);
+    expect((await queue()).unreachable_locations).toEqual([]);
   });
 
-  it("a retried launch that succeeds keeps the run and its slot", async () => {
-    await manualClock();
-    await configure({ max_concurrent_runs: 1, launch_retries: { max_retries: 2, delay_seconds: 0 } });
+  it("fails an unreachable launch at once with max_user_code_failure_retries 0, Dagster's default, pausing nothing", async () => {
+    await configure({ max_concurrent_runs: 1 });
     fake.onLaunch = "network_error";
     const a = await submit();
+    expect((await getRunReply(a.id)).status).toBe("FAILURE");
+    expect((await engineMessages(a.id))[0]?.message).toMatch(
+      /could not be reached.*max_user_code_failure_retries is 0/,
+    );
+    expect((await queue()).unreachable_locations).toEqual([]);
+  });
+
+  it("sends an unreachable launch back to the queue in its place, pauses its location, lets another location's run launch, and tries again when the pause ends", async () => {
+    const clock = await manualClock();
+    const other = newFake("https://other.flightdeck.test");
+    spy.mockRestore();
+    spy = interceptCodeLocations(fake, other);
+    await registerFake(other, "other");
+    await configure({ max_concurrent_runs: 1, max_user_code_failure_retries: 2, user_code_failure_retry_delay: 60 });
+    fake.onLaunch = { status: 503, body: "" };
+    const before = clock.now();
+    const a = await submit();
+    expect((await getRunReply(a.id)).status).toBe("QUEUED");
+    expect(await eventTypes(a.id)).toEqual([
+      "RUN_ENQUEUED",
+      "RUN_DEQUEUED",
+      "RUN_STARTING",
+      "ENGINE_EVENT",
+      "RUN_ENQUEUED",
+    ]);
+    expect((await engineMessages(a.id))[0]).toEqual({
+      level: "WARNING",
+      message: expect.stringMatching(/Could not reach the code location server of demo .*503.*\(2 retries remaining\)/),
+    });
+    const b = await submit();
+    const view = await queue();
+    expect(view.in_progress).toEqual([]);
+    expect(view.queued.map((q) => q.run_id)).toEqual([a.id, b.id]);
+    const [paused] = view.unreachable_locations;
+    expect(paused).toMatchObject({ location: "demo", error: expect.stringContaining("503") });
+    expect(paused?.since).toBeGreaterThanOrEqual(before);
+    expect(paused?.next_try_at).toBe((paused?.since ?? 0) + 60_000);
+    expect(view.queued[0]?.wait).toEqual({
+      reason: "code_location_unreachable",
+      location: "demo",
+      since: paused?.since,
+      next_try_at: paused?.next_try_at,
+      error: paused?.error,
+    });
+    // The alarm is armed no later than the pause's end, when demo's runs are tried again.
+    const alarm = await runInDurableObject(stub(), (_instance, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(paused?.next_try_at ?? 0);
+
+    const elsewhere = await submitGreet({ location: "other" });
+    await stub().settle();
+    expect(other.launches.map((launch) => launch.run_id)).toEqual([elsewhere.id]);
+    expect(fake.launches).toEqual([]);
+    await finish(elsewhere.id, other);
+
+    // The pause ends: the alarm tries demo's first run again, first in line; the server answers.
     fake.onLaunch = "ok";
+    clock.advance(60_000);
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     await stub().settle();
     expect(launchedIds()).toEqual([a.id]);
+    expect((await queue()).unreachable_locations).toEqual([]);
+    expect((await queue()).queued.map((q) => q.run_id)).toEqual([b.id]);
+    expect(other.rejected).toEqual([]);
+  });
+
+  it("fails the run once its RUN_ENQUEUED events less one reach max_user_code_failure_retries", async () => {
+    // A delay of 0: the location is never paused, so the retry follows at once.
+    await configure({ max_concurrent_runs: 1, max_user_code_failure_retries: 1, user_code_failure_retry_delay: 0 });
+    fake.onLaunch = "network_error";
+    const a = await submit();
+    expect((await getRunReply(a.id)).status).toBe("FAILURE");
+    expect((await eventTypes(a.id)).filter((type) => type === "RUN_ENQUEUED")).toHaveLength(2);
+    expect(await engineMessages(a.id)).toEqual([
+      { level: "WARNING", message: expect.stringContaining("(1 retry remaining)") },
+      { level: "ERROR", message: expect.stringMatching(/could not be reached in 2 attempts/) },
+    ]);
+  });
+
+  it("re-sends a launch cut off by a restart, with the run token it was claimed with", async () => {
+    await configure({ max_concurrent_runs: 1 });
+    fake.onLaunch = "hang";
+    const a = await submitGreet();
     expect((await getRunReply(a.id)).status).toBe("STARTING");
+    await abortAllDurableObjects();
+    fake.onLaunch = "ok";
+    await runDurableObjectAlarm(stub());
+    await stub().settle();
+    expect(launchedIds()).toEqual([a.id]);
+    // The token the re-sent launch carries is the one D1 knows: the run worker's events are accepted.
+    await finish(a.id);
+    expect((await getRunReply(a.id)).status).toBe("SUCCESS");
+    expect((await queue()).in_progress).toEqual([]);
   });
 
   it("reconciles with D1: a run that ended without telling the coordinator frees its slot", async () => {

@@ -2,17 +2,18 @@
  * The RunCoordinator Durable Object (DESIGN.md §2), one per deployment (`idFromName("default")`):
  * the only place admission is decided, so decisions are serialized without locks. Dagster's
  * QueuedRunCoordinatorDaemon, but event-driven: every submit, run end, limit change, priority
- * change and resume runs an admission pass at once. Its one alarm retries launches, heals the
- * object from D1 (runs that ended without telling it; runs it never heard of) and runs the
- * daemon's run monitoring and sensors passes between cron minutes (alarm-plan.ts).
+ * change and resume runs an admission pass at once. Its one alarm re-sends launches a restart cut
+ * off, admits the runs of a code location whose pause ended, heals the object from D1 (runs that
+ * ended without telling it; runs it never heard of) and runs the daemon's run monitoring and
+ * sensors passes between cron minutes (alarm-plan.ts).
  *
  * Thin on purpose: state lives in QueueStore and PoolSlots (its SQLite), decisions in
  * queue/queue-policy.ts and coordinator-decisions.ts, launches are carried out by
  * launch-attempts.ts, reconciliation by reconcile.ts, the alarm by object-alarm.ts; dependencies
  * come from wiring.ts (object-wiring.ts) and time from one clock (`clock`). A launch is guarded by the
  * conditional QUEUED → STARTING in D1, so nothing launches twice, even across a restart; a launch
- * interrupted by a restart is never retried blindly (its request may have left) — run monitoring
- * owns a run stuck in STARTING.
+ * interrupted by a restart is re-sent with the run token it was claimed with (launch-tokens.ts),
+ * and the code location server takes a repeated run and attempt as one launch.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { RunCoordinatorConfig } from "../../protocol";
@@ -22,14 +23,16 @@ import { saveRunPriority } from "../storage/run-priority-repo";
 import type { Deps } from "../wiring";
 import { publicBaseUrl } from "../wiring";
 import { type Clock, readThrough, systemClock } from "./clock";
-import { dueRetries } from "./coordinator-decisions";
+import { interruptedLaunches } from "./coordinator-decisions";
 import type { CoordinatorRpc, EnqueueInput, PriorityChange, QueueSnapshot, SubmitInput } from "./coordinator-rpc";
 import { LaunchAttempts } from "./launch-attempts";
 import { cancelQueuedRun, launchOf, storeQueuedRun } from "./launch-dispatch";
+import { LaunchTokens } from "./launch-tokens";
 import { ObjectAlarm } from "./object-alarm";
 import { ObjectWiring } from "./object-wiring";
 import { type PoolClaimInput, PoolSlots } from "./pools/pool-slots";
 import { runAdmissionPass } from "./queue/admission-pass";
+import { LocationPauseStore } from "./queue/location-pause-store";
 import { priorityAfterChange } from "./queue/queue-policy";
 import { QueueStore } from "./queue/queue-store";
 import { reconcileWithD1 } from "./reconcile";
@@ -45,6 +48,8 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   readonly #store: QueueStore;
   /** Op concurrency pools (pools/pool-slots.ts): slot leases, in their own tables. */
   readonly #pools: PoolSlots;
+  /** Code locations whose runs wait after a launch could not reach them (queue/location-pause-store.ts). */
+  readonly #pauses: LocationPauseStore;
   readonly #launches: LaunchAttempts;
   readonly #alarm: ObjectAlarm;
   readonly #wiring: ObjectWiring;
@@ -55,17 +60,18 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.#pools = new PoolSlots(ctx.storage, this.#time);
     this.#alarm = new ObjectAlarm(ctx, this.#time);
     this.#wiring = new ObjectWiring(env, this.#time);
+    this.#pauses = new LocationPauseStore(ctx.storage);
     this.#launches = new LaunchAttempts({
       store: this.#store,
+      pauses: this.#pauses,
+      tokens: new LaunchTokens(ctx.storage),
       clock: this.#time,
       deps: () => this.#deps(),
       waitUntil: (work) => ctx.waitUntil(work),
       admit: () => this.#admit(),
-      arm: () => this.#arm(),
     });
     void ctx.blockConcurrencyWhile(async () => {
-      // Launches cut off by the restart are left to D1's truth and run monitoring, never redone.
-      this.#store.markInterruptedLaunches();
+      // Launches cut off by the restart are re-sent by the alarm (`interruptedLaunches`).
       if (this.#store.holdsWork()) await ctx.storage.setAlarm(this.#time.now());
     });
   }
@@ -83,9 +89,9 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   async submit({ run, eventsUrl, endpoint }: SubmitInput): Promise<void> {
     const config = await this.#runCoordinatorConfig();
-    const entry = { id: run.id, tags: run.tags, enqueuedAt: run.created_at, eventsUrl };
+    const entry = { id: run.id, tags: run.tags, enqueuedAt: run.created_at, eventsUrl, location: run.location };
     if (!this.#store.enqueue(entry)) return; // a repeated call: the run is known already
-    const admitted = runAdmissionPass(this.#store, config, this.#time.now());
+    const admitted = this.#admissionPass(config);
     for (const next of admitted) if (next.id !== run.id) void this.#launches.start(launchOf(next), config);
     if (!admitted.some((next) => next.id === run.id)) {
       this.#store.removeQueued(run.id); // out of the queue until D1 has it
@@ -147,6 +153,7 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
       totalQueued: this.#store.countQueued(),
       queued: this.#store.queuedPage(offset, limit),
       inProgress: this.#store.inProgress(),
+      locationPauses: this.#pauses.list(),
     };
   }
 
@@ -199,8 +206,8 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (due.sensors) this.#alarm.inBackground(this.#runSensors(now));
     if (!due.coordinator) return this.#arm();
     const config = await this.#runCoordinatorConfig();
-    for (const retry of dueRetries(this.#store.inProgress(), this.#launches.runIds(), now))
-      void this.#launches.start(retry, config);
+    for (const launch of interruptedLaunches(this.#store.inProgress(), this.#launches.runIds()))
+      void this.#launches.start(launch, config);
     await this.reconcile();
     // Run monitoring between the daemon's one-minute ticks; in the background, never throws.
     this.#alarm.inBackground(runMonitoringBetweenTicks(await this.#deps(), now));
@@ -227,12 +234,17 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** One admission pass (queue/admission-pass.ts), then the launches it chose. Synchronous once the config is known. */
   async #admit(): Promise<void> {
     const config = await this.#runCoordinatorConfig();
-    for (const run of runAdmissionPass(this.#store, config, this.#time.now()))
-      void this.#launches.start(launchOf(run), config);
+    for (const run of this.#admissionPass(config)) void this.#launches.start(launchOf(run), config);
     await this.#arm();
   }
 
+  /** One admission pass, skipping the runs of code locations that could not be reached lately. */
+  #admissionPass(config: RunCoordinatorConfig) {
+    const now = this.#time.now();
+    return runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now));
+  }
+
   #arm(): Promise<void> {
-    return this.#alarm.arm(this.#store);
+    return this.#alarm.arm(this.#store, this.#pauses.nextEnd(this.#time.now()));
   }
 }

@@ -11,6 +11,8 @@ import { RunListSchema } from "../../protocol";
 import { DefaultRunCoordinator } from "../coordinator/default-run-coordinator";
 import worker from "../index";
 import { HttpRunLauncher } from "../launcher/http-run-launcher";
+import { newRunId } from "../runs/run-id";
+import { claimRetryDecision } from "../storage/daemon-runs-repo";
 import { openDatabase } from "../storage/db";
 import type { FakeCodeLocation } from "../test/fake-code-location";
 import { eventTypes, forceStatus, getRunReply, newFake, registerFake } from "../test/fixtures";
@@ -252,6 +254,33 @@ describe("run retries in scheduled()", () => {
     // The retry fails too: max_retries 1 is used up, so no second retry.
     await forceStatus(retry.id, "FAILURE");
     await Promise.all([tick(now + 60 * S, RETRIES), tick(now + 60 * S, RETRIES)]);
+    expect(await runsOfRoot(run.id)).toHaveLength(1);
+  });
+
+  it("completes a retry decided by a pass that stopped before creating it, once, with the id the claim chose", async () => {
+    const { run, token } = await startedRun(Date.now());
+    await call("POST", `/api/runs/${run.id}/events`, {
+      token,
+      body: { events: [{ seq: 2, type: "RUN_FAILURE", ts: Date.now() }] },
+    });
+    // What a pass leaves when the Worker dies between its claim and the retry run: the claim only.
+    const planned = newRunId(Date.now());
+    const db = openDatabase(env.DB);
+    expect(
+      await claimRetryDecision(db, run.id, "RETRY", null, Date.now(), { "flightdeck/will_retry": "true" }, planned),
+    ).toBe(true);
+    expect(await runsOfRoot(run.id)).toHaveLength(0);
+
+    const now = Date.now() + 1 * S;
+    await Promise.all([tick(now, RETRIES), tick(now, RETRIES)]);
+    const chain = await runsOfRoot(run.id);
+    expect(chain.map((retry) => retry.id)).toEqual([planned]);
+    expect(chain[0]?.tags).toMatchObject({ "flightdeck/retry_number": "1", "flightdeck/parent_run_id": run.id });
+    const decisions = (await controlPlaneEvents(run.id)).filter((e) => e.message.startsWith("Run retries"));
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.message).toContain("completing a retry decided by an earlier pass");
+
+    await tick(now + 60 * S, RETRIES);
     expect(await runsOfRoot(run.id)).toHaveLength(1);
   });
 

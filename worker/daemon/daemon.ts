@@ -49,9 +49,9 @@ export async function runRetriesPass(deps: Deps, now: number): Promise<RetryOutc
     db: deps.db,
     now,
     config: (await deps.instanceConfig()).config.run_retries,
-    createRetry: async (failed, decision) => {
+    createRetry: async (failed, decision, runId) => {
       if (deps.baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
-      return reexecuteRun(deps, failed.id, { strategy: decision.strategy, tags: decision.tags });
+      return reexecuteRun(deps, failed.id, { strategy: decision.strategy, tags: decision.tags, runId });
     },
     // Alert policies that skip retried failures waited for this decision.
     onDecided: (runId) => alertRunsEnded(deps.env, [runId], { now }),

@@ -26,7 +26,7 @@ import {
   claimRunKey,
   claimScheduleTick,
   ensureScheduleState,
-  findScheduledRun,
+  findInstigatedRun,
   finishScheduleTick,
   latestScheduleTick,
   listScheduleStates,
@@ -192,7 +192,7 @@ async function submitRequest(
     const used = await runOfRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey);
     if (used?.runId) return again ? used.runId : null;
     if (!again) return null;
-    const existing = await findScheduledRun(deps.db, location, schedule.name, runKey);
+    const existing = await findInstigatedRun(deps.db, "SCHEDULE", location, schedule.name, runKey);
     if (existing) {
       await recordRunKeyRun(deps.db, "SCHEDULE", location, schedule.name, runKey, existing);
       return existing;

@@ -10,6 +10,8 @@ import type { SensorDefinition, SensorEvaluateReply, SensorEvaluateRequest } fro
 import { SensorListSchema, SensorTickListSchema } from "../../protocol";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import worker from "../index";
+import { openDatabase } from "../storage/db";
+import { claimRunKey } from "../storage/schedules-repo";
 import { useCoordinatorClock } from "../test/coordinator-clock";
 import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { forceStatus, newFake, registerFake } from "../test/fixtures";
@@ -98,6 +100,20 @@ describe("sensors in scheduled()", () => {
     expect(requests).toHaveLength(2);
     expect(await sensorRuns("watcher")).toHaveLength(2);
     expect((await ticks("watcher")).map((t) => t.status)).toEqual(["SKIPPED", "SUCCESS"]);
+  });
+
+  it("finishes a run request whose run key a pass claimed but never submitted (the Worker died), once", async () => {
+    await setUp([sensor({})]);
+    // What the dead pass left: the key claimed, no run, the cursor unmoved.
+    await claimRunKey(openDatabase(env.DB), "SENSOR", "demo", "watcher", "file-a.csv", T0);
+    reply = () => ({ run_requests: [{ run_key: "file-a.csv" }] });
+    await tick(T0);
+    const [run] = await sensorRuns("watcher");
+    expect(await sensorRuns("watcher")).toHaveLength(1);
+    expect((await ticks("watcher"))[0]).toMatchObject({ status: "SUCCESS", run_ids: [run?.id] });
+    await tick(T0 + 60 * S);
+    expect(await sensorRuns("watcher")).toHaveLength(1);
+    expect((await ticks("watcher"))[0]).toMatchObject({ status: "SKIPPED" });
   });
 
   it("respects minimum_interval_seconds", async () => {

@@ -3,7 +3,9 @@
  * whose minimum interval has passed is claimed (a conditional update, so overlapping passes
  * evaluate it once), evaluated by its code location server with its cursor, and its run requests
  * submitted — a `run_key` claimed first, so it launches once per sensor, forever. The cursor moves
- * only when the tick succeeds; an error is recorded on the tick and touches no other sensor.
+ * only when the tick succeeds; an error is recorded on the tick and touches no other sensor. A run
+ * key claimed by a pass that stopped before its run was recorded is finished by the next
+ * evaluation (which, its cursor unmoved, asks for it again): its run if it exists, else submitted.
  *
  * Run status sensors (Dagster's `@run_status_sensor`): evaluated once per run of their monitored
  * jobs that reached their status since the cursor (the runs' `updated_at`), each run claimed by a
@@ -23,7 +25,14 @@ import { TAG } from "../../protocol";
 import type { TickFailure } from "../alerts/alert-message";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
-import { claimRunKey, isRunKeyUsed, recordRunKeyRun, releaseRunKey } from "../storage/schedules-repo";
+import {
+  claimRunKey,
+  findInstigatedRun,
+  isRunKeyUsed,
+  recordRunKeyRun,
+  releaseRunKey,
+  runOfRunKey,
+} from "../storage/schedules-repo";
 import type { SensorStateRow } from "../storage/sensors-repo";
 import {
   claimSensorEvaluation,
@@ -178,7 +187,17 @@ async function submitRequests(
     const job = request.job ?? sensor.job;
     if (!job) throw new Error(`sensor ${sensor.name} asked for a run without naming a job, and targets none`);
     if (request.run_key && !(await claimRunKey(deps.db, "SENSOR", location, sensor.name, request.run_key, deps.now))) {
-      continue;
+      // Used before — or claimed by a pass that died before its submit was recorded (the cursor did
+      // not move, so this evaluation asks again): that request is finished now, by the run it made
+      // if the submit got that far, else by submitting it.
+      const used = await runOfRunKey(deps.db, "SENSOR", location, sensor.name, request.run_key);
+      if (!used || used.runId) continue;
+      const existing = await findInstigatedRun(deps.db, "SENSOR", location, sensor.name, request.run_key);
+      if (existing) {
+        await recordRunKeyRun(deps.db, "SENSOR", location, sensor.name, request.run_key, existing);
+        runIds.push(existing);
+        continue;
+      }
     }
     let run: Run;
     try {

@@ -12,9 +12,10 @@ export type NewRunFields = Pick<Run, "location" | "job" | "run_config" | "tags" 
   lineage?: { parent_run_id: string; root_run_id: string };
 };
 
-export function newRun({ lineage, ...fields }: NewRunFields, now: number): Run {
+/** `id`: chosen by the caller when a decision recorded it before the run exists (run retries). */
+export function newRun({ lineage, ...fields }: NewRunFields, now: number, id: string = newRunId(now)): Run {
   return {
-    id: newRunId(now),
+    id,
     ...fields,
     status: "NOT_STARTED",
     attempt: 1,

@@ -35,7 +35,8 @@ import { selectStepsToReexecute } from "./reexecution-plan";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
-export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags };
+/** `runId`: the new run's id when the caller chose it (run retries choose it with their decision). */
+export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags; runId?: string };
 
 export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, options: ReexecuteOptions): Promise<Run> {
   const parent = await getRun(deps.db, parentRunId);
@@ -77,6 +78,7 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
       lineage: { parent_run_id: parent.id, root_run_id: rootRunId },
     },
     now,
+    options.runId,
   );
   const plan: ReexecutionPlan = { parent_run_id: parent.id, strategy: options.strategy, step_keys: selection.stepKeys };
   // Before the submit: a coordinator may launch at once, and the launcher reads the plan then.

@@ -4,6 +4,7 @@
  * `run_retries` claim. Status changes still go through runs-repo's `transitionRun`.
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, max, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Run, RunFailureReason } from "../../protocol";
 import { IN_PROGRESS_STATUSES, RunFailureReasonSchema } from "../../protocol";
 import { chunkForBoundParameters } from "./d1-limits";
@@ -132,11 +133,13 @@ export async function claimRetryDecision(
   reason: string | null,
   now: number,
   tags: Record<string, string>,
+  /** The id the retry run will have (a RETRY): chosen with the claim, so a retry created twice is one run. */
+  retryRunId: string | null = null,
 ): Promise<boolean> {
   const [rows] = await runBatch(db, [
     db
       .insert(runRetries)
-      .values({ failedRunId, decision, reason, decidedAt: now })
+      .values({ failedRunId, decision, reason, decidedAt: now, retryRunId })
       .onConflictDoNothing()
       .returning({ id: runRetries.failedRunId }),
     ...addRunTagsStatements(db, failedRunId, tags),
@@ -144,13 +147,29 @@ export async function claimRetryDecision(
   return Array.isArray(rows) && rows.length > 0;
 }
 
-export async function recordRetryOutcome(
+/**
+ * RETRY decisions whose retry run was never created (the pass that decided stopped before it did,
+ * Dagster's NOT_STARTED retry): the failed run and the retry run's planned id, oldest first.
+ */
+export async function listUnfinishedRetries(
   db: Database,
-  failedRunId: string,
-  outcome: { retryRunId: string } | { error: string },
-): Promise<void> {
-  await db
-    .update(runRetries)
-    .set("retryRunId" in outcome ? { retryRunId: outcome.retryRunId } : { decision: "ERROR", reason: outcome.error })
-    .where(eq(runRetries.failedRunId, failedRunId));
+  limit: number,
+): Promise<{ failed: Run; retryRunId: string }[]> {
+  const retry = alias(runs, "retry");
+  const rows = await db
+    .select({ failed: runs, retryRunId: runRetries.retryRunId })
+    .from(runRetries)
+    .innerJoin(runs, eq(runs.id, runRetries.failedRunId))
+    .leftJoin(retry, eq(retry.id, runRetries.retryRunId))
+    .where(and(eq(runRetries.decision, "RETRY"), isNotNull(runRetries.retryRunId), isNull(retry.id)))
+    .orderBy(asc(runRetries.decidedAt))
+    .limit(limit);
+  return rows.flatMap((row) =>
+    row.retryRunId === null ? [] : [{ failed: toRun(row.failed), retryRunId: row.retryRunId }],
+  );
+}
+
+/** Creating the retry failed: the decision becomes ERROR, with what went wrong. */
+export async function recordRetryError(db: Database, failedRunId: string, error: string): Promise<void> {
+  await db.update(runRetries).set({ decision: "ERROR", reason: error }).where(eq(runRetries.failedRunId, failedRunId));
 }

@@ -92,6 +92,16 @@ export function toStoredEvent(row: EventLogRow): StoredEvent {
   };
 }
 
+/** How many events of `type` a run has (Dagster counts a run's PIPELINE_ENQUEUED events to know its re-queues). */
+export async function countRunEvents(db: Database, runId: string, type: EventType): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(eventLog)
+    .where(and(eq(eventLog.runId, runId), eq(eventLog.type, type)))
+    .get();
+  return Number(row?.n ?? 0);
+}
+
 /** A run's events with id > `after`, oldest first. */
 export async function listRunEvents(db: Database, runId: string, after: number, limit: number): Promise<StoredEvent[]> {
   const rows = await db

@@ -9,14 +9,13 @@ import type { Database } from "./db";
 import { eventLog, runs } from "./schema";
 import { runReexecutions } from "./schema-executors";
 
+/** Saved before its run exists; saved again (replaced) when a retry interrupted before its run was created is completed. */
 export async function saveReexecutionPlan(db: Database, runId: string, plan: ReexecutionPlan, now: number) {
-  await db.insert(runReexecutions).values({
-    runId,
-    parentRunId: plan.parent_run_id,
-    strategy: plan.strategy,
-    stepKeys: plan.step_keys,
-    createdAt: now,
-  });
+  const values = { parentRunId: plan.parent_run_id, strategy: plan.strategy, stepKeys: plan.step_keys, createdAt: now };
+  await db
+    .insert(runReexecutions)
+    .values({ runId, ...values })
+    .onConflictDoUpdate({ target: runReexecutions.runId, set: values });
 }
 
 export async function getReexecutionPlan(db: Database, runId: string): Promise<ReexecutionPlan | null> {

@@ -159,7 +159,7 @@ export async function listInProgressForReconcile(db: Database) {
 /** The oldest `limit` runs QUEUED in D1, for the run coordinator to adopt those it never heard of. */
 export async function listQueuedPage(db: Database, limit: number) {
   return db
-    .select({ id: runs.id, tags: runs.tags, createdAt: runs.createdAt })
+    .select({ id: runs.id, tags: runs.tags, createdAt: runs.createdAt, location: runs.location })
     .from(runs)
     .where(inArray(runs.status, ["QUEUED"]))
     .orderBy(runs.createdAt)

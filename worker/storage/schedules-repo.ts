@@ -254,16 +254,18 @@ export async function releaseRunKey(
 }
 
 /**
- * The run a schedule submitted for a run key, found by its tags — for a claimed key whose run was
- * never recorded (the pass died between the submit and the record): Dagster's
+ * The run a schedule or sensor submitted for a run key, found by its tags — for a claimed key
+ * whose run was never recorded (the pass died between the submit and the record): Dagster's
  * `_get_existing_run_for_request`.
  */
-export async function findScheduledRun(
+export async function findInstigatedRun(
   db: Database,
+  kind: "SCHEDULE" | "SENSOR",
   location: string,
-  schedule: string,
+  name: string,
   runKey: string,
 ): Promise<string | null> {
+  const instigatorTag = kind === "SCHEDULE" ? "flightdeck/schedule" : "flightdeck/sensor";
   const row = await db
     .select({ id: runs.id })
     .from(runs)
@@ -274,7 +276,7 @@ export async function findScheduledRun(
     .where(
       and(
         eq(runs.location, location),
-        sql`EXISTS (SELECT 1 FROM run_tags s WHERE s.run_id = ${runs.id} AND s.key = 'flightdeck/schedule' AND s.value = ${schedule})`,
+        sql`EXISTS (SELECT 1 FROM run_tags s WHERE s.run_id = ${runs.id} AND s.key = ${instigatorTag} AND s.value = ${name})`,
       ),
     )
     .limit(1)

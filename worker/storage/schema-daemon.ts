@@ -20,7 +20,7 @@ export const runRetries = sqliteTable(
     /** The failed run; the primary key is the claim: one decision, and one retry, per failure. */
     failedRunId: text("failed_run_id").primaryKey(),
     decision: text("decision", { enum: RETRY_DECISIONS }).notNull(),
-    /** The retry run, once created. */
+    /** The retry run's id, chosen with a RETRY decision; the run exists once created. */
     retryRunId: text("retry_run_id"),
     /** Why not, or what went wrong creating the retry. */
     reason: text("reason"),

@@ -1,7 +1,8 @@
 /**
  * Queue (DESIGN.md §8): every queued run in launch order with its position, how long it has
  * waited, when it should start and exactly why it waits; how full each limit is; priority and
- * "run next" per run; the limits edited in place; pause and resume. Live: polls every second,
+ * "run next" per run; the limits edited in place; pause and resume; the code locations whose
+ * server could not be reached, and when their runs are tried again. Live: polls every second,
  * so it keeps up across a control plane restart like every other page.
  */
 import { useSignal } from "@preact/signals";
@@ -10,6 +11,7 @@ import { getInstance } from "../../api/endpoints";
 import { getQueue, patchInstance, setQueuePaused } from "../../api/queue";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
+import { AbsoluteTime } from "../../components/time";
 import { usePoll } from "../../stores/poll";
 import { InProgressCard } from "./in-progress-card";
 import { LimitsCard } from "./limits-card";
@@ -115,6 +117,18 @@ export default function QueuePage() {
           )}
         </div>
       ) : null}
+      {queue?.unreachable_locations.map((paused) => (
+        <div
+          key={paused.location}
+          class="notice notice-warn"
+          data-testid="queue-unreachable-location"
+          data-location={paused.location}
+        >
+          Code location <span class="mono">{paused.location}</span> unreachable since <AbsoluteTime ms={paused.since} />
+          , next try at <AbsoluteTime ms={paused.next_try_at} />: its runs wait in the queue, in their places, while
+          other locations' runs launch. Last error: {paused.error}
+        </div>
+      ))}
       {queue === undefined || data === undefined ? (
         poll.error.value ? null : (
           <Loading what="the queue" />

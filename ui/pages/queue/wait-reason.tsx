@@ -1,9 +1,11 @@
 /**
  * Why a queued run waits, in words (DESIGN.md §8): which limit, how full, held by which runs —
- * each holder a link to its run — or that the queue is paused, or that a limit of 0 blocks it.
+ * each holder a link to its run — or that the queue is paused, that a limit of 0 blocks it, or
+ * that its code location's server could not be reached.
  */
 import type { TagLimitUsage, WaitReason as Wait } from "../../../protocol/queue";
 import { Link } from "../../components/link";
+import { AbsoluteTime } from "../../components/time";
 import { shortRunId } from "../../lib/run-id";
 
 /** `db` (any value), `db=prod`, or `db=prod` (each value on its own). */
@@ -97,6 +99,14 @@ export function WaitReason({ wait, inProgressIds }: Props) {
               , <Holders runIds={inProgressIds} />
             </>
           ) : null}
+        </span>
+      );
+    case "code_location_unreachable":
+      return (
+        <span class="reason" data-testid="queue-reason" data-reason="code_location_unreachable">
+          <span class="reason-kind tone-warn">Unreachable</span>
+          code location <span class="mono">{wait.location}</span>'s server could not be reached since{" "}
+          <AbsoluteTime ms={wait.since} />; next try at <AbsoluteTime ms={wait.next_try_at} />.
         </span>
       );
     case "launching":

@@ -7,13 +7,16 @@
  */
 import type { RunCoordinatorConfig } from "../../../protocol";
 import { countInProgressRuns } from "../../../protocol/tag-limits";
+import type { LocationPause } from "./location-pauses";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 
+/** `pausedLocations`: code locations whose runs wait after their server could not be reached (location-pauses.ts). */
 export function runAdmissionPass(
   store: QueueStore,
   config: RunCoordinatorConfig,
   now: number,
+  pausedLocations?: ReadonlyMap<string, LocationPause>,
 ): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
   const paused = store.isPaused();
@@ -22,7 +25,7 @@ export function runAdmissionPass(
   const counter = countInProgressRuns(config, inProgress);
   // The default coordinator applies no limits: plain launch order (queue-policy.ts launches them all).
   const queued = config.type === "queued" ? store.queuedByLanes(counter) : store.queuedInOrder();
-  const { launch } = selectRunsToLaunch({ queued, inProgress, counter, config, paused });
+  const { launch } = selectRunsToLaunch({ queued, inProgress, counter, config, paused, pausedLocations });
   if (launch.length > 0) store.admit(launch, now);
   return launch;
 }

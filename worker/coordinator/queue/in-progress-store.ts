@@ -1,6 +1,6 @@
 /**
  * The runs the coordinator counts as in progress (DESIGN.md §2: the Durable Object owns the
- * in-progress accounting per limit): their tags, launch time and launch attempts, in the object's
+ * in-progress accounting per limit): their tags, launch time and launch state, in the object's
  * own SQLite table `in_progress` (created with the queue's schema in queue-store.ts), with an
  * in-memory copy that an admission pass reads on every event. This class is the table's only
  * writer, so the copy stays in step; a new object instance fills it from SQLite.
@@ -8,13 +8,16 @@
 import type { TaggedRun } from "../../../protocol/tag-limits";
 import type { RunInProgress } from "./start-estimates";
 
-/** `launching`: the launch request is being made; `launched`: the run worker has it; `retry_wait`: a retry is due at retry_at. */
-export type InProgressState = "launching" | "launched" | "retry_wait";
+/**
+ * `launching`: admitted, its launch under way (or cut off by a restart: re-sent); `launched`: the
+ * code location server has it, or the object adopted it from D1. (`retry_wait` and the columns
+ * `attempt`/`retry_at` belong to launch retries in place, which the queue replaced; rows an older
+ * build left `retry_wait` count as launched.)
+ */
+export type InProgressState = "launching" | "launched";
 
 export type StoredInProgressRun = RunInProgress & {
   readonly state: InProgressState;
-  readonly attempt: number;
-  readonly retryAt: number | null;
   readonly eventsUrl: string | null;
 };
 
@@ -29,9 +32,7 @@ function toInProgress(row: Row): StoredInProgressRun {
     id: String(row.id),
     tags: parseTags(row.tags),
     launchedAt: Number(row.launched_at),
-    state: String(row.state) as InProgressState,
-    attempt: Number(row.attempt),
-    retryAt: row.retry_at === null || row.retry_at === undefined ? null : Number(row.retry_at),
+    state: row.state === "launching" ? "launching" : "launched",
     eventsUrl: row.events_url === null || row.events_url === undefined ? null : String(row.events_url),
   };
 }
@@ -74,8 +75,6 @@ export class InProgressStore {
         tags: run.tags,
         launchedAt: now,
         state: "launching",
-        attempt: 1,
-        retryAt: null,
         eventsUrl: run.eventsUrl,
       });
     }
@@ -125,18 +124,12 @@ export class InProgressStore {
     return this.#map().get(id) ?? null;
   }
 
-  setState(id: string, state: InProgressState, attempt: number, retryAt: number | null = null): void {
-    this.sql.exec(
-      "UPDATE in_progress SET state = ?, attempt = ?, retry_at = ? WHERE id = ?",
-      state,
-      attempt,
-      retryAt,
-      id,
-    );
+  setState(id: string, state: InProgressState): void {
+    this.sql.exec("UPDATE in_progress SET state = ? WHERE id = ?", state, id);
     const map = this.#map();
     const run = map.get(id);
     if (run) {
-      map.set(id, { ...run, state, attempt, retryAt });
+      map.set(id, { ...run, state });
       this.#sorted = null;
     }
   }
@@ -155,11 +148,5 @@ export class InProgressStore {
       this.#sorted = null;
     }
     return freed;
-  }
-
-  /** Runs whose launch was under way when the object last stopped: never relaunched (a launch may have left). */
-  markInterruptedLaunches(): void {
-    this.sql.exec("UPDATE in_progress SET state = 'launched' WHERE state = 'launching'");
-    this.#runs = null;
   }
 }

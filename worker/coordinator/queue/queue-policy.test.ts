@@ -206,3 +206,42 @@ describe("selectRunsToLaunch, Dagster's scenarios", () => {
     expect(pass2.launch.map((run) => run.id)).toEqual(["run-3"]);
   });
 });
+
+// Dagster's test_retry_user_code_error_run: while a location is paused after an unreachable launch,
+// its runs are skipped and other locations' runs launch (_get_runs_to_dequeue's paused_location_names).
+describe("selectRunsToLaunch with a code location paused", () => {
+  const pause = { location: "etl", since: 1_000, until: 61_000, reason: "connection refused" };
+  const runs: QueuedRun[] = [
+    { id: "etl-1", tags: {}, enqueuedAt: 1, location: "etl" },
+    { id: "ml-1", tags: {}, enqueuedAt: 2, location: "ml" },
+    { id: "etl-2", tags: {}, enqueuedAt: 3, location: "etl" },
+    { id: "old", tags: {}, enqueuedAt: 4, location: null },
+  ];
+
+  it("skips the paused location's runs, says why, and launches the others in order", () => {
+    const selection = selectRunsToLaunch({
+      queued: runs,
+      inProgress: [],
+      config: config({ max_concurrent_runs: 2 }),
+      paused: false,
+      pausedLocations: new Map([["etl", pause]]),
+    });
+    expect(selection.launch.map((run) => run.id)).toEqual(["ml-1", "old"]);
+    const reason = {
+      reason: "code_location_unreachable",
+      location: "etl",
+      since: 1_000,
+      next_try_at: 61_000,
+      error: "connection refused",
+    };
+    expect(selection.waiting).toEqual([
+      { runId: "etl-1", reason },
+      { runId: "etl-2", reason },
+    ]);
+  });
+
+  it("launches them again once no pause is given", () => {
+    const selection = selectRunsToLaunch({ queued: runs, inProgress: [], config: config(), paused: false });
+    expect(selection.launch.map((run) => run.id)).toEqual(["etl-1", "ml-1", "etl-2", "old"]);
+  });
+});

@@ -27,10 +27,13 @@ import { readPriorityTag } from "../../../protocol/priority-tag";
 import type { PausedBy, WaitReason } from "../../../protocol/queue";
 import { type ConcurrencyCounter, countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import { TAG } from "../../../protocol/tags";
+import type { LocationPause } from "./location-pauses";
 
 export interface QueuedRun extends TaggedRun {
   /** When the run entered the queue, in ms since the epoch. */
   readonly enqueuedAt: number;
+  /** Its code location; null for a run the object adopted before it kept locations. */
+  readonly location?: string | null;
 }
 
 export type QueuePolicyConfig = Pick<
@@ -65,6 +68,8 @@ export interface QueueInput<R extends QueuedRun = QueuedRun> {
   readonly config: QueuePolicyConfig;
   /** Paused by an operator (POST /api/queue/pause); `config.paused` pauses as well. */
   readonly paused: boolean;
+  /** Code locations whose runs wait because their server could not be reached (location-pauses.ts). */
+  readonly pausedLocations?: ReadonlyMap<string, LocationPause>;
 }
 
 export { DEFAULT_PRIORITY } from "../../../protocol/priority-tag";
@@ -142,27 +147,53 @@ function globalLimitReason(counter: ConcurrencyCounter): WaitReason {
   return { reason: "max_concurrent_runs", limit: counter.maxConcurrentRuns, in_use: counter.runsInProgress };
 }
 
+function locationPauseOf(
+  run: QueuedRun | TaggedRun,
+  pausedLocations: ReadonlyMap<string, LocationPause> | undefined,
+): LocationPause | null {
+  const location = "location" in run ? run.location : null;
+  return (location && pausedLocations?.get(location)) || null;
+}
+
+function unreachableReason(pause: LocationPause): WaitReason {
+  return {
+    reason: "code_location_unreachable",
+    location: pause.location,
+    since: pause.since,
+    next_try_at: pause.until,
+    error: pause.reason,
+  };
+}
+
 /**
  * Why `run` cannot launch given the counts in `counter`, or null if it could launch now. The most
- * lasting reason wins: a pause, then a zero limit, then full tag limits, then the global limit.
+ * lasting reason wins: a pause, then a zero limit, then its code location being unreachable, then
+ * full tag limits, then the global limit.
  */
 export function explainWait(
-  run: TaggedRun,
+  run: QueuedRun | TaggedRun,
   counter: ConcurrencyCounter,
   pausedBy: PausedBy | null = null,
+  pausedLocations?: ReadonlyMap<string, LocationPause>,
 ): WaitReason | null {
   if (pausedBy) return { reason: "paused", paused_by: pausedBy };
   if (counter.maxConcurrentRuns === 0) return globalLimitReason(counter);
   const limits = counter.tagLimitsFor(run);
   const zero = limits.find((usage) => usage.limit === 0);
   if (zero) return { reason: "blocked_by_zero_limit", limit: { kind: zero.kind, key: zero.key, value: zero.value } };
+  const locationPause = locationPauseOf(run, pausedLocations);
+  if (locationPause) return unreachableReason(locationPause);
   const [first, ...others] = limits.filter((usage) => usage.in_use >= usage.limit);
   if (first) return { reason: "tag_limit", limits: [first, ...others] };
   return counter.hasGlobalRoom() ? null : globalLimitReason(counter);
 }
 
-function explainBlocked(run: TaggedRun, counter: ConcurrencyCounter): WaitReason {
-  const reason = explainWait(run, counter);
+function explainBlocked(
+  run: QueuedRun,
+  counter: ConcurrencyCounter,
+  pausedLocations: ReadonlyMap<string, LocationPause> | undefined,
+): WaitReason {
+  const reason = explainWait(run, counter, null, pausedLocations);
   // Counts only grow during a pass, so a run blocked when read is still blocked at the end.
   if (!reason) throw new Error(`run ${run.id} was left in the queue without a full limit`);
   return reason;
@@ -190,8 +221,13 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
       break;
     }
     // The default coordinator applies no limits (Dagster's DefaultRunCoordinator); runs left queued
-    // when an admin switched to it are launched rather than stranded.
-    if (pausedBy || (limited && (!counter.hasGlobalRoom() || counter.isBlockedByTags(run)))) {
+    // when an admin switched to it are launched rather than stranded. A run of a code location
+    // that could not be reached waits whichever coordinator (Dagster skips it the same way).
+    if (
+      pausedBy ||
+      locationPauseOf(run, input.pausedLocations) ||
+      (limited && (!counter.hasGlobalRoom() || counter.isBlockedByTags(run)))
+    ) {
       blocked.push(run);
       continue;
     }
@@ -200,7 +236,9 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
   }
   const waiting = blocked.map((run) => ({
     runId: run.id,
-    reason: pausedBy ? { reason: "paused" as const, paused_by: pausedBy } : explainBlocked(run, counter),
+    reason: pausedBy
+      ? { reason: "paused" as const, paused_by: pausedBy }
+      : explainBlocked(run, counter, input.pausedLocations),
   }));
   return { launch, waiting, rest };
 }

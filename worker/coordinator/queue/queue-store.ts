@@ -1,7 +1,7 @@
 /**
  * The run coordinator Durable Object's own SQLite storage (DESIGN.md §2; tables in
  * coordinator-schema.ts): the queued runs with their priority, tags and enqueue time; the runs in
- * progress with their tags, launch time and launch attempts; the operator's pause. Plain SQL over
+ * progress with their tags, launch time and launch state; the operator's pause. Plain SQL over
  * `ctx.storage.sql`, synchronous, so a method of the object reads and writes its state without
  * yielding to another request.
  *
@@ -45,7 +45,7 @@ const ORDER = "ORDER BY priority DESC, enqueued_at, id";
 /** Tag sets whose lane an enqueue remembers (most runs of a deployment share a few tag sets). */
 const LANE_MEMO = 1024;
 
-export type StoredQueuedRun = LanedRun & { readonly eventsUrl: string };
+export type StoredQueuedRun = LanedRun & { readonly eventsUrl: string; readonly location: string | null };
 /** A tag set's lane (`limitLaneOf`) and the ids of its buckets (`bucketId`). */
 type LaneOfTags = { readonly lane: string; readonly bucketIds: readonly string[] };
 type Row = Record<string, SqlStorageValue>;
@@ -58,6 +58,7 @@ function toQueued(row: Row): StoredQueuedRun {
     priority: Number(row.priority),
     eventsUrl: String(row.events_url),
     lane: String(row.lane),
+    location: row.location === null || row.location === undefined ? null : String(row.location),
   };
 }
 
@@ -159,7 +160,13 @@ export class QueueStore {
     );
   }
 
-  enqueue(run: { id: string; tags: Record<string, string>; enqueuedAt: number; eventsUrl: string }): boolean {
+  enqueue(run: {
+    id: string;
+    tags: Record<string, string>;
+    enqueuedAt: number;
+    eventsUrl: string;
+    location?: string | null;
+  }): boolean {
     if (this.inProgressRuns.has(run.id)) return false;
     const tagsJson = JSON.stringify(run.tags);
     const stored: StoredQueuedRun = {
@@ -169,16 +176,18 @@ export class QueueStore {
       priority: priorityOf(run),
       eventsUrl: run.eventsUrl,
       lane: this.#laneOf(run.tags, tagsJson).lane,
+      location: run.location ?? null,
     };
     const inserted =
       this.sql.exec(
-        "INSERT INTO queued (id, priority, enqueued_at, tags, events_url, lane) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO queued (id, priority, enqueued_at, tags, events_url, lane, location) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         stored.id,
         stored.priority,
         stored.enqueuedAt,
         tagsJson,
         stored.eventsUrl,
         stored.lane,
+        stored.location,
       ).rowsWritten > 0;
     if (!inserted) return false;
     if (this.#count !== null) this.#count += 1;
@@ -343,8 +352,8 @@ export class QueueStore {
   getInProgress(id: string): StoredInProgressRun | null {
     return this.inProgressRuns.get(id);
   }
-  setInProgressState(id: string, state: InProgressState, attempt: number, retryAt: number | null = null): void {
-    this.inProgressRuns.setState(id, state, attempt, retryAt);
+  setInProgressState(id: string, state: InProgressState): void {
+    this.inProgressRuns.setState(id, state);
   }
   /** Frees the slots of runs that ended; lanes parked on a bucket they held go back to the head order. */
   free(ids: readonly string[]): number {
@@ -352,9 +361,6 @@ export class QueueStore {
     const freed = this.inProgressRuns.free(ids);
     for (const run of ended) this.#lanes?.bucketsFreed(this.#laneOf(run.tags).bucketIds);
     return freed;
-  }
-  markInterruptedLaunches(): void {
-    this.inProgressRuns.markInterruptedLaunches();
   }
 
   isPaused(): boolean {

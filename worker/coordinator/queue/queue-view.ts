@@ -4,10 +4,11 @@
  * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
  * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
-import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
+import type { QueueReply, RunCoordinatorConfig, TagLimitUsage, WaitReason } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
+import { type LocationPause, pausedLocationsAt } from "./location-pauses";
 import { explainWait, pausedByOf } from "./queue-policy";
 import type { StoredQueuedRun } from "./queue-store";
 import { estimateStartTimes } from "./start-estimates";
@@ -20,6 +21,8 @@ export type QueueViewInput = {
   queued: readonly StoredQueuedRun[];
   inProgress: readonly StoredInProgressRun[];
   recentDurationsMs: readonly number[];
+  /** The code locations' pauses the object keeps (location-pauses.ts); those over at `now` are not shown. */
+  locationPauses: readonly LocationPause[];
   /** The job of each run shown (the object knows runs by id and tags only); a run missing here shows null. */
   jobs: ReadonlyMap<string, { readonly location: string; readonly job: string }>;
   now: number;
@@ -59,6 +62,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
   const { config, inProgress, now } = input;
   const jobOf = (runId: string) => input.jobs.get(runId) ?? { location: null, job: null };
   const pausedBy = pausedByOf(config, input.paused);
+  const pausedLocations = pausedLocationsAt(input.locationPauses, now);
   const limited = config.type === "queued";
   const counter = countInProgressRuns(
     limited ? config : { ...config, max_concurrent_runs: -1, tag_concurrency_limits: [] },
@@ -77,10 +81,18 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
   return {
     paused: pausedBy !== null,
     paused_by: pausedBy,
+    unreachable_locations: [...pausedLocations.values()]
+      .sort((a, b) => a.until - b.until)
+      .map((pause) => ({
+        location: pause.location,
+        since: pause.since,
+        next_try_at: pause.until,
+        error: pause.reason,
+      })),
     coordinator: config.type,
     total_queued: input.totalQueued,
     queued: input.queued.map((run, index) => {
-      const reason = explainWait(run, counter, pausedBy);
+      const reason = explainWait(run, counter, pausedBy, pausedLocations);
       return {
         run_id: run.id,
         ...jobOf(run.id),
