@@ -9,7 +9,6 @@ import { Hono } from "hono";
 import type { ComputeLogReply } from "../../protocol";
 import { ComputeLogChunkSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { requireAdmin } from "../auth/admin-auth";
 import { authorizeRunToken } from "../auth/run-token-scope";
 import { NotFoundError, ValidationFailedError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
@@ -41,7 +40,7 @@ export const computeLogRoutes = new Hono<AppEnv>()
     );
     return c.json({ stored_through: chunk.offset + new TextEncoder().encode(chunk.data).byteLength });
   })
-  .get("/:id/compute-logs/:step", requireAdmin, async (c) => {
+  .get("/:id/compute-logs/:step", async (c) => {
     const runId = c.req.param("id");
     const stepKey = c.req.param("step");
     const run = await getRun(c.get("deps").db, runId);

@@ -8,15 +8,14 @@ import { Hono } from "hono";
 import type { InstanceConfigOverrides, InstancePatchReply, JsonObject } from "../../protocol";
 import { InstanceConfigOverridesSchema, resolveInstanceConfig } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { readJsonBody } from "../http/read-json-body";
 import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
 import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
 import { saveInstanceOverrides } from "../storage/instance-overrides-repo";
 
-export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin, async (c) => {
+export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", async (c) => {
   const patch: InstanceConfigOverrides = await readJsonBody(c, InstanceConfigOverridesSchema);
   const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
   const saved = await overridesLayer(c.env.DB);
@@ -26,7 +25,7 @@ export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin
   const changes = describeChanges(before.config, after.config);
   await saveInstanceOverrides(c.get("deps").db, merged, {
     ts: Date.now(),
-    actor: actorOf(c),
+    actor: auditActor(c),
     action: "instance.update",
     details: { patch: patch as JsonObject, changes: changes as unknown as JsonObject[] } as JsonObject,
   });

@@ -35,7 +35,8 @@ import { newRunId } from "./run-id";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
-export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags };
+/** `runId` is chosen by the caller when an Idempotency-Key claimed it (idempotent-submit.ts). */
+export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags; runId?: string };
 
 export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, options: ReexecuteOptions): Promise<Run> {
   const parent = await getRun(deps.db, parentRunId);
@@ -68,7 +69,7 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
   });
   const now = deps.now();
   const run: Run = {
-    id: newRunId(now),
+    id: options.runId ?? newRunId(now),
     location: parent.location,
     job: parent.job,
     status: "NOT_STARTED",

@@ -26,7 +26,8 @@ export type SubmitDeps = {
   instanceConfigFrom: (savedOverrides: unknown) => EffectiveInstanceConfig;
 };
 
-export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
+/** `runId` is chosen by the caller when an Idempotency-Key claimed it (idempotent-submit.ts). */
+export async function submitRun(deps: SubmitDeps, submit: SubmitRun, runId?: string): Promise<Run> {
   const { tags, priority } = resolveRunTags(submit);
   const read = await readForSubmit(deps.db, submit.location);
   const job = loadedJobOf(read.location, submit.location, submit.job);
@@ -43,7 +44,7 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
   }
   const now = deps.now();
   const run: Run = {
-    id: newRunId(now),
+    id: runId ?? newRunId(now),
     location: submit.location,
     job: submit.job,
     status: "NOT_STARTED",
