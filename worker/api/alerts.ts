@@ -1,6 +1,6 @@
 /**
- * `/api/alerts`: alert policies and their delivery logs (README, "Alerts"). Admin only, like the
- * instance routes: every change is audited. A webhook policy gets its own Standard Webhooks secret
+ * `/api/alerts`: alert policies and their delivery logs (README, "Alerts"). Read by viewers, changed by
+ * operators: every change is audited. A webhook policy gets its own Standard Webhooks secret
  * when created (or switched from Slack), shown in its replies so receivers can be configured.
  * "Send a test" and "send again" go through the same queue as every alert.
  */
@@ -59,7 +59,6 @@ function queueOf(c: Context<AppEnv>): Queue<AlertQueueMessage> {
 }
 
 export const alertRoutes = new Hono<AppEnv>()
-
   .get("/policies", async (c) => {
     return c.json({ policies: await listAlertPolicies(openDatabase(c.env.DB)) });
   })

@@ -1,6 +1,6 @@
 /**
  * `/api/code-locations`: the workspace (Dagster's workspace.yaml, editable at runtime). Handlers
- * parse input and shape replies; the workspace module does the work. Admin only.
+ * parse input and shape replies; the workspace module does the work. Roles per route are in the route table.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";

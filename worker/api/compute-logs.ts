@@ -2,7 +2,7 @@
  * `/api/runs/:id/compute-logs/:step`: the captured stdout and stderr of a step (Dagster's compute
  * logs). POST is the run worker's upload, authorized by the run's own run token — the token's
  * scope grows from "this run's events" to "this run's events and compute logs", still one run
- * and its current attempt; GET is the run page's read (admin), from an offset per stream so the
+ * and its current attempt; GET is the run page's read (viewer), from an offset per stream so the
  * page can tail a running step.
  */
 import { Hono } from "hono";

@@ -1,4 +1,4 @@
-/** `/api/jobs`: the jobs of every LOADED code location, and one job with its op graph and run config schema. Admin only. */
+/** `/api/jobs`: the jobs of every LOADED code location, and one job with its op graph and run config schema (viewer). */
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { JobListSchema, JobReplySchema } from "../../protocol";

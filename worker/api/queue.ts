@@ -1,6 +1,6 @@
 /**
  * `/api/queue` (DESIGN.md §5.1, §8): the queue in launch order, each run with why it waits and
- * when it should start; pause and resume. Admin only. Pausing stops launches, not submits.
+ * when it should start; pause and resume (operator). Pausing stops launches, not submits.
  */
 import { Hono } from "hono";
 import type { z } from "zod";

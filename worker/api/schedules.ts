@@ -1,6 +1,6 @@
 /**
  * `/api/schedules` (DESIGN.md §5.1): every schedule of every LOADED code location with its status,
- * its cron in words and its next ticks; start and stop; its tick history. Admin only, like jobs.
+ * its cron in words and its next ticks; start and stop; its tick history. Reading needs viewer, start and stop operator (the route table).
  * A schedule is named by its name, with `?location=` when two locations use the same name.
  */
 import type { Context } from "hono";

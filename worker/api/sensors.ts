@@ -1,6 +1,6 @@
 /**
  * `/api/sensors` (DESIGN.md §5.1): every sensor of every LOADED code location with its status,
- * cursor and last tick; start and stop; its tick history (runs, skip reasons, errors). Admin only.
+ * cursor and last tick; start and stop; its tick history (runs, skip reasons, errors). Reading needs viewer, start and stop operator.
  * A sensor is named by its name, with `?location=` when two locations use the same name.
  */
 import type { Context } from "hono";

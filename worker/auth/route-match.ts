@@ -22,9 +22,9 @@ function compile(routes: readonly ApiRoute[]): Compiled[] {
 
 const COMPILED = compile(API_ROUTES);
 
-export function matchApiRoute(method: string, path: string, compiled: Compiled[] = COMPILED): RouteMatch | null {
+export function matchApiRoute(method: string, path: string): RouteMatch | null {
   const parts = path.split("/");
-  for (const { route, segments } of compiled) {
+  for (const { route, segments } of COMPILED) {
     if (route.method !== method.toUpperCase() || segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
     let fits = true;
@@ -40,5 +40,3 @@ export function matchApiRoute(method: string, path: string, compiled: Compiled[]
   }
   return null;
 }
-
-export { compile as compileRoutes };
