@@ -375,7 +375,7 @@ describe("the dashboard for people", () => {
     await byTestId("audit-table").waitFor();
     await byTestId("audit-action").fill("token.revoke");
     await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
+      const rows = Array.from(document.querySelectorAll('[data-testid="audit-row"]'));
       return rows.length > 0 && rows.every((r) => r.getAttribute("data-action") === "token.revoke");
     });
     expect(await byTestId("audit-row-actor").first().textContent()).toMatch(/^session \w{8} \(admin token\)$/);
