@@ -29,7 +29,6 @@ async function poolsNamedByOps(d1: D1Database): Promise<string[]> {
 }
 
 export const poolRoutes = new Hono<AppEnv>()
-
   .get("/", async (c) => {
     const reply: PoolListReply = await coordinatorStub(c.env).pools(await poolsNamedByOps(c.env.DB));
     return c.json(reply);
