@@ -31,6 +31,14 @@ import {
   SubmitRunSchema,
 } from "./api";
 import {
+  ApiTokenListSchema,
+  ApiTokenReplySchema,
+  AuditListSchema,
+  AuditQuerySchema,
+  CreateApiTokenSchema,
+  CreatedApiTokenReplySchema,
+} from "./api-tokens";
+import {
   ScheduleListSchema,
   ScheduleReplySchema,
   ScheduleTickListSchema,
@@ -58,6 +66,7 @@ import {
   QueueReplySchema,
   UpdateRunSchema,
 } from "./queue";
+import type { Role } from "./roles";
 import {
   BulkTerminateReplySchema,
   BulkTerminateSchema,
@@ -70,11 +79,12 @@ import {
 } from "./ui-api";
 
 /**
- * Who may call a route. `admin`: the admin token as a bearer token, or the dashboard's session
- * cookie (a change by cookie must also come from the dashboard's origin). `run_token`: the run
- * token of the run named in the path, current attempt only (DESIGN.md §5.3). `none`: anyone.
+ * Who may call a route. A role (roles.ts): an API token, the admin token, or a dashboard session
+ * of at least that role (a change by session cookie must also come from the dashboard's origin).
+ * `run_token`: the run token of the run named in the path, current attempt only (DESIGN.md §5.3).
+ * `none`: anyone. One middleware (worker/auth/authorize.ts) enforces it for every route.
  */
-export type RouteAuth = "none" | "admin" | "run_token";
+export type RouteAuth = "none" | Role | "run_token";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A reply: a JSON body parsed by `schema`, an HTML page, or no body (204). */
@@ -96,6 +106,10 @@ export interface ApiRoute {
   readonly replies: Readonly<Record<number, RouteReply>>;
   /** Error statuses this route answers besides the ones its auth, params and body imply. */
   readonly errors?: readonly number[];
+  /** A `launcher` may call it only for a run it launched itself; `operator` and `admin` for any. */
+  readonly ownRunsOnly?: true;
+  /** Takes an `Idempotency-Key` header: a retry with the same key and body gets the same run back. */
+  readonly idempotent?: true;
 }
 
 /** Schedules and sensors are named by name; `?location=` tells two of the same name apart. */
@@ -119,6 +133,7 @@ const LocationParams = z.object({ name: LocationNameSchema });
 const InstigatorParams = z.object({ name: z.string().describe("the schedule's or sensor's name") });
 const AlertIdParams = z.object({ id: z.string().describe("the policy's or delivery's id") });
 const PoolParams = z.object({ pool: z.string().describe("the pool's name") });
+const TokenParams = z.object({ id: z.string().describe("the token's id") });
 
 const json = (schema: z.ZodType, description: string): RouteReply => ({ schema, description });
 
@@ -128,10 +143,11 @@ function automationRoutes(kind: "schedules" | "sensors"): ApiRoute[] {
   const list = kind === "schedules" ? ScheduleListSchema : SensorListSchema;
   const reply = kind === "schedules" ? ScheduleReplySchema : SensorReplySchema;
   const ticks = kind === "schedules" ? ScheduleTickListSchema : SensorTickListSchema;
-  const common = { auth: "admin", tag: "automation" } as const;
+  const common = { tag: "automation" } as const;
   return [
     {
       ...common,
+      auth: "viewer",
       method: "GET",
       path: `/api/${kind}`,
       id: `list${Cap}s`,
@@ -141,6 +157,7 @@ function automationRoutes(kind: "schedules" | "sensors"): ApiRoute[] {
     ...(["start", "stop"] as const).map(
       (verb): ApiRoute => ({
         ...common,
+        auth: "operator",
         method: "POST",
         path: `/api/${kind}/{name}/${verb}`,
         id: `${verb}${Cap}`,
@@ -153,6 +170,7 @@ function automationRoutes(kind: "schedules" | "sensors"): ApiRoute[] {
     ),
     {
       ...common,
+      auth: "viewer",
       method: "GET",
       path: `/api/${kind}/{name}/ticks`,
       id: `list${Cap}Ticks`,
@@ -226,7 +244,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/instance",
-    auth: "admin",
+    auth: "viewer",
     id: "getInstance",
     tag: "instance",
     summary: "The effective instance config, each value with its source",
@@ -245,7 +263,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/code-locations",
-    auth: "admin",
+    auth: "viewer",
     id: "listCodeLocations",
     tag: "workspace",
     summary: "The workspace: every code location and whether it loaded",
@@ -279,7 +297,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/code-locations/{name}/reload",
-    auth: "admin",
+    auth: "operator",
     id: "reloadCodeLocation",
     tag: "workspace",
     summary: "Fetch a code location's definitions again",
@@ -301,7 +319,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/jobs",
-    auth: "admin",
+    auth: "viewer",
     id: "listJobs",
     tag: "jobs",
     summary: "The jobs of every loaded code location",
@@ -310,7 +328,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/jobs/{location}/{job}",
-    auth: "admin",
+    auth: "viewer",
     id: "getJob",
     tag: "jobs",
     summary: "One job with its op graph and run config JSON Schema",
@@ -321,18 +339,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/runs",
-    auth: "admin",
+    auth: "launcher",
     id: "submitRun",
     tag: "runs",
     summary: "Submit a run of a job (queued, or started at once with the default run coordinator)",
     body: SubmitRunSchema,
+    idempotent: true,
     replies: { 201: json(RunReplySchema, "the new run") },
     errors: [404, 409, 422],
   },
   {
     method: "GET",
     path: "/api/runs",
-    auth: "admin",
+    auth: "viewer",
     id: "listRuns",
     tag: "runs",
     summary: "Runs, newest first, filtered; cursor pagination with next_cursor",
@@ -342,7 +361,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/runs/stats",
-    auth: "admin",
+    auth: "viewer",
     id: "getRunStats",
     tag: "runs",
     summary: "Runs by status over the last hours, overall and per hour",
@@ -352,7 +371,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/runs/terminate",
-    auth: "admin",
+    auth: "launcher",
     id: "terminateRuns",
     tag: "runs",
     summary: "Terminate several runs; the reply says per run what happened",
@@ -362,7 +381,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/runs/{id}",
-    auth: "admin",
+    auth: "viewer",
     id: "getRun",
     tag: "runs",
     summary: "One run",
@@ -373,11 +392,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "PATCH",
     path: "/api/runs/{id}",
-    auth: "admin",
+    auth: "launcher",
     id: "updateRun",
     tag: "queue",
     summary: "Change a queued run's priority, or move it to the front of the queue",
     params: RunIdParams,
+    ownRunsOnly: true,
     body: UpdateRunSchema,
     replies: { 200: json(RunReplySchema, "the run afterwards") },
     errors: [404, 409],
@@ -385,7 +405,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/runs/{id}/events",
-    auth: "admin",
+    auth: "viewer",
     id: "listRunEvents",
     tag: "runs",
     summary: "A run's event log from an event id on; pass `cursor` back as `after` to continue",
@@ -397,7 +417,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/runs/{id}/terminate",
-    auth: "admin",
+    auth: "launcher",
     id: "terminateRun",
     tag: "runs",
     summary: "Terminate a run (QUEUED → CANCELED; STARTED → CANCELING → CANCELED)",
@@ -408,19 +428,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/runs/{id}/reexecute",
-    auth: "admin",
+    auth: "launcher",
     id: "reexecuteRun",
     tag: "runs",
     summary: "Re-execute a finished run, FROM_FAILURE or ALL_STEPS",
     params: RunIdParams,
     body: ReexecuteRunSchema,
+    idempotent: true,
     replies: { 201: json(RunReplySchema, "the new run") },
     errors: [404, 409],
   },
   {
     method: "GET",
     path: "/api/runs/{id}/lineage",
-    auth: "admin",
+    auth: "viewer",
     id: "getRunLineage",
     tag: "runs",
     summary: "A run's re-execution plan and every run with the same root",
@@ -431,7 +452,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/runs/{id}/compute-logs/{step}",
-    auth: "admin",
+    auth: "viewer",
     id: "getComputeLogs",
     tag: "runs",
     summary: "A step's captured stdout and stderr from an offset on (tail it by passing the offsets back)",
@@ -443,7 +464,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/queue",
-    auth: "admin",
+    auth: "viewer",
     id: "getQueue",
     tag: "queue",
     summary: "The queue in launch order, each run with why it waits",
@@ -453,7 +474,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/queue/pause",
-    auth: "admin",
+    auth: "operator",
     id: "pauseQueue",
     tag: "queue",
     summary: "Pause admission: queued runs stay queued",
@@ -462,7 +483,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/queue/resume",
-    auth: "admin",
+    auth: "operator",
     id: "resumeQueue",
     tag: "queue",
     summary: "Resume admission",
@@ -473,7 +494,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/concurrency/pools",
-    auth: "admin",
+    auth: "viewer",
     id: "listPools",
     tag: "concurrency",
     summary: "Op concurrency pools: limit and its source, slots held, claims waiting",
@@ -482,7 +503,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/concurrency/pools/{pool}",
-    auth: "admin",
+    auth: "viewer",
     id: "getPool",
     tag: "concurrency",
     summary: "One op concurrency pool",
@@ -492,7 +513,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "PUT",
     path: "/api/concurrency/pools/{pool}",
-    auth: "admin",
+    auth: "operator",
     id: "setPoolLimit",
     tag: "concurrency",
     summary: "Set one pool's limit (an audited override of concurrency.pools.limits)",
@@ -562,7 +583,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/instance/history",
-    auth: "admin",
+    auth: "viewer",
     id: "getInstanceHistory",
     tag: "instance",
     summary: "The audit trail of instance setting changes: overrides, pool limits, pause and resume",
@@ -572,7 +593,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/alerts/policies",
-    auth: "admin",
+    auth: "viewer",
     id: "listAlertPolicies",
     tag: "alerts",
     summary: "Every alert policy",
@@ -581,7 +602,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/alerts/policies",
-    auth: "admin",
+    auth: "operator",
     id: "createAlertPolicy",
     tag: "alerts",
     summary: "Create an alert policy: what to watch, filters, and where to send it",
@@ -592,7 +613,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/alerts/policies/{id}",
-    auth: "admin",
+    auth: "viewer",
     id: "getAlertPolicy",
     tag: "alerts",
     summary: "One alert policy",
@@ -603,7 +624,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "PUT",
     path: "/api/alerts/policies/{id}",
-    auth: "admin",
+    auth: "operator",
     id: "updateAlertPolicy",
     tag: "alerts",
     summary: "Replace an alert policy's settings",
@@ -615,7 +636,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "DELETE",
     path: "/api/alerts/policies/{id}",
-    auth: "admin",
+    auth: "operator",
     id: "deleteAlertPolicy",
     tag: "alerts",
     summary: "Delete an alert policy and its delivery log",
@@ -626,7 +647,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "GET",
     path: "/api/alerts/policies/{id}/deliveries",
-    auth: "admin",
+    auth: "viewer",
     id: "listAlertDeliveries",
     tag: "alerts",
     summary: "A policy's delivery log: status, response code, attempts",
@@ -638,7 +659,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/alerts/policies/{id}/test",
-    auth: "admin",
+    auth: "operator",
     id: "sendTestAlert",
     tag: "alerts",
     summary: "Send a test alert through the policy's destination",
@@ -649,12 +670,52 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: "POST",
     path: "/api/alerts/deliveries/{id}/resend",
-    auth: "admin",
+    auth: "operator",
     id: "resendAlert",
     tag: "alerts",
     summary: "Send a delivery again, with the same webhook-id and body",
     params: AlertIdParams,
     replies: { 202: json(AlertDeliveryReplySchema, "the queued delivery") },
     errors: [404],
+  },
+  {
+    method: "GET",
+    path: "/api/tokens",
+    auth: "admin",
+    id: "listApiTokens",
+    tag: "access",
+    summary: "Every API token: name, role, creator, created, last used, expiry, revoked (never the secret)",
+    replies: { 200: json(ApiTokenListSchema, "the tokens, newest first") },
+  },
+  {
+    method: "POST",
+    path: "/api/tokens",
+    auth: "admin",
+    id: "createApiToken",
+    tag: "access",
+    summary: "Create an API token with a role; the reply holds its secret, shown this once",
+    body: CreateApiTokenSchema,
+    replies: { 201: json(CreatedApiTokenReplySchema, "the token and its secret") },
+  },
+  {
+    method: "DELETE",
+    path: "/api/tokens/{id}",
+    auth: "admin",
+    id: "revokeApiToken",
+    tag: "access",
+    summary: "Revoke an API token: it and every session signed in with it stop working at once",
+    params: TokenParams,
+    replies: { 200: json(ApiTokenReplySchema, "the token, revoked") },
+    errors: [404],
+  },
+  {
+    method: "GET",
+    path: "/api/audit",
+    auth: "viewer",
+    id: "listAudit",
+    tag: "access",
+    summary: "The audit log: every change, who made it (token or session), newest first",
+    query: AuditQuerySchema,
+    replies: { 200: json(AuditListSchema, "one page of the audit log") },
   },
 ];

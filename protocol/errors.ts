@@ -26,6 +26,8 @@ export const ErrorCodeSchema = z.enum([
   "run_ended",
   "run_not_in_progress",
   "location_unreachable",
+  "token_not_found",
+  "idempotency_key_reused",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

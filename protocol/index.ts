@@ -2,6 +2,7 @@
 export * from "./alerts";
 export * from "./api";
 export * from "./api-routes";
+export * from "./api-tokens";
 export * from "./automation";
 export * from "./definitions";
 export * from "./duration";
@@ -15,6 +16,7 @@ export * from "./launch";
 export * from "./pools";
 export * from "./priority-tag";
 export * from "./queue";
+export * from "./roles";
 export * from "./run";
 export * from "./tags";
 export * from "./ui-api";

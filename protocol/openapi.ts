@@ -51,11 +51,11 @@ function protocolSchemaNames(): Map<z.ZodType, string> {
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad input: invalid JSON, or a body, query or path that fails validation (`details` lists each problem).",
   401: "No credentials, or not valid ones.",
-  403: "Credentials that are valid but not for this (a run token for another run; a cookie change from another origin).",
+  403: "Credentials that are valid but not for this: a role below the route's (`x-flightdeck-role`), a run token for another run, a cookie change from another origin.",
   404: "Nothing by that name or id.",
   409: "The request conflicts with the current state (a name taken, a run not in a state that allows it, an ambiguous name).",
   413: "The body is over 1 MB.",
-  422: "The run config does not match the job's run config schema (`details` names each bad path).",
+  422: "A body that parses but is not valid (`details` names each bad path), or an Idempotency-Key reused with another body.",
   500: "A bug on the control plane's side; the message carries a request id to report.",
 };
 
@@ -72,25 +72,42 @@ export function errorStatuses(route: ApiRoute): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+const PEOPLE: JsonSchemaObject[] = [{ apiToken: [] }, { session: [] }];
 const SECURITY: Record<ApiRoute["auth"], JsonSchemaObject[]> = {
   none: [],
-  admin: [{ adminToken: [] }, { session: [] }],
+  viewer: PEOPLE,
+  launcher: PEOPLE,
+  operator: PEOPLE,
+  admin: PEOPLE,
   run_token: [{ runToken: [] }],
 };
 
+/** The sentence each operation's description opens with: who may call it. */
+function whoMayCall(route: ApiRoute): string {
+  if (route.auth === "none") return "No credentials needed.";
+  if (route.auth === "run_token") return "Called by a run worker with the run token of the run in the path.";
+  const own = route.ownRunsOnly
+    ? " A `launcher` may do it only to a run it launched; `operator` and `admin` to any."
+    : "";
+  const idem = route.idempotent
+    ? " Send an `Idempotency-Key` header to retry safely: the same key and body within 24 h return the same run; the same key with another body is refused (422)."
+    : "";
+  return `Needs the \`${route.auth}\` role or above.${own}${idem}`;
+}
+
 const SECURITY_SCHEMES = {
-  adminToken: {
+  apiToken: {
     type: "http",
     scheme: "bearer",
     description:
-      "The instance's admin token (the ADMIN_TOKEN Worker secret), as `Authorization: Bearer <token>`. `flightdeck login` keeps it for the CLI.",
+      "An API token (`fdt_…`, made with `POST /api/tokens`; its role is what it may do) or the instance's admin token (the ADMIN_TOKEN Worker secret, role admin), as `Authorization: Bearer <token>`. `flightdeck login` keeps one for the CLI.",
   },
   session: {
     type: "apiKey",
     in: "cookie",
     name: SESSION_COOKIE_NAME,
     description:
-      "The dashboard's HttpOnly session cookie from `POST /api/session`. A change (POST, PUT, PATCH, DELETE) by cookie must also carry the dashboard's own `Origin`.",
+      "The dashboard's HttpOnly session cookie from `POST /api/session`, with the role of the token it was made from; it ends at sign-out or when that token is revoked. A change (POST, PUT, PATCH, DELETE) by cookie must also carry the dashboard's own `Origin`.",
   },
   runToken: {
     type: "http",
@@ -110,6 +127,7 @@ const TAGS = [
   { name: "automation", description: "Schedules and sensors, and their ticks." },
   { name: "concurrency", description: "Op concurrency pools." },
   { name: "run workers", description: "Called by run workers with their run token, not by people." },
+  { name: "access", description: "API tokens with roles, and the audit log of every change." },
 ];
 
 function stripDialect(schema: JsonSchemaObject): JsonSchemaObject {
@@ -222,9 +240,25 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     pathItem[route.method.toLowerCase()] = {
       operationId: route.id,
       summary: route.summary,
+      description: whoMayCall(route),
       tags: [route.tag],
       security: SECURITY[route.auth],
-      ...(params.length > 0 ? { parameters: params } : {}),
+      "x-flightdeck-role": route.auth,
+      ...(route.idempotent
+        ? {
+            parameters: [
+              {
+                name: "Idempotency-Key",
+                in: "header",
+                required: false,
+                description: "Any string up to 255 characters, unique per intended run; kept 24 h.",
+                schema: { type: "string", maxLength: 255 },
+              },
+              ...params,
+            ],
+          }
+        : {}),
+      ...(params.length > 0 && !route.idempotent ? { parameters: params } : {}),
       ...(bodyName
         ? {
             requestBody: {

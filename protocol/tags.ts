@@ -19,6 +19,12 @@ export const TAG = {
   backfill: "flightdeck/backfill",
   parentRunId: "flightdeck/parent_run_id",
   rootRunId: "flightdeck/root_run_id",
+  /**
+   * Who launched the run: the id of the API token (or of the token a dashboard session was made
+   * from), or `admin` for the admin token — Dagster+'s `dagster/user`. A launcher may reorder only
+   * queued runs whose tag names its own token.
+   */
+  user: "flightdeck/user",
   /** Written by run retries on a failed run: "true" when a retry is coming, so the failure is not final. */
   willRetry: "flightdeck/will_retry",
   /** Written with will_retry: why the run failed (RunFailureReason). */
@@ -64,6 +70,7 @@ export const RESERVED_TAGS: Record<ReservedTag, { setBy: "user" | "system"; valu
   [TAG.backfill]: { setBy: "system", value: z.string() },
   [TAG.parentRunId]: { setBy: "system", value: z.string() },
   [TAG.rootRunId]: { setBy: "system", value: z.string() },
+  [TAG.user]: { setBy: "system", value: z.string() },
 };
 
 export type TagIssue = { key: string; message: string };

@@ -4,17 +4,24 @@
  * validates with these and the dashboard parses every reply with them.
  */
 import { z } from "zod";
+import { RoleSchema } from "./roles";
 import { RunSchema, RunStatusSchema, TimestampSchema } from "./run";
 
 // ---- the dashboard session
 
-/** `POST /api/session`: trade an API token for an HttpOnly session cookie. */
+/** `POST /api/session`: trade an API token (or the admin token) for an HttpOnly session cookie. */
 export const CreateSessionSchema = z.object({ token: z.string().min(1, "enter an API token") });
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 
-/** `POST /api/session` and `GET /api/session`: who is signed in, and until when. */
+/** `POST /api/session` and `GET /api/session`: who is signed in, with which role, and until when. */
 export const SessionReplySchema = z.object({
-  session: z.object({ role: z.literal("admin"), expires_at: TimestampSchema }),
+  session: z.object({
+    id: z.string(),
+    role: RoleSchema,
+    /** As audit rows name this session, e.g. `session 1a2b3c4d (token "ci")`. */
+    actor: z.string(),
+    expires_at: TimestampSchema,
+  }),
 });
 export type SessionReply = z.infer<typeof SessionReplySchema>;
 

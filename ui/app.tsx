@@ -26,6 +26,8 @@ const NAV = [
   { key: "pools", href: "/pools", label: "Pools" },
   { key: "alerts", href: "/alerts", label: "Alerts" },
   { key: "instance", href: "/instance", label: "Instance" },
+  { key: "tokens", href: "/tokens", label: "API tokens" },
+  { key: "audit", href: "/audit", label: "Audit log" },
 ];
 
 function findRoute(path: string) {

@@ -56,6 +56,13 @@ export const ROUTES: Route[] = [
   { pattern: "/pools", title: "Pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
   { pattern: "/alerts", title: "Alerts", nav: "alerts", page: lazyPage(() => import("./pages/alerts/alerts-page")) },
   {
+    pattern: "/tokens",
+    title: "API tokens",
+    nav: "tokens",
+    page: lazyPage(() => import("./pages/access/tokens-page")),
+  },
+  { pattern: "/audit", title: "Audit log", nav: "audit", page: lazyPage(() => import("./pages/access/audit-page")) },
+  {
     pattern: "/instance",
     title: "Instance",
     nav: "instance",

@@ -72,8 +72,8 @@ export default function SignInPage() {
           {busy.value ? "Signing in…" : "Sign in"}
         </button>
         <p class="muted small">
-          Use the instance's admin token (the <code>ADMIN_TOKEN</code> secret). The dashboard keeps it in an HttpOnly
-          cookie, never in page storage.
+          Use an API token, or the instance's admin token (the <code>ADMIN_TOKEN</code> secret). It is checked once and
+          never kept: the dashboard holds a session in an HttpOnly cookie, which signing out ends.
         </p>
       </form>
     </main>

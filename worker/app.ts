@@ -1,6 +1,6 @@
 /**
  * The Hono root of the control plane (Dagster's webserver, API half): request ids, the 1 MB body
- * limit, the routes of each area, and the one place errors become replies. Every non-2xx reply is
+ * limit, the one gate that checks every route's role (auth/authorize.ts), the routes of each area, and the one place errors become replies. Every non-2xx reply is
  * the protocol's error envelope; a DomainError says its own status and code, anything else is a
  * bug — logged with the request id and answered as an opaque 500.
  */
@@ -12,6 +12,7 @@ import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorCode, ErrorEnvelope } from "../protocol";
 import { alertRoutes } from "./api/alerts";
+import { auditRoutes } from "./api/audit";
 import { bulkTerminateRoutes } from "./api/bulk-terminate";
 import { codeLocationRoutes } from "./api/code-locations";
 import { computeLogRoutes } from "./api/compute-logs";
@@ -32,7 +33,9 @@ import { runRoutes } from "./api/runs";
 import { scheduleRoutes } from "./api/schedules";
 import { sensorRoutes } from "./api/sensors";
 import { sessionRoutes } from "./api/session";
+import { tokenRoutes } from "./api/tokens";
 import type { AppEnv } from "./app-env";
+import { authorize } from "./auth/authorize";
 import { DomainError } from "./errors";
 import { limitBodyBytes } from "./http/body-limit";
 import { securityHeaders } from "./http/security-headers";
@@ -64,6 +67,8 @@ app.use("/api/*", async (c, next) => {
   c.set("deps", wire(c.env, controlPlaneUrl(c.env.PUBLIC_URL, c.req.url)));
   await next();
 });
+// Who may call what, for every route, from the route table; and the audit row of every change.
+app.use("/api/*", authorize);
 
 app.route("/api/health", healthRoutes);
 app.route("/api", openApiRoutes);
@@ -78,6 +83,8 @@ app.route("/api/instance", instanceHistoryRoutes);
 app.route("/api/queue", queueRoutes);
 app.route("/api/concurrency/pools", poolRoutes);
 app.route("/api/alerts", alertRoutes);
+app.route("/api/tokens", tokenRoutes);
+app.route("/api/audit", auditRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
 app.route("/api/runs", runStatsRoutes);
 app.route("/api/runs", bulkTerminateRoutes);

@@ -70,7 +70,8 @@ export class NotFoundError extends DomainError {
       | "job_not_found"
       | "run_not_found"
       | "alert_policy_not_found"
-      | "alert_delivery_not_found",
+      | "alert_delivery_not_found"
+      | "token_not_found",
     message: string,
   ) {
     super(404, code, message);

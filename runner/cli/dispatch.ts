@@ -18,6 +18,7 @@ import { queueNoun } from "./queue";
 import { runNoun } from "./run";
 import { scheduleNoun } from "./schedule";
 import { sensorNoun } from "./sensor";
+import { tokenNoun } from "./token";
 
 export const NOUNS: readonly Noun[] = [
   loginNoun,
@@ -29,6 +30,7 @@ export const NOUNS: readonly Noun[] = [
   sensorNoun,
   locationNoun,
   instanceNoun,
+  tokenNoun,
 ];
 
 export function isClientCommand(word: string | undefined): boolean {

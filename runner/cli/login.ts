@@ -1,5 +1,6 @@
 /**
- * `flightdeck login <url>` and `flightdeck logout`: like `gh auth login`, the token is asked for
+ * `flightdeck login <url>` and `flightdeck logout`: like `gh auth login`, the token — an API token
+ * of any role, or the instance's admin token — is asked for
  * (hidden on a terminal, one line from stdin otherwise, or FLIGHTDECK_TOKEN), checked against the
  * control plane before anything is saved, and kept in the user's config dir (credentials.ts).
  */
@@ -46,8 +47,11 @@ async function readStdinLine(): Promise<string> {
 
 async function askToken(): Promise<string> {
   if (process.env.FLIGHTDECK_TOKEN) return process.env.FLIGHTDECK_TOKEN;
-  const token = (process.stdin.isTTY ? await promptHidden("Admin token: ") : await readStdinLine()).trim();
-  if (!token) throw new UsageError("No token given: paste the instance's admin token (the ADMIN_TOKEN secret).");
+  const token = (process.stdin.isTTY ? await promptHidden("API token: ") : await readStdinLine()).trim();
+  if (!token)
+    throw new UsageError(
+      "No token given: paste an API token (from the dashboard's API tokens page or `flightdeck token create`), or the instance's admin token.",
+    );
   return token;
 }
 

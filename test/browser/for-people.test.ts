@@ -5,7 +5,8 @@
  * current page marked for screen readers, a tab title per page; readable short run ids with a
  * copy button; a terminated run's step reads canceled; ctx.log lines in the step's stderr; a
  * not-found page stops polling; editing a pool limit with Enter; instance settings edited in a
- * form with their history; and launching a job and reordering
+ * form with their history; API tokens made, shown once and revoked, and the audit log filtered;
+ * and launching a job and reordering
  * the queue with the keyboard alone. Screenshots of every page at 1440×900 and 390×844 go to
  * test-results/browser/.
  */
@@ -115,6 +116,8 @@ describe("the dashboard for people", () => {
       ["locations", "/locations"],
       ["pools", "/pools"],
       ["instance", "/instance"],
+      ["tokens", "/tokens"],
+      ["audit", "/audit"],
       ["not-found", "/no/such/page"],
     ];
     const problems: string[] = [];
@@ -328,6 +331,68 @@ describe("the dashboard for people", () => {
     await change.first().waitFor();
     expect(await change.first().textContent()).toBe("run_coordinator.max_concurrent_runs: 1 → 3");
     await s.browser.screenshot("people-instance-history");
+  });
+
+  it("creates an API token showing its secret once, revokes it, and finds both in the audit log by filter", async () => {
+    const { page } = s;
+    await s.open("/tokens");
+    await byTestId("token-form").waitFor();
+    await byTestId("token-name").fill("ci-deploys");
+    await byTestId("token-role").selectOption("launcher");
+    await byTestId("token-create").click();
+    const secret = (await byTestId("token-secret").textContent()) ?? "";
+    expect(secret).toMatch(/^fdt_[A-Za-z0-9_-]{43}$/);
+    const row = page.locator('[data-testid="token-row"][data-token="ci-deploys"]');
+    await row.waitFor();
+    expect(await row.getAttribute("data-status")).toBe("active");
+    // The secret works, as the launcher it was made for.
+    const asLauncher = await fetch(`${s.controlPlane.url}/api/queue/pause`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(asLauncher.status).toBe(403);
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
+      await page.setViewportSize(size);
+      expect(await seriousViolations(page)).toEqual([]);
+      await s.browser.screenshot(`access-tokens-created-${label}`);
+    }
+    await page.setViewportSize(DESKTOP);
+    await byTestId("token-secret-done").click();
+    expect(await byTestId("token-secret").count()).toBe(0);
+
+    await row.getByTestId("token-revoke").click();
+    await byTestId("confirm-ok").click();
+    await page.locator('[data-testid="token-row"][data-token="ci-deploys"][data-status="revoked"]').waitFor();
+    const refused = await fetch(`${s.controlPlane.url}/api/runs?limit=1`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(refused.status).toBe(401);
+
+    await s.open("/audit");
+    await byTestId("audit-table").waitFor();
+    await byTestId("audit-action").fill("token.revoke");
+    await page.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('[data-testid="audit-row"]'));
+      return rows.length > 0 && rows.every((r) => r.getAttribute("data-action") === "token.revoke");
+    });
+    expect(await byTestId("audit-row-actor").first().textContent()).toMatch(/^session \w{8} \(admin token\)$/);
+    await byTestId("audit-action").fill("");
+    await byTestId("audit-actor").fill("no such actor");
+    await page.getByText("Nothing matches").waitFor();
+    await byTestId("audit-actor").fill("admin token");
+    await byTestId("audit-table").waitFor();
+    for (const [size, label] of [
+      [DESKTOP, "desktop"],
+      [PHONE, "phone"],
+    ] as const) {
+      await page.setViewportSize(size);
+      expect(await seriousViolations(page)).toEqual([]);
+      await s.browser.screenshot(`access-audit-${label}`);
+    }
+    await page.setViewportSize(DESKTOP);
   });
 
   it("stops polling a run that does not exist, and offers no launchpad for an unknown job", async () => {

@@ -297,6 +297,27 @@ describe("flightdeck run, location, sensor and instance", () => {
   });
 });
 
+describe("flightdeck token", () => {
+  it("creates a token whose secret logs in with its role, lists it, and revokes it", async () => {
+    const made = await cli(["token", "create", "cli-viewer", "--role", "viewer", "--json"]);
+    expect(made.code, made.stderr).toBe(0);
+    const { token, secret } = JSON.parse(made.stdout) as { token: { id: string }; secret: string };
+    expect(secret).toMatch(/^fdt_/);
+
+    const asViewer = { env: { FLIGHTDECK_TOKEN: secret } };
+    expect((await cli(["run", "list"], asViewer)).code).toBe(0);
+    expectOneLineError(await cli(["queue", "pause"], asViewer), /needs the operator role/, 1);
+
+    const list = await cli(["token", "list"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`${token.id}\\s+cli-viewer\\s+viewer`));
+
+    const revoked = await cli(["token", "revoke", token.id]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expectOneLineError(await cli(["run", "list"], asViewer), /revoked/, 1);
+  });
+});
+
 describe("the served OpenAPI document", () => {
   it("is valid OpenAPI 3.1, and /api/docs renders it", async () => {
     const doc: unknown = await (await fetch(`${stack.controlPlane.url}/api/openapi.json`)).json();

@@ -1,6 +1,6 @@
 /**
- * `/api/alerts`: alert policies and their delivery logs (README, "Alerts"). Admin only, like the
- * instance routes: every change is audited. A webhook policy gets its own Standard Webhooks secret
+ * `/api/alerts`: alert policies and their delivery logs (README, "Alerts"). Read by viewers, changed by
+ * operators: every change is audited. A webhook policy gets its own Standard Webhooks secret
  * when created (or switched from Slack), shown in its replies so receivers can be configured.
  * "Send a test" and "send again" go through the same queue as every alert.
  */
@@ -12,8 +12,7 @@ import { alertBaseUrl } from "../alerts/alert-hooks";
 import type { AlertQueueMessage } from "../alerts/raise-alerts";
 import { enqueueDeliveries, raiseAlerts } from "../alerts/raise-alerts";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { ConflictError, NotFoundError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import {
@@ -59,7 +58,6 @@ function queueOf(c: Context<AppEnv>): Queue<AlertQueueMessage> {
 }
 
 export const alertRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
   .get("/policies", async (c) => {
     return c.json({ policies: await listAlertPolicies(c.get("deps").db) });
   })
@@ -72,7 +70,7 @@ export const alertRoutes = new Hono<AppEnv>()
     await insertAlertPolicy(
       db,
       { id, settings, secret: secretFor(settings, null), now },
-      { ts: now, actor: actorOf(c), action: "alert_policy.create", target: id, details: { name: settings.name } },
+      { ts: now, actor: auditActor(c), action: "alert_policy.create", target: id, details: { name: settings.name } },
     );
     return c.json({ policy: await mustGetPolicy(db, id) }, 201);
   })
@@ -89,7 +87,7 @@ export const alertRoutes = new Hono<AppEnv>()
     const saved = await updateAlertPolicy(
       db,
       { id, settings, secret: secretFor(settings, current.secret), now },
-      { ts: now, actor: actorOf(c), action: "alert_policy.update", target: id, details: { name: settings.name } },
+      { ts: now, actor: auditActor(c), action: "alert_policy.update", target: id, details: { name: settings.name } },
     );
     if (!saved) throw policyNotFound(id);
     return c.json({ policy: await mustGetPolicy(db, id) });
@@ -103,7 +101,7 @@ export const alertRoutes = new Hono<AppEnv>()
     if (
       !(await deleteAlertPolicy(db, id, {
         ts: now,
-        actor: actorOf(c),
+        actor: auditActor(c),
         action: "alert_policy.delete",
         target: id,
         details: audit,

@@ -49,7 +49,7 @@ function operationHtml(method: string, path: string, op: JsonSchemaObject): stri
   return `<section class="op" id="${escapeHtml(String(op.operationId))}">
 <h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${escapeHtml(String(op.summary))}</p>
-<p>Auth: ${authText(op.security)}</p>
+<p>Auth: ${authText(op.security)}. ${escapeHtml(String(op.description ?? ""))}</p>
 ${rows ? `<table><tr><th>parameter</th><th>in</th><th>schema</th><th></th></tr>${rows}</table>` : ""}
 ${body ? `<p>Body: ${refLink(body.content)}</p>` : ""}
 <table><tr><th>status</th><th>reply</th><th>body</th></tr>${replies}</table>

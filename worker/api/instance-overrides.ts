@@ -8,16 +8,15 @@ import { Hono } from "hono";
 import type { InstanceConfigOverrides, InstancePatchReply, JsonObject } from "../../protocol";
 import { InstanceConfigOverridesSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { readJsonBody } from "../http/read-json-body";
 import { saveOverrides } from "../instance/save-overrides";
 
-export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", requireAdmin, async (c) => {
+export const instanceOverrideRoutes = new Hono<AppEnv>().patch("/", async (c) => {
   const patch: InstanceConfigOverrides = await readJsonBody(c, InstanceConfigOverridesSchema);
   const { after, changes } = await saveOverrides(c.get("deps"), {
     patch: () => patch,
-    actor: actorOf(c),
+    actor: auditActor(c),
     action: "instance.update",
     details: () => ({ patch: patch as JsonObject }),
   });

@@ -4,9 +4,8 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { requireAdmin } from "../auth/admin-auth";
 import { loadInstanceConfig } from "../instance/load-instance-config";
 
-export const instanceRoutes = new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
+export const instanceRoutes = new Hono<AppEnv>().get("/", async (c) => {
   return c.json(await loadInstanceConfig(c.env));
 });

@@ -245,6 +245,13 @@ describe("the OpenAPI document", () => {
         expect: 202,
       });
       await send("DELETE", "/api/alerts/policies/{id}", { path: policyPath, expect: 204 });
+
+      const made = (await send("POST", "/api/tokens", { body: { name: "ci", role: "viewer" }, expect: 201 })).body as {
+        token: { id: string };
+      };
+      await send("GET", "/api/tokens");
+      await send("DELETE", "/api/tokens/{id}", { path: `/api/tokens/${made.token.id}` });
+      await send("GET", "/api/audit", { path: "/api/audit?action=revokeApiToken&limit=5" });
     } finally {
       spy.mockRestore();
     }

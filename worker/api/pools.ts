@@ -11,8 +11,7 @@ import { Hono } from "hono";
 import type { Pool, PoolListReply } from "../../protocol";
 import { PoolLimitBodySchema, PoolNameSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { saveOverrides } from "../instance/save-overrides";
@@ -28,7 +27,6 @@ async function poolsNamedByOps(db: Database): Promise<string[]> {
 }
 
 export const poolRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
   .get("/", async (c) => {
     const reply: PoolListReply = await coordinatorStub(c.env).pools(await poolsNamedByOps(c.get("deps").db));
     return c.json(reply);
@@ -46,7 +44,7 @@ export const poolRoutes = new Hono<AppEnv>()
       patch: (before) => ({
         concurrency: { pools: { limits: { ...before.concurrency.pools.limits, [pool]: limit } } },
       }),
-      actor: actorOf(c),
+      actor: auditActor(c),
       action: "pool.update",
       target: pool,
       details: () => ({ limit }),

@@ -1,14 +1,13 @@
 /**
  * `/api/queue` (DESIGN.md §5.1, §8): the queue in launch order, each run with why it waits and
- * when it should start; pause and resume. Admin only. Pausing stops launches, not submits.
+ * when it should start; pause and resume (operator). Pausing stops launches, not submits.
  */
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { QueuePausedReplySchema, QueueReply } from "../../protocol";
 import { QueueQuerySchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { buildQueueView } from "../coordinator/queue/queue-view";
 import { parseOrFail } from "../http/read-json-body";
@@ -19,7 +18,7 @@ import { findRunJobs } from "../storage/run-jobs-repo";
 type PausedReply = z.infer<typeof QueuePausedReplySchema>;
 
 export const queueRoutes = new Hono<AppEnv>()
-  .get("/", requireAdmin, async (c) => {
+  .get("/", async (c) => {
     const query = parseOrFail(
       QueueQuerySchema,
       { offset: c.req.query("offset"), limit: c.req.query("limit") },
@@ -48,13 +47,13 @@ export const queueRoutes = new Hono<AppEnv>()
     });
     return c.json(reply satisfies QueueReply);
   })
-  .post("/pause", requireAdmin, async (c) => {
-    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: actorOf(c), action: "queue.pause" });
+  .post("/pause", async (c) => {
+    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: auditActor(c), action: "queue.pause" });
     await coordinatorStub(c.env).setPaused(true);
     return c.json({ paused: true } satisfies PausedReply);
   })
-  .post("/resume", requireAdmin, async (c) => {
-    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: actorOf(c), action: "queue.resume" });
+  .post("/resume", async (c) => {
+    await appendAudit(c.get("deps").db, { ts: Date.now(), actor: auditActor(c), action: "queue.resume" });
     await coordinatorStub(c.env).setPaused(false);
     return c.json({ paused: false } satisfies PausedReply);
   });

@@ -1,10 +1,10 @@
 /**
- * `/api/runs/:id/events`: a run's event log. GET reads it (admin). POST is the run worker's
+ * `/api/runs/:id/events`: a run's event log. GET reads it (viewer). POST is the run worker's
  * webhook (DESIGN.md §5.3), authorized by the run's own run token and nothing else:
  * - the admin token is refused here on purpose: events decide a run's status, so only the run
  *   worker that was launched with this token may report them — an admin who could post them would
  *   be forging a run's outcome, and the log could no longer say who reported what;
- * - the run token is refused everywhere else (the admin middleware only knows ADMIN_TOKEN), so a
+ * - the run token is refused everywhere else (auth/authenticate.ts knows only API tokens and ADMIN_TOKEN), so a
  *   token leaked from user code on a user's machine is worth at most one run attempt's log.
  * - once the run has ended, its token is refused too (409, auth/run-token-scope.ts): a late
  *   RUN_FAILURE can no longer land in the log of a run that succeeded.
@@ -16,7 +16,6 @@ import type { EventAck, EventListSchema } from "../../protocol";
 import { EventBatchSchema, EventListQuerySchema } from "../../protocol";
 import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
-import { requireAdmin } from "../auth/admin-auth";
 import { authorizeRunToken } from "../auth/run-token-scope";
 import { notifyRunsEnded } from "../coordinator/coordinator-stub";
 import { NotFoundError } from "../errors";
@@ -30,7 +29,7 @@ function runNotFound(id: string): NotFoundError {
 }
 
 export const runEventRoutes = new Hono<AppEnv>()
-  .get("/:id/events", requireAdmin, async (c) => {
+  .get("/:id/events", async (c) => {
     const runId = c.req.param("id");
     const query = parseOrFail(
       EventListQuerySchema,

@@ -8,15 +8,14 @@ import type { z } from "zod";
 import type { RunReplySchema } from "../../protocol";
 import { UpdateRunSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
-import { actorOf } from "../auth/actor";
-import { requireAdmin } from "../auth/admin-auth";
+import { auditActor } from "../auth/actor";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { ConflictError, NotFoundError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 import { appendAudit } from "../storage/instance-overrides-repo";
 import { getRun } from "../storage/runs-repo";
 
-export const runPriorityRoutes = new Hono<AppEnv>().patch("/:id", requireAdmin, async (c) => {
+export const runPriorityRoutes = new Hono<AppEnv>().patch("/:id", async (c) => {
   const runId = c.req.param("id");
   const change = await readJsonBody(c, UpdateRunSchema);
   const db = c.get("deps").db;
@@ -35,7 +34,7 @@ export const runPriorityRoutes = new Hono<AppEnv>().patch("/:id", requireAdmin, 
   if (priority === null) throw notQueued();
   await appendAudit(db, {
     ts: Date.now(),
-    actor: actorOf(c),
+    actor: auditActor(c),
     action: "run.priority",
     target: runId,
     details: { from: before.priority, to: priority, ...("move_to_front" in change ? { move_to_front: true } : {}) },

@@ -56,8 +56,10 @@ describe("POST /api/runs", () => {
     const tags = await env.DB.prepare("SELECT key, value FROM run_tags WHERE run_id = ? ORDER BY key")
       .bind(run.id)
       .all();
+    // flightdeck/user says who launched it: here the admin token.
     expect(tags.results).toEqual([
       { key: "flightdeck/priority", value: "7" },
+      { key: "flightdeck/user", value: "admin" },
       { key: "team", value: "data" },
     ]);
   });

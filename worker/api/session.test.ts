@@ -1,6 +1,11 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BulkTerminateReplySchema, RunListSchema, SessionReplySchema } from "../../protocol";
+import {
+  BulkTerminateReplySchema,
+  CreatedApiTokenReplySchema,
+  RunListSchema,
+  SessionReplySchema,
+} from "../../protocol";
 import { ADMIN_TOKEN, call, expectError, ORIGIN, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
 
@@ -37,7 +42,7 @@ describe("signing in to the dashboard", () => {
     expect(session.role).toBe("admin");
     expect(session.expires_at).toBeGreaterThan(Date.now());
     const header = res.headers.get("set-cookie") ?? "";
-    expect(header).toMatch(/^flightdeck_session=v1\./);
+    expect(header).toMatch(/^flightdeck_session=fds_/);
     expect(header).toMatch(/HttpOnly/);
     expect(header).toMatch(/SameSite=Strict/);
     expect(header).toMatch(/Secure/);
@@ -75,11 +80,31 @@ describe("signing in to the dashboard", () => {
     await expectError(await browserCall("GET", "/api/session", { origin: null }), 401, "unauthorized");
   });
 
-  it("signs out by expiring the cookie", async () => {
+  it("signs out by ending the session on the server and expiring the cookie", async () => {
     const { cookie } = await signIn();
     const res = await browserCall("DELETE", "/api/session", { cookie });
     expect(res.status).toBe(204);
     expect(res.headers.get("set-cookie")).toMatch(/flightdeck_session=;.*Max-Age=0/);
+    // A copy of the cookie kept from before sign-out is worth nothing at once.
+    await expectError(await browserCall("GET", "/api/runs", { cookie, origin: null }), 401, "unauthorized");
+  });
+
+  it("signs in with an API token, with that token's role, and revoking the token ends the session", async () => {
+    const made = await call("POST", "/api/tokens", { body: { name: "dash", role: "viewer" } });
+    const { token, secret } = CreatedApiTokenReplySchema.parse(await made.json());
+    const res = await browserCall("POST", "/api/session", { body: { token: secret } });
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const { session } = SessionReplySchema.parse(await res.json());
+    expect(session).toMatchObject({ role: "viewer", actor: expect.stringContaining('token "dash"') });
+    expect((await browserCall("GET", "/api/runs", { cookie, origin: null })).status).toBe(200);
+    // A viewer's session may read but not change.
+    await expectError(
+      await browserCall("POST", "/api/runs/terminate", { cookie, body: { run_ids: ["nope"] } }),
+      403,
+      "forbidden",
+    );
+    expect((await call("DELETE", `/api/tokens/${token.id}`)).status).toBe(200);
+    await expectError(await browserCall("GET", "/api/runs", { cookie, origin: null }), 401, "unauthorized");
   });
 });
 

@@ -1,10 +1,19 @@
 /**
- * Who made a change, for the audit log (DESIGN.md §2, §4): the admin token or a dashboard session
- * signed in with it — the only two credentials that can change anything, so the only two actors.
+ * Who is making a change, for handlers that write their own audit row (with details the generic
+ * one in authorize.ts lacks): the authenticated principal's name. Calling it marks the request as
+ * audited, so the change is recorded once.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
+import type { Principal } from "./principal";
 
-export function actorOf(c: Context<AppEnv>): string {
-  return c.req.header("authorization") === undefined ? "dashboard session" : "admin token";
+export function principalOf(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new Error(`${c.req.method} ${c.req.path} needs a role in the route table to know its caller`);
+  return principal;
+}
+
+export function auditActor(c: Context<AppEnv>): string {
+  c.set("audited", true);
+  return principalOf(c).actor;
 }

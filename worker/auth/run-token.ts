@@ -4,7 +4,7 @@
  * run, and launching the next attempt replaces it, so a token is worthless for any other run, any
  * other attempt, and — since the admin middleware never looks at it — any other endpoint.
  */
-import { sha256Hex } from "./token-hash";
+import { randomSecret, sha256Hex } from "./token-hash";
 
 /** Recognizable prefix, so secret scanners and people can tell what a leaked string is. */
 export const RUN_TOKEN_PREFIX = "fdrt_";
@@ -12,12 +12,6 @@ export const RUN_TOKEN_PREFIX = "fdrt_";
 export type IssuedRunToken = { token: string; hash: string };
 
 export async function issueRunToken(): Promise<IssuedRunToken> {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const token =
-    RUN_TOKEN_PREFIX +
-    btoa(String.fromCharCode(...bytes))
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_")
-      .replace(/=+$/, "");
+  const token = randomSecret(RUN_TOKEN_PREFIX);
   return { token, hash: await sha256Hex(token) };
 }

@@ -1,5 +1,6 @@
 /**
- * Hashing and constant-time comparison of bearer tokens. Tokens are compared as SHA-256 digests,
+ * Making, hashing and comparing in constant time the bearer secrets (run tokens, API tokens,
+ * session cookies). Tokens are compared as SHA-256 digests,
  * so the comparison always runs over 32 bytes whatever the lengths of the tokens, and only
  * digests are ever stored.
  */
@@ -20,4 +21,16 @@ export function constantTimeEqual(a: string, b: string): boolean {
 /** Whether `token` hashes to `expectedHash` (hex SHA-256), in constant time. */
 export async function tokenMatchesHash(token: string, expectedHash: string): Promise<boolean> {
   return constantTimeEqual(await sha256Hex(token), expectedHash);
+}
+
+/** A new secret: the prefix (so secret scanners and people can tell what a leaked string is) and 32 random bytes, base64url. */
+export function randomSecret(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return (
+    prefix +
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "")
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * Hostile input against every route of the app, in workerd: fast-check generates requests — each
  * route's method and path with odd parameters, malformed or oversized or deeply nested bodies,
- * odd query strings, no token, a wrong token, a run token, or the admin token — and every reply
+ * odd query strings, odd Idempotency-Keys, no token, a wrong token, a run token, a launcher's API
+ * token, or the admin token — and every reply
  * must be below 500, every refusal the protocol's error envelope, and a refused request must
  * leave every table as it was.
  *
@@ -11,7 +12,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ErrorEnvelopeSchema } from "../../protocol";
+import { CreatedApiTokenReplySchema, ErrorEnvelopeSchema } from "../../protocol";
 import { app } from "../app";
 import { submitGreet, useRegisteredFake } from "../test/fixtures";
 import { ADMIN_TOKEN, ORIGIN } from "../test/helpers";
@@ -22,6 +23,7 @@ const fake = useRegisteredFake();
 
 const RUNS = Number(env.FUZZ_RUNS) || 150;
 const TABLES = [
+  "api_tokens",
   "audit_log",
   "code_locations",
   "event_log",
@@ -35,6 +37,8 @@ const TABLES = [
   "schedule_ticks",
   "sensor_state",
   "sensor_ticks",
+  "sessions",
+  "idempotency_keys",
 ];
 
 async function snapshot(): Promise<Record<string, number>> {
@@ -110,7 +114,19 @@ describe("every route under hostile input", () => {
       expect(all.length).toBeGreaterThan(30);
       const run = await submitGreet();
       const runToken = fake().launches[0]?.run_token ?? "none";
-      const token = fc.constantFrom<string | null>(null, "garbage", ADMIN_TOKEN, runToken);
+      const made = await app.fetch(
+        new Request(`${ORIGIN}/api/tokens`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+          body: JSON.stringify({ name: "fuzz", role: "launcher" }),
+        }),
+        env,
+      );
+      const { secret: launcherToken } = CreatedApiTokenReplySchema.parse(await made.json());
+      const token = fc.constantFrom<string | null>(null, "garbage", ADMIN_TOKEN, runToken, launcherToken, "fdt_forged");
+      const idempotencyKey = fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.constant("k".repeat(300))), {
+        nil: undefined,
+      });
 
       await fc.assert(
         fc.asyncProperty(
@@ -120,7 +136,8 @@ describe("every route under hostile input", () => {
           query,
           token,
           fc.boolean(),
-          async (route, params, text, pairs, bearer, useRealRunId) => {
+          idempotencyKey,
+          async (route, params, text, pairs, bearer, useRealRunId, key) => {
             let i = 0;
             const path = route.path.replace(/:[a-z_]+/g, (name) =>
               name === ":id" && useRealRunId ? run.id : encodeURIComponent(params[i++ % params.length] ?? ""),
@@ -128,6 +145,7 @@ describe("every route under hostile input", () => {
             const search = new URLSearchParams(pairs).toString();
             const headers = new Headers();
             if (bearer !== null) headers.set("authorization", `Bearer ${bearer}`);
+            if (key !== undefined) headers.set("idempotency-key", key);
             const sendsBody = route.method !== "GET" && route.method !== "HEAD" && text !== undefined;
             if (sendsBody) headers.set("content-type", "application/json");
             const before = await snapshot();

@@ -35,7 +35,10 @@ import { selectStepsToReexecute } from "./reexecution-plan";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
-/** `runId`: the new run's id when the caller chose it (run retries choose it with their decision). */
+/**
+ * `runId`: the new run's id when the caller chose it (run retries choose it with their decision; an
+ * Idempotency-Key claims it before the run exists, idempotent-submit.ts).
+ */
 export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags; runId?: string };
 
 export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, options: ReexecuteOptions): Promise<Run> {

@@ -26,7 +26,8 @@ export type SubmitDeps = {
   instanceConfigFrom: (savedOverrides: unknown) => EffectiveInstanceConfig;
 };
 
-export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Run> {
+/** `runId` is chosen by the caller when an Idempotency-Key claimed it (idempotent-submit.ts). */
+export async function submitRun(deps: SubmitDeps, submit: SubmitRun, runId?: string): Promise<Run> {
   const { tags, priority } = resolveRunTags(submit);
   const read = await readForSubmit(deps.db, submit.location);
   const { job, location } = loadedJobOf(read.location, submit.location, submit.job);
@@ -39,7 +40,7 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun): Promise<Ru
       issues,
     );
   }
-  const run = newRun({ location: submit.location, job: submit.job, run_config: runConfig, tags, priority }, deps.now());
+  const run = newRun({ location: submit.location, job: submit.job, run_config: runConfig, tags, priority }, deps.now(), runId);
   return deps.coordinator.submit(run, context);
 }
 

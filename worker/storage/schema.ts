@@ -105,6 +105,7 @@ export const eventLog = sqliteTable(
 export type RunRow = typeof runs.$inferSelect;
 export type EventLogRow = typeof eventLog.$inferSelect;
 export type NewEventLogRow = typeof eventLog.$inferInsert;
+export * from "./schema-access";
 export * from "./schema-alerts";
 export * from "./schema-coordinator";
 export * from "./schema-daemon";

@@ -214,7 +214,9 @@ describe("the operator's routes", () => {
     expect(PoolSchema.parse(await res.json())).toMatchObject({ pool: "gpu", limit: 2, limit_source: "pool" });
     expect((await waiting).status).toBe("GRANTED");
     expect((await poolView("other")).limit).toBe(4);
-    const audit = await env.DB.prepare("SELECT actor, action, target FROM audit_log").all();
+    const audit = await env.DB.prepare(
+      "SELECT actor, action, target FROM audit_log WHERE action = 'pool.update'",
+    ).all();
     expect(audit.results).toEqual([{ actor: "admin token", action: "pool.update", target: "gpu" }]);
   });
 
