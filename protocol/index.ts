@@ -16,6 +16,7 @@ export * from "./pools";
 export * from "./priority-tag";
 export * from "./queue";
 export * from "./run";
+export * from "./step-summary";
 export * from "./tags";
 export * from "./ui-api";
 export * from "./webhook-signature";
