@@ -36,6 +36,9 @@ export type RunFilters = {
   tags?: readonly string[];
   cursor?: string;
   limit?: number;
+  /** Created at or after / before these times (ms). */
+  createdAfter?: number;
+  createdBefore?: number;
 };
 
 export function runListPath(f: RunFilters): string {
@@ -44,6 +47,8 @@ export function runListPath(f: RunFilters): string {
   if (f.job) q.set("job", f.job);
   if (f.location) q.set("location", f.location);
   for (const tag of f.tags ?? []) q.append("tag", tag);
+  if (f.createdAfter !== undefined) q.set("created_after", String(f.createdAfter));
+  if (f.createdBefore !== undefined) q.set("created_before", String(f.createdBefore));
   if (f.cursor) q.set("cursor", f.cursor);
   q.set("limit", String(f.limit ?? 50));
   return `/api/runs?${q}`;
