@@ -163,7 +163,11 @@ export default function LaunchpadPage({ params }: RouteProps) {
       <ErrorNotice error={source.error.value} title="The run to start from could not be loaded." />
       {seedRun ? (
         <div class="notice" data-testid="launchpad-from-run">
-          Starting from the config and tags of run <Link href={`/runs/${seedRun.id}`}>{shortRunId(seedRun.id)}</Link>.
+          Starting from the config and tags of run{" "}
+          <Link href={`/runs/${seedRun.id}`} class="mono" style={{ textDecoration: "underline" }}>
+            {shortRunId(seedRun.id)}
+          </Link>
+          .
         </div>
       ) : null}
       {j && !waiting ? (
