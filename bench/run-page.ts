@@ -95,7 +95,7 @@ async function measure(url: string, adminToken: string, runId: string, samples: 
     const before = await page.evaluate(() => performance.now());
     const older = page.getByTestId("event-page-older");
     let olderPageMs = Number.NaN;
-    if (await older.isEnabled()) {
+    if ((await older.count()) > 0 && (await older.isEnabled())) {
       const first = await page.locator('[data-testid="event-row"]').first().textContent();
       await older.click();
       await page.waitForFunction(
