@@ -10,13 +10,13 @@
  * this case, ui/dist built): `node --import tsx bench/run-page.ts`.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { launchChromium } from "../scripts/lib/chromium";
-import { applyMigrations, generateAdminToken, REPO_ROOT, startControlPlane } from "../scripts/lib/local-stack";
-import { runToCompletion } from "../scripts/lib/processes";
+import { applyMigrations, generateAdminToken, startControlPlane } from "../scripts/lib/local-stack";
 import { percentile } from "./stats";
+import { executeLocalSql, signInDashboard } from "./ui";
 
 const STEPS = 20;
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -63,10 +63,7 @@ export type RunPageBench = {
 async function measure(url: string, adminToken: string, runId: string, samples: number) {
   const { page, close } = await launchChromium();
   try {
-    await page.goto(`${url}/sign-in`);
-    await page.getByTestId("sign-in-token").fill(adminToken);
-    await page.getByTestId("sign-in-submit").click();
-    await page.getByTestId("sign-out").waitFor();
+    await signInDashboard(page, url, adminToken);
     let eventsFetched = 0;
     page.on("response", (res) => {
       if (!/\/api\/runs\/[^/]+\/events\?/.test(res.url())) return;
@@ -136,13 +133,10 @@ export async function runRunPageBench(
   const big = randomUUID();
   const small = randomUUID();
   const now = Date.now();
-  const file = path.join(persistDir, "seed-events.sql");
-  await writeFile(file, [...runWithEvents(big, events, now), ...runWithEvents(small, 2 * STEPS, now)].join("\n"));
-  await runToCompletion(
-    path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "flightdeck", "--local", "--persist-to", persistDir, "--file", file],
-    { cwd: REPO_ROOT, env: { WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" } },
-  );
+  await executeLocalSql(persistDir, "seed-events.sql", [
+    ...runWithEvents(big, events, now),
+    ...runWithEvents(small, 2 * STEPS, now),
+  ]);
   const adminToken = generateAdminToken();
   const cp = await startControlPlane({ persistDir, adminToken });
   try {

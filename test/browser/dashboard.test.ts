@@ -108,9 +108,9 @@ describe("the dashboard", () => {
     const rows = page.locator('[data-testid="event-row"]');
     // The log is filtered on the server: wait for the step's page to replace the whole run's.
     await page.waitForFunction(() => {
-      const shown = [
-        ...document.querySelectorAll('[data-testid="event-log"][data-state="ready"] [data-testid="event-row"]'),
-      ];
+      const shown = Array.from(
+        document.querySelectorAll('[data-testid="event-log"][data-state="ready"] [data-testid="event-row"]'),
+      );
       return shown.length > 2 && shown.every((el) => el.getAttribute("data-step") === "hello");
     });
     const steps = await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-step")));
