@@ -3,7 +3,6 @@ import { z } from "zod";
 import {
   CodeLocationListSchema,
   CodeLocationReplySchema,
-  EventListSchema,
   JobListSchema,
   JobReplySchema,
   RunListSchema,
@@ -58,8 +57,6 @@ export const listRuns = (f: RunFilters, signal?: AbortSignal) =>
   apiRequest("GET", runListPath(f), RunListSchema, undefined, { signal });
 export const getRun = async (id: string, signal?: AbortSignal) =>
   (await apiRequest("GET", `/api/runs/${enc(id)}`, RunReplySchema, undefined, { signal })).run;
-export const listEvents = (id: string, after: number, signal?: AbortSignal) =>
-  apiRequest("GET", `/api/runs/${enc(id)}/events?after=${after}&limit=1000`, EventListSchema, undefined, { signal });
 export const submitRun = async (input: SubmitRun) => (await apiRequest("POST", "/api/runs", RunReplySchema, input)).run;
 export const terminateRun = async (id: string) =>
   (await apiRequest("POST", `/api/runs/${enc(id)}/terminate`, RunReplySchema)).run;
