@@ -29,6 +29,7 @@ import {
   measureWorkerBundle,
 } from "./first-slice";
 import { queueRows, runQueueBench } from "./queue";
+import { runPageRows, runRunPageBench } from "./run-page";
 import { runUiBench, uiRows } from "./ui";
 
 const { values } = parseArgs({
@@ -93,6 +94,9 @@ async function main() {
     console.log("dashboard: initial JS, and the runs page with 10,000 runs stored…");
     const ui = await runUiBench(path.join(dir, "ui"));
     rows.push(...uiRows(ui));
+    console.log("dashboard: the run page of a run with 10,000 events…");
+    const runPage = await runRunPageBench(path.join(dir, "run-page"));
+    rows.push(...runPageRows(runPage));
 
     const width = Math.max(...rows.map(([k]) => (k ?? "").length));
     console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
@@ -111,6 +115,7 @@ async function main() {
       alertFloor,
       executors,
       ui,
+      runPage,
     };
     await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
     await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);

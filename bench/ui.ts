@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
 import { TERMINAL_STATUSES } from "../protocol";
 import { launchChromium } from "../scripts/lib/chromium";
 import { applyMigrations, generateAdminToken, REPO_ROOT, startControlPlane } from "../scripts/lib/local-stack";
@@ -76,13 +77,26 @@ export async function seedRuns(persistDir: string, count: number, now = Date.now
     );
     lines.push(`INSERT INTO run_tags (run_id, key, value) VALUES ${tags.join(",")};`);
   }
-  const file = path.join(persistDir, "seed-runs.sql");
-  await writeFile(file, lines.join("\n"));
+  await executeLocalSql(persistDir, "seed-runs.sql", lines);
+}
+
+/** Runs SQL statements against the local D1 in `persistDir`, through a file as wrangler wants. */
+export async function executeLocalSql(persistDir: string, fileName: string, statements: string[]): Promise<void> {
+  const file = path.join(persistDir, fileName);
+  await writeFile(file, statements.join("\n"));
   await runToCompletion(
     path.join(REPO_ROOT, "node_modules/.bin/wrangler"),
     ["d1", "execute", "flightdeck", "--local", "--persist-to", persistDir, "--file", file],
     { cwd: REPO_ROOT, env: { WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" } },
   );
+}
+
+/** Signs the dashboard in `page` in with the admin token. */
+export async function signInDashboard(page: Page, url: string, adminToken: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByTestId("sign-in-token").fill(adminToken);
+  await page.getByTestId("sign-in-submit").click();
+  await page.getByTestId("sign-out").waitFor();
 }
 
 export type RunsPageTiming = { runsStored: number; first: number; warm: LatencyStats };
@@ -98,10 +112,7 @@ export async function measureRunsPage(
 ): Promise<Omit<RunsPageTiming, "runsStored">> {
   const { page, close } = await launchChromium();
   try {
-    await page.goto(`${url}/sign-in`);
-    await page.getByTestId("sign-in-token").fill(adminToken);
-    await page.getByTestId("sign-in-submit").click();
-    await page.getByTestId("sign-out").waitFor();
+    await signInDashboard(page, url, adminToken);
     const once = async () => {
       await page.goto(`${url}/runs`, { waitUntil: "commit" });
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length >= 50, undefined, {

@@ -67,6 +67,7 @@ import {
   UpdateRunSchema,
 } from "./queue";
 import type { Role } from "./roles";
+import { RunStepSummarySchema } from "./step-summary";
 import {
   BulkTerminateReplySchema,
   BulkTerminateSchema,
@@ -408,10 +409,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: "viewer",
     id: "listRunEvents",
     tag: "runs",
-    summary: "A run's event log from an event id on; pass `cursor` back as `after` to continue",
+    summary:
+      "A page of a run's event log, keyset-paged by event id (`after`, `before` or `tail=true`), filtered by step, level and text; pass `cursor` back as `after` to follow it",
     params: RunIdParams,
     query: EventListQuerySchema,
     replies: { 200: json(EventListSchema, "the events") },
+    errors: [400, 404],
+  },
+  {
+    method: "GET",
+    path: "/api/runs/{id}/steps",
+    auth: "viewer",
+    id: "getRunStepSummary",
+    tag: "runs",
+    summary:
+      "A run's steps (each attempt's start, end and outcome), its failures and daemon decisions, and its log's length — without reading the log",
+    params: RunIdParams,
+    replies: { 200: json(RunStepSummarySchema, "the step summary") },
     errors: [404],
   },
   {

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { JobDefinitionSchema } from "./definitions";
-import { StoredEventSchema } from "./events";
+import { LogLevelSchema, StoredEventSchema } from "./events";
 import { RunConfigSchema, RunSchema, RunStatusSchema, TagsSchema, TimestampSchema } from "./run";
 
 export const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() });
@@ -106,12 +106,42 @@ export type RunListQuery = z.infer<typeof RunListQuerySchema>;
 
 export const RunListSchema = z.object({ runs: z.array(RunSchema), next_cursor: z.string().nullable() });
 
-export const EventListQuerySchema = z.object({
-  after: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-});
+const flag = z.enum(["true", "false"], { error: 'must be "true" or "false"' });
+
+/**
+ * A page of a run's log, keyset-paged by event id: `after` (the oldest page first, or what came
+ * since a cursor), `before` (the page just older than an event), or `tail=true` (the newest page).
+ * The filters are the log viewer's: `step`, `levels` (comma-separated), `heartbeats=false`, and
+ * `q` (text in the type, step, message or data, case-insensitive). `counts=true` adds how many
+ * events match and how many of them come before the page, for "events 101–200 of 9,880".
+ */
+export const EventListQuerySchema = z
+  .object({
+    after: z.coerce.number().int().nonnegative().default(0),
+    before: z.coerce.number().int().positive().optional(),
+    tail: flag.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+    step: z.string().min(1).max(256).optional(),
+    levels: z
+      .string()
+      .transform((s) => s.split(",").filter((l) => l !== ""))
+      .pipe(z.array(LogLevelSchema).min(1, "name at least one level: DEBUG, INFO, WARNING, ERROR or CRITICAL"))
+      .optional(),
+    heartbeats: flag.optional(),
+    q: z.string().min(1).max(200).optional(),
+    counts: flag.optional(),
+  })
+  .refine((q) => q.before === undefined || q.tail !== "true", {
+    message: "pass `before` or `tail=true`, not both",
+    path: ["tail"],
+  });
+export type EventListQuery = z.infer<typeof EventListQuerySchema>;
+
 export const EventListSchema = z.object({
   events: z.array(StoredEventSchema),
   /** Pass as `after` to get what came since; equals the request's `after` when nothing is new. */
   cursor: z.number().int().nonnegative(),
+  /** With `counts=true`: events matching the filters, and how many of them are older than this page. */
+  matched: z.number().int().nonnegative().optional(),
+  older: z.number().int().nonnegative().optional(),
 });

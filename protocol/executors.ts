@@ -9,18 +9,34 @@ import { RunSchema, TagsSchema } from "./run";
 export const ReexecutionStrategySchema = z.enum(["FROM_FAILURE", "ALL_STEPS"]);
 export type ReexecutionStrategy = z.infer<typeof ReexecutionStrategySchema>;
 
-/** `POST /api/runs/:id/reexecute`. */
-export const ReexecuteRunSchema = z.object({
-  strategy: ReexecutionStrategySchema,
-  /** Added to (and overriding) the tags copied from the parent run. */
-  tags: TagsSchema.optional(),
-});
+/**
+ * `POST /api/runs/:id/reexecute`: FROM_FAILURE or ALL_STEPS (Dagster's ReexecutionStrategy), or
+ * SELECTED_STEPS with `step_keys` — exactly those steps, or with `include_downstream` those and
+ * every step downstream of them (Dagster's step selection `step*`, the run page's "from step").
+ */
+export const ReexecuteRunSchema = z.discriminatedUnion("strategy", [
+  z.object({
+    strategy: ReexecutionStrategySchema,
+    /** Added to (and overriding) the tags copied from the parent run. */
+    tags: TagsSchema.optional(),
+  }),
+  z.object({
+    strategy: z.literal("SELECTED_STEPS"),
+    step_keys: z.array(z.string().min(1)).min(1, "name at least one step to re-execute").max(1000),
+    include_downstream: z.boolean().default(false),
+    tags: TagsSchema.optional(),
+  }),
+]);
 export type ReexecuteRun = z.infer<typeof ReexecuteRunSchema>;
+
+/** How a re-execution's steps were chosen: a strategy, or a selection on the run page. */
+export const ReexecutionPlanStrategySchema = z.enum([...ReexecutionStrategySchema.options, "SELECTED_STEPS"]);
+export type ReexecutionPlanStrategy = z.infer<typeof ReexecutionPlanStrategySchema>;
 
 /** What a re-execution run executes: stored beside the run, sent in its launch request. */
 export const ReexecutionPlanSchema = z.object({
   parent_run_id: z.string(),
-  strategy: ReexecutionStrategySchema,
+  strategy: ReexecutionPlanStrategySchema,
   step_keys: z.array(z.string()),
 });
 export type ReexecutionPlan = z.infer<typeof ReexecutionPlanSchema>;

@@ -18,6 +18,7 @@ export * from "./priority-tag";
 export * from "./queue";
 export * from "./roles";
 export * from "./run";
+export * from "./step-summary";
 export * from "./tags";
 export * from "./ui-api";
 export * from "./webhook-signature";

@@ -106,12 +106,20 @@ describe("the dashboard", () => {
     await page.locator('[data-testid="gantt-step"][data-step="hello"]').click();
     await byTestId("event-step-filter").waitFor();
     const rows = page.locator('[data-testid="event-row"]');
+    // The log is filtered on the server: wait for the step's page to replace the whole run's.
+    await page.waitForFunction(() => {
+      const shown = Array.from(
+        document.querySelectorAll('[data-testid="event-log"][data-state="ready"] [data-testid="event-row"]'),
+      );
+      return shown.length > 2 && shown.every((el) => el.getAttribute("data-step") === "hello");
+    });
     const steps = await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-step")));
     expect(steps.length).toBeGreaterThan(2);
     expect(new Set(steps)).toEqual(new Set(["hello"]));
     expect(await rows.filter({ hasText: "Hello, Ada!" }).count()).toBeGreaterThan(0);
     await byTestId("event-search").fill("Ada");
     await byTestId("event-level-INFO").click();
+    await byTestId("event-log-empty").waitFor();
     expect(await rows.count()).toBe(0);
     await byTestId("event-level-INFO").click();
     await rows.first().waitFor();

@@ -105,12 +105,14 @@ describe("the dashboard for people", () => {
     const pages: [name: string, path: string][] = [
       ["overview", "/"],
       ["runs", "/runs"],
+      ["runs-timeline", "/runs?view=timeline"],
       ["run", `/runs/${done.id}`],
       ["run-failed", `/runs/${failed.id}`],
       ["queue", "/queue"],
       ["jobs", "/jobs"],
       ["job", "/jobs/demo/diamond"],
       ["launchpad", "/jobs/demo/greet/launchpad"],
+      ["launchpad-from-run", `/jobs/demo/diamond/launchpad?from_run=${done.id}`],
       ["schedules", "/schedules"],
       ["sensors", "/sensors"],
       ["locations", "/locations"],
@@ -283,6 +285,41 @@ describe("the dashboard for people", () => {
     expect(time).toContain(day);
     await byTestId("event-raw").click();
     expect(await byTestId("event-raw-log").textContent()).toContain('"type":"RUN_SUCCESS"');
+  });
+
+  it("filters runs by a creation date range kept in the URL, says what launched each, and draws them on a timeline", async () => {
+    const { page } = s;
+    /** A datetime-local value (the browser's local time, to the minute). */
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await s.open("/runs");
+    const rows = page.locator('[data-testid="run-row"]');
+    await rows.first().waitFor();
+    const kinds = await page
+      .locator('[data-testid="run-launched-by"]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute("data-kind")));
+    expect(new Set(kinds)).toEqual(new Set(["manual"]));
+    await byTestId("runs-filter-created-after").fill(local(Date.now() + 3_600_000));
+    await byTestId("runs-empty").waitFor();
+    expect(new URL(page.url()).searchParams.get("created_after")).toBe(local(Date.now() + 3_600_000));
+    await byTestId("runs-filter-created-after").fill(local(done.created_at - 60_000));
+    await byTestId("runs-filter-created-before").fill(local(Date.now() + 120_000));
+    await page.locator(`[data-testid="run-row"][data-run-id="${done.id}"]`).waitFor();
+    // The range survives a reload: it lives in the URL.
+    await page.reload();
+    await page.locator(`[data-testid="run-row"][data-run-id="${done.id}"]`).waitFor();
+    expect(await byTestId("runs-filter-created-before").inputValue()).toBe(local(Date.now() + 120_000));
+
+    await byTestId("runs-layout-timeline").click();
+    await byTestId("runs-timeline").waitFor();
+    expect(new URL(page.url()).searchParams.get("view")).toBe("timeline");
+    const bar = page.locator(`[data-testid="runs-timeline-bar"][data-run-id="${failed.id}"]`);
+    expect(await bar.getAttribute("data-status")).toBe("FAILURE");
+    expect(await bar.getAttribute("aria-label")).toContain("Failure");
+    expect(await page.locator('[data-testid="runs-timeline-row"][data-job="sleepy"]').count()).toBe(1);
+    await s.browser.screenshot("runs-timeline-filtered");
+    await bar.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === `/runs/${failed.id}`);
   });
 
   it("saves a pool limit with Enter, cancels with Escape, and drops an error once it is fixed", async () => {

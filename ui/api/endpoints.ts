@@ -3,7 +3,6 @@ import { z } from "zod";
 import {
   CodeLocationListSchema,
   CodeLocationReplySchema,
-  EventListSchema,
   JobListSchema,
   JobReplySchema,
   RunListSchema,
@@ -36,6 +35,9 @@ export type RunFilters = {
   tags?: readonly string[];
   cursor?: string;
   limit?: number;
+  /** Created at or after / before these times (ms). */
+  createdAfter?: number;
+  createdBefore?: number;
 };
 
 export function runListPath(f: RunFilters): string {
@@ -44,6 +46,8 @@ export function runListPath(f: RunFilters): string {
   if (f.job) q.set("job", f.job);
   if (f.location) q.set("location", f.location);
   for (const tag of f.tags ?? []) q.append("tag", tag);
+  if (f.createdAfter !== undefined) q.set("created_after", String(f.createdAfter));
+  if (f.createdBefore !== undefined) q.set("created_before", String(f.createdBefore));
   if (f.cursor) q.set("cursor", f.cursor);
   q.set("limit", String(f.limit ?? 50));
   return `/api/runs?${q}`;
@@ -53,8 +57,6 @@ export const listRuns = (f: RunFilters, signal?: AbortSignal) =>
   apiRequest("GET", runListPath(f), RunListSchema, undefined, { signal });
 export const getRun = async (id: string, signal?: AbortSignal) =>
   (await apiRequest("GET", `/api/runs/${enc(id)}`, RunReplySchema, undefined, { signal })).run;
-export const listEvents = (id: string, after: number, signal?: AbortSignal) =>
-  apiRequest("GET", `/api/runs/${enc(id)}/events?after=${after}&limit=1000`, EventListSchema, undefined, { signal });
 export const submitRun = async (input: SubmitRun) => (await apiRequest("POST", "/api/runs", RunReplySchema, input)).run;
 export const terminateRun = async (id: string) =>
   (await apiRequest("POST", `/api/runs/${enc(id)}/terminate`, RunReplySchema)).run;

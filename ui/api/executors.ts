@@ -1,12 +1,12 @@
 /** API calls of the executors area: re-execution, lineage, compute logs. */
 import { RunReplySchema } from "../../protocol/api";
-import { ComputeLogReplySchema, type ReexecutionStrategy, RunLineageSchema } from "../../protocol/executors";
+import { ComputeLogReplySchema, type ReexecuteRun, RunLineageSchema } from "../../protocol/executors";
 import { apiRequest } from "./client";
 
 const enc = encodeURIComponent;
 
-export const reexecuteRun = async (id: string, strategy: ReexecutionStrategy) =>
-  (await apiRequest("POST", `/api/runs/${enc(id)}/reexecute`, RunReplySchema, { strategy })).run;
+export const reexecuteRun = async (id: string, body: ReexecuteRun) =>
+  (await apiRequest("POST", `/api/runs/${enc(id)}/reexecute`, RunReplySchema, body)).run;
 
 export const getRunLineage = (id: string, signal?: AbortSignal) =>
   apiRequest("GET", `/api/runs/${enc(id)}/lineage`, RunLineageSchema, undefined, { signal });

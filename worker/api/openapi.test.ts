@@ -161,6 +161,7 @@ describe("the OpenAPI document", () => {
         body: { events },
       });
       await send("GET", "/api/runs/{id}/events", { path: `/api/runs/${first.id}/events?after=0` });
+      await send("GET", "/api/runs/{id}/steps", { path: `/api/runs/${first.id}/steps` });
       await send("POST", "/api/runs/{id}/compute-logs/{step}", {
         path: `/api/runs/${first.id}/compute-logs/greet`,
         token: tokenOf(first.id),

@@ -109,6 +109,37 @@ describe("POST /api/runs/:id/reexecute", () => {
     expect(fake.launches.at(-1)?.reexecution?.step_keys).toEqual(["a", "b", "c"]);
   });
 
+  it("SELECTED_STEPS runs exactly the chosen steps, or with include_downstream those and what follows", async () => {
+    const parent = await failedChainRun(["a"]);
+    await reexecute(parent.id, { strategy: "SELECTED_STEPS", step_keys: ["b"] });
+    expect(fake.launches.at(-1)?.reexecution?.step_keys).toEqual(["b"]);
+    const from = RunReplySchema.parse(
+      await (
+        await reexecute(parent.id, { strategy: "SELECTED_STEPS", step_keys: ["b"], include_downstream: true })
+      ).json(),
+    ).run;
+    expect(fake.launches.at(-1)?.reexecution?.step_keys).toEqual(["b", "c"]);
+    const lineage = RunLineageSchema.parse(await (await call("GET", `/api/runs/${from.id}/lineage`)).json());
+    expect(lineage.plan).toEqual({ parent_run_id: parent.id, strategy: "SELECTED_STEPS", step_keys: ["b", "c"] });
+  });
+
+  it("refuses a selection of unknown steps (422), of none (422), or one reading an output the parent never made (409), storing nothing", async () => {
+    const parent = await failedChainRun(["a"]);
+    const before = await countRows("runs");
+    const unknown = await reexecute(parent.id, { strategy: "SELECTED_STEPS", step_keys: ["b", "zz"] });
+    await expectError(unknown, 422, "validation_failed");
+    await expectError(
+      await reexecute(parent.id, { strategy: "SELECTED_STEPS", step_keys: [] }),
+      422,
+      "validation_failed",
+    );
+    // c reads b, which failed in the parent.
+    const missing = await reexecute(parent.id, { strategy: "SELECTED_STEPS", step_keys: ["c"] });
+    const body = await expectError(missing, 409, "conflict");
+    expect(body.message).toContain('"b"');
+    expect(await countRows("runs")).toBe(before);
+  });
+
   it("refuses a run still in progress, a successful run from failure, an unknown run and a bad strategy, storing nothing", async () => {
     const res = await call("POST", "/api/runs", { body: { location: "demo", job: "chain" } });
     const running = RunReplySchema.parse(await res.json()).run;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Run, RunStatus, RunWorkerEvent } from "../../protocol";
-import { EventAckSchema, EventListSchema } from "../../protocol";
+import { EventAckSchema, EventListSchema, RunStepSummarySchema } from "../../protocol";
 import { issueRunToken } from "../auth/run-token";
 import { forceStatus, getRunReply, submitGreet, useRegisteredFake } from "../test/fixtures";
 import { ADMIN_TOKEN, call, countAllRows, countRows, expectError, useCleanDatabase } from "../test/helpers";
@@ -196,10 +196,90 @@ describe("GET /api/runs/:id/events", () => {
     expect(none).toEqual({ events: [], cursor: rest.cursor });
   });
 
+  it("pages backwards from the newest page with tail and before, counting what matches and what is older", async () => {
+    const { run, token } = await launched();
+    await post(
+      run.id,
+      token,
+      Array.from({ length: 10 }, (_, i) => ev(i + 1, "LOG", { message: `line ${i + 1}` })),
+    );
+    const get = async (query: string) =>
+      EventListSchema.parse(await (await call("GET", `/api/runs/${run.id}/events?${query}`)).json());
+    // RUN_STARTING (the control plane's) + 10 LOG lines.
+    const newest = await get("tail=true&limit=4&counts=true");
+    expect(newest.events.map((e) => e.seq)).toEqual([7, 8, 9, 10]);
+    expect(newest).toMatchObject({ matched: 11, older: 7 });
+    const older = await get(`before=${newest.events[0]?.id}&limit=4&counts=true`);
+    expect(older.events.map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+    expect(older).toMatchObject({ matched: 11, older: 3 });
+    const oldest = await get(`before=${older.events[0]?.id}&limit=4`);
+    expect(oldest.events.map((e) => e.type)).toEqual(["RUN_STARTING", "LOG", "LOG"]);
+    expect(oldest.matched).toBeUndefined();
+  });
+
+  it("filters by step, level, heartbeats and text, on the server", async () => {
+    const { run, token } = await launched();
+    await post(run.id, token, [
+      ev(1, "STEP_START", { step_key: "a" }),
+      ev(2, "LOG", { step_key: "a", level: "DEBUG", message: "noise" }),
+      ev(3, "HEARTBEAT"),
+      ev(4, "LOG", { step_key: "b", level: "WARNING", message: "Disk 100% full_now" }),
+      ev(5, "STEP_SUCCESS", { step_key: "a" }),
+    ]);
+    const seqs = async (query: string) =>
+      EventListSchema.parse(await (await call("GET", `/api/runs/${run.id}/events?${query}`)).json()).events.map(
+        (e) => e.seq,
+      );
+    expect(await seqs("step=a")).toEqual([1, 2, 5]);
+    expect(await seqs("levels=INFO,WARNING&heartbeats=false")).toEqual([null, 1, 4, 5]);
+    expect(await seqs("q=DISK")).toEqual([4]);
+    // LIKE's wildcards are taken literally.
+    expect(await seqs("q=100%25 full_")).toEqual([4]);
+    expect(await seqs("q=1_0")).toEqual([]);
+    await expectError(await call("GET", `/api/runs/${run.id}/events?levels=LOUD`), 422, "validation_failed");
+    await expectError(await call("GET", `/api/runs/${run.id}/events?before=9&tail=true`), 422, "validation_failed");
+  });
+
   it("answers 404 for an unknown run and 422 for a bad limit", async () => {
     await expectError(await call("GET", "/api/runs/nope/events"), 404, "run_not_found");
     const { run } = await launched();
     await expectError(await call("GET", `/api/runs/${run.id}/events?limit=0`), 422, "validation_failed");
     expect(await countRows("event_log")).toBe(1);
+  });
+});
+
+describe("GET /api/runs/:id/steps", () => {
+  it("summarizes each step's attempts and the failures from the lifecycle events, not the log lines", async () => {
+    const { run, token } = await launched();
+    const failure = { error: { name: "Error", message: "boom", stack: "Error: boom" } };
+    await post(run.id, token, [
+      ev(1, "RUN_START"),
+      ev(2, "STEP_START", { step_key: "a" }),
+      ...Array.from({ length: 50 }, (_, i) => ev(3 + i, "LOG", { step_key: "a", message: `line ${i}` })),
+      ev(60, "STEP_UP_FOR_RETRY", { step_key: "a" }),
+      ev(61, "STEP_RESTARTED", { step_key: "a" }),
+      ev(62, "STEP_SUCCESS", { step_key: "a" }),
+      ev(63, "STEP_START", { step_key: "b" }),
+      ev(64, "STEP_FAILURE", { step_key: "b", data: failure }),
+      ev(65, "RUN_FAILURE", { data: failure }),
+    ]);
+    const res = await call("GET", `/api/runs/${run.id}/steps`);
+    expect(res.status).toBe(200);
+    const summary = RunStepSummarySchema.parse(await res.json());
+    expect(summary.steps).toEqual([
+      {
+        key: "a",
+        outcome: "success",
+        attempts: [
+          { start: 5_002, end: 5_060, outcome: "retry" },
+          { start: 5_061, end: 5_062, outcome: "success" },
+        ],
+      },
+      { key: "b", outcome: "failure", attempts: [{ start: 5_063, end: 5_064, outcome: "failure" }] },
+    ]);
+    expect(summary.notable.map((e) => e.type)).toEqual(["STEP_FAILURE", "RUN_FAILURE"]);
+    // RUN_STARTING + 58 from the run worker.
+    expect(summary.event_count).toBe(59);
+    await expectError(await call("GET", "/api/runs/nope/steps"), 404, "run_not_found");
   });
 });

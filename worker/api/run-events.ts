@@ -1,5 +1,7 @@
 /**
- * `/api/runs/:id/events`: a run's event log. GET reads it (viewer). POST is the run worker's
+ * `/api/runs/:id/events`: a run's event log. GET reads a page of it (viewer), and
+ * `GET /api/runs/:id/steps` its step summary (the run page's Gantt chart, its failures and
+ * decisions). POST is the run worker's
  * webhook (DESIGN.md §5.3), authorized by the run's own run token and nothing else:
  * - the admin token is refused here on purpose: events decide a run's status, so only the run
  *   worker that was launched with this token may report them — an admin who could post them would
@@ -12,8 +14,8 @@
  */
 import { Hono } from "hono";
 import type { z } from "zod";
-import type { EventAck, EventListSchema } from "../../protocol";
-import { EventBatchSchema, EventListQuerySchema } from "../../protocol";
+import type { EventAck, EventListSchema, RunStepSummary } from "../../protocol";
+import { deriveSteps, EventBatchSchema, EventListQuerySchema } from "../../protocol";
 import { alertRunsEnded } from "../alerts/alert-hooks";
 import type { AppEnv } from "../app-env";
 import { authorizeRunToken } from "../auth/run-token-scope";
@@ -21,7 +23,7 @@ import { notifyRunsEnded } from "../coordinator/coordinator-stub";
 import { NotFoundError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { endsRun, ingestRunEvents } from "../runs/ingest-run-events";
-import { listRunEvents } from "../storage/event-log-repo";
+import { listRunEventsPage, readStepEvents } from "../storage/event-log-repo";
 import { getRun } from "../storage/runs-repo";
 
 function runNotFound(id: string): NotFoundError {
@@ -31,15 +33,23 @@ function runNotFound(id: string): NotFoundError {
 export const runEventRoutes = new Hono<AppEnv>()
   .get("/:id/events", async (c) => {
     const runId = c.req.param("id");
-    const query = parseOrFail(
-      EventListQuerySchema,
-      { after: c.req.query("after"), limit: c.req.query("limit") },
-      "The query string is not valid",
-    );
+    const query = parseOrFail(EventListQuerySchema, c.req.query(), "The query string is not valid");
     const db = c.get("deps").db;
     if (!(await getRun(db, runId))) throw runNotFound(runId);
-    const events = await listRunEvents(db, runId, query.after, query.limit);
-    return c.json({ events, cursor: events.at(-1)?.id ?? query.after } satisfies z.infer<typeof EventListSchema>);
+    const page = await listRunEventsPage(db, runId, query);
+    return c.json({ ...page, cursor: page.events.at(-1)?.id ?? query.after } satisfies z.infer<typeof EventListSchema>);
+  })
+  .get("/:id/steps", async (c) => {
+    const runId = c.req.param("id");
+    const db = c.get("deps").db;
+    const run = await getRun(db, runId);
+    if (!run) throw runNotFound(runId);
+    const { lifecycle, notable, eventCount } = await readStepEvents(db, runId);
+    return c.json({
+      steps: deriveSteps(lifecycle, run.ended_at),
+      notable,
+      event_count: eventCount,
+    } satisfies RunStepSummary);
   })
   .post("/:id/events", async (c) => {
     const runId = c.req.param("id");

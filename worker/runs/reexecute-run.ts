@@ -10,14 +10,18 @@
  *   deps: SubmitDeps,                  // { db, coordinator, now } — the same deps as submitRun
  *   parentRunId: string,
  *   options: {
- *     strategy: "FROM_FAILURE" | "ALL_STEPS",
+ *     strategy: "FROM_FAILURE" | "ALL_STEPS" | "SELECTED_STEPS",
+ *     step_keys?: string[],            // SELECTED_STEPS: the steps chosen on the run page
+ *     include_downstream?: boolean,    // SELECTED_STEPS: and every step downstream of them
  *     tags?: Tags,                     // extra tags, override the parent's (e.g. flightdeck/retry_number)
  *   },
  * ): Promise<Run>                      // the new run, as the coordinator left it
  * ```
  * Throws NotFoundError (run_not_found, job_not_found, location_not_found) when the parent, its job
  * or its location is gone; ConflictError "invalid_transition" when the parent has not finished,
- * "conflict" when FROM_FAILURE finds nothing to re-run (the parent succeeded), "location_not_loaded"
+ * "conflict" when FROM_FAILURE finds nothing to re-run (the parent succeeded) or a selection reads
+ * an output the parent never made; ValidationFailedError when a selection names a step the job
+ * lacks; "location_not_loaded"
  * when the location is not LOADED. Run retries (the daemon) call it with the strategy from
  * `flightdeck/retry_strategy` and their own tags; the API calls it for the run page's buttons.
  *
@@ -27,19 +31,23 @@
 import type { ReexecutionPlan, ReexecutionStrategy, Run, Tags } from "../../protocol";
 import { isTerminalStatus, TAG } from "../../protocol";
 import { resolveLoadedJob } from "../code-locations/jobs";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError, ValidationFailedError } from "../errors";
 import { getReexecutionPlan, listSucceededSteps, saveReexecutionPlan } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
 import { newRun } from "./new-run";
-import { selectStepsToReexecute } from "./reexecution-plan";
+import { selectChosenSteps, selectStepsToReexecute } from "./reexecution-plan";
 import { resolveRunTags } from "./run-tags";
 import type { SubmitDeps } from "./submit-run";
 
 /**
- * `runId`: the new run's id when the caller chose it (run retries choose it with their decision; an
- * Idempotency-Key claims it before the run exists, idempotent-submit.ts).
+ * The API's body (ReexecuteRun) or a run retry's strategy and tags. `runId`: the new run's id when
+ * the caller chose it (run retries choose it with their decision; an Idempotency-Key claims it
+ * before the run exists, idempotent-submit.ts).
  */
-export type ReexecuteOptions = { strategy: ReexecutionStrategy; tags?: Tags; runId?: string };
+export type ReexecuteOptions = (
+  | { strategy: ReexecutionStrategy; tags?: Tags }
+  | { strategy: "SELECTED_STEPS"; step_keys: string[]; include_downstream: boolean; tags?: Tags }
+) & { runId?: string };
 
 export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, options: ReexecuteOptions): Promise<Run> {
   const parent = await getRun(deps.db, parentRunId);
@@ -53,14 +61,20 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
   const job = await resolveLoadedJob(deps.db, parent.location, parent.job);
   const [parentPlan, succeeded] = await Promise.all([
     getReexecutionPlan(deps.db, parent.id),
-    options.strategy === "FROM_FAILURE" ? listSucceededSteps(deps.db, parent.id) : Promise.resolve(new Set<string>()),
+    options.strategy === "ALL_STEPS" ? Promise.resolve(new Set<string>()) : listSucceededSteps(deps.db, parent.id),
   ]);
-  const selection = selectStepsToReexecute(job.nodes, options.strategy, {
-    selected: parentPlan?.step_keys ?? null,
-    succeeded,
-  });
-  if (!selection.ok)
-    throw new ConflictError("conflict", `Run ${parentRunId} cannot be re-executed: ${selection.reason}.`);
+  const parentExecution = { selected: parentPlan?.step_keys ?? null, succeeded };
+  const selection =
+    options.strategy === "SELECTED_STEPS"
+      ? selectChosenSteps(job.nodes, options.step_keys, options.include_downstream, parentExecution)
+      : selectStepsToReexecute(job.nodes, options.strategy, parentExecution);
+  if (!selection.ok) {
+    const message = `Run ${parentRunId} cannot be re-executed: ${selection.reason}.`;
+    if (selection.code === "unknown_steps") {
+      throw new ValidationFailedError(message, [{ path: "step_keys", message: selection.reason }]);
+    }
+    throw new ConflictError("conflict", message);
+  }
 
   const rootRunId = parent.root_run_id ?? parent.id;
   const inherited: Tags = { ...parent.tags };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectStepsToReexecute } from "./reexecution-plan";
+import { selectChosenSteps, selectStepsToReexecute } from "./reexecution-plan";
 
 const node = (name: string, ...upstream: string[]) => ({
   name,
@@ -49,5 +49,27 @@ describe("selectStepsToReexecute", () => {
   it("ALL_STEPS runs every step in graph order, whatever the parent did", () => {
     const result = selectStepsToReexecute(graph, "ALL_STEPS", { selected: ["d"], succeeded: new Set(["a"]) });
     expect(result).toEqual({ ok: true, stepKeys: ["a", "b", "c", "d", "e"] });
+  });
+});
+
+describe("selectChosenSteps", () => {
+  const parent = { selected: null, succeeded: new Set(["a", "b", "e"]) };
+  it("runs exactly the chosen steps, in graph order", () => {
+    expect(selectChosenSteps(graph, ["c", "b"], false, parent)).toEqual({ ok: true, stepKeys: ["b", "c"] });
+  });
+  it("adds everything downstream with includeDownstream (Dagster's `step*`)", () => {
+    expect(selectChosenSteps(graph, ["c"], true, parent)).toEqual({ ok: true, stepKeys: ["c", "d"] });
+  });
+  it("refuses a step the job lacks", () => {
+    expect(selectChosenSteps(graph, ["c", "x"], false, parent)).toMatchObject({ ok: false, code: "unknown_steps" });
+  });
+  it("refuses a selection reading an output the parent never made, naming the step to add", () => {
+    const result = selectChosenSteps(graph, ["d"], false, parent);
+    expect(result).toMatchObject({ ok: false, code: "upstream_not_available" });
+    expect(result.ok ? "" : result.reason).toContain('"c"');
+  });
+  it("takes a step the parent reused from an ancestor as available", () => {
+    const reexecuted = { selected: ["c", "d"], succeeded: new Set<string>() };
+    expect(selectChosenSteps(graph, ["c"], false, reexecuted)).toEqual({ ok: true, stepKeys: ["c"] });
   });
 });

@@ -4,8 +4,9 @@
  * (seq null). Everything here returns batch statements so callers write events in the same
  * `db.batch()` as the status change they describe.
  */
-import { and, asc, eq, gt, sql } from "drizzle-orm";
-import type { EventType, JsonObject, LogLevel, RunWorkerEvent, StoredEvent } from "../../protocol";
+import { and, asc, count, desc, eq, gt, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
+import type { EventListQuery, EventType, JsonObject, LogLevel, RunWorkerEvent, StoredEvent } from "../../protocol";
+import { MAX_NOTABLE_EVENTS, NOTABLE_EVENT_TYPES, STEP_LIFECYCLE_TYPES } from "../../protocol";
 import { chunkForBoundParameters } from "./d1-limits";
 import type { BatchStatement, Database } from "./db";
 import type { EventLogRow, NewEventLogRow } from "./schema";
@@ -102,13 +103,92 @@ export async function countRunEvents(db: Database, runId: string, type: EventTyp
   return Number(row?.n ?? 0);
 }
 
-/** A run's events with id > `after`, oldest first. */
-export async function listRunEvents(db: Database, runId: string, after: number, limit: number): Promise<StoredEvent[]> {
+export type EventPage = { events: StoredEvent[]; matched?: number; older?: number };
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The log viewer's filters as SQL (level, step, heartbeats, text), beside `run_id = ?`. */
+function filterConditions(runId: string, q: EventListQuery): SQL[] {
+  const where: SQL[] = [eq(eventLog.runId, runId)];
+  if (q.step !== undefined) where.push(eq(eventLog.stepKey, q.step));
+  if (q.levels !== undefined) where.push(inArray(eventLog.level, q.levels));
+  if (q.heartbeats === "false") where.push(ne(eventLog.type, "HEARTBEAT"));
+  if (q.q !== undefined) {
+    // SQLite's LIKE is case-insensitive for ASCII, as the old client-side filter was.
+    const pattern = `%${likeLiteral(q.q)}%`;
+    where.push(
+      sql`(${eventLog.type} || ' ' || coalesce(${eventLog.stepKey}, '') || ' ' || coalesce(${eventLog.message}, '') || ' ' || coalesce(${eventLog.data}, '')) LIKE ${pattern} ESCAPE '\\'`,
+    );
+  }
+  return where;
+}
+
+/**
+ * One page of a run's log, keyset-paged by id (EventListQuery says how): each read touches only
+ * the page's rows through the (run_id, id) index, however long the log — which is what lets the
+ * run page of a 10,000-event run open without reading them all. Returned oldest first.
+ */
+export async function listRunEventsPage(db: Database, runId: string, q: EventListQuery): Promise<EventPage> {
+  const filters = filterConditions(runId, q);
+  const window = [...filters, gt(eventLog.id, q.after)];
+  if (q.before !== undefined) window.push(lt(eventLog.id, q.before));
+  const newestFirst = q.before !== undefined || q.tail === "true";
   const rows = await db
     .select()
     .from(eventLog)
-    .where(and(eq(eventLog.runId, runId), gt(eventLog.id, after)))
-    .orderBy(asc(eventLog.id))
-    .limit(limit);
-  return rows.map(toStoredEvent);
+    .where(and(...window))
+    .orderBy(newestFirst ? desc(eventLog.id) : asc(eventLog.id))
+    .limit(q.limit);
+  if (newestFirst) rows.reverse();
+  const events = rows.map(toStoredEvent);
+  if (q.counts !== "true") return { events };
+  const first = events[0];
+  const [matched, older] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(eventLog)
+      .where(and(...filters))
+      .get(),
+    first === undefined
+      ? Promise.resolve(undefined)
+      : db
+          .select({ n: count() })
+          .from(eventLog)
+          .where(and(...filters, lt(eventLog.id, first.id)))
+          .get(),
+  ]);
+  const total = matched?.n ?? 0;
+  // An empty page past the end sits after everything that matched.
+  return { events, matched: total, older: first === undefined ? (newestFirst ? 0 : total) : (older?.n ?? 0) };
+}
+
+/**
+ * What the run page draws outside the log, read from the step lifecycle and notable events alone
+ * (a handful per step), never the LOG lines between them: the rows for the step Gantt chart and
+ * the failures and daemon decisions, plus the log's length.
+ */
+export async function readStepEvents(
+  db: Database,
+  runId: string,
+): Promise<{ lifecycle: StoredEvent[]; notable: StoredEvent[]; eventCount: number }> {
+  const [lifecycle, notable, total] = await Promise.all([
+    db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.runId, runId), inArray(eventLog.type, [...STEP_LIFECYCLE_TYPES])))
+      .orderBy(asc(eventLog.id)),
+    db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.runId, runId), inArray(eventLog.type, [...NOTABLE_EVENT_TYPES])))
+      .orderBy(desc(eventLog.id))
+      .limit(MAX_NOTABLE_EVENTS),
+    db.select({ n: count() }).from(eventLog).where(eq(eventLog.runId, runId)).get(),
+  ]);
+  return {
+    lifecycle: lifecycle.map(toStoredEvent),
+    notable: notable.reverse().map(toStoredEvent),
+    eventCount: total?.n ?? 0,
+  };
 }

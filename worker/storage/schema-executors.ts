@@ -6,10 +6,13 @@
  * declarations by `npm run db:generate` (migrations/).
  */
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { ReexecutionStrategy } from "../../protocol";
-import { ReexecutionStrategySchema } from "../../protocol";
+import type { ReexecutionPlanStrategy } from "../../protocol";
+import { ReexecutionPlanStrategySchema } from "../../protocol";
 
-const STRATEGIES = [...ReexecutionStrategySchema.options] as [ReexecutionStrategy, ...ReexecutionStrategy[]];
+const STRATEGIES = [...ReexecutionPlanStrategySchema.options] as [
+  ReexecutionPlanStrategy,
+  ...ReexecutionPlanStrategy[],
+];
 
 export const runReexecutions = sqliteTable("run_reexecutions", {
   /** The re-execution run. No foreign key: the row is written just before the run is submitted. */

@@ -8,24 +8,26 @@ import { useMemo } from "preact/hooks";
 import type { JobDetail } from "../../../protocol/api";
 import { ValidationIssueSchema } from "../../../protocol/errors";
 import { ApiError } from "../../api/client";
-import { getJob, submitRun } from "../../api/endpoints";
+import { getJob, getRun, submitRun } from "../../api/endpoints";
 import { Link } from "../../components/link";
 import { ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
-import { navigate } from "../../lib/router";
+import { currentLocation, navigate } from "../../lib/router";
+import { shortRunId } from "../../lib/run-id";
 import type { RouteProps } from "../../routes";
 import { usePoll } from "../../stores/poll";
 import { ConfigEditor } from "./config-editor";
+import { type LaunchpadSeed, seedFromRun } from "./from-run";
 import { initialConfigText } from "./scaffold";
 import { type TagRow, TagsEditor, tagProblems, tagsOf } from "./tags-editor";
 import { type ConfigProblem, checkConfig, makeValidator, placeIssues } from "./validate";
 
-function Launchpad({ job }: { job: JobDetail }) {
+function Launchpad({ job, seed }: { job: JobDetail; seed?: LaunchpadSeed }) {
   const validator = useMemo(() => makeValidator(job.run_config_schema), [job.run_config_schema]);
   const scaffold = useMemo(() => initialConfigText(job.default_run_config, job.run_config_schema), [job]);
-  const text = useSignal(scaffold);
-  const tags = useSignal<TagRow[]>([]);
-  const priority = useSignal("0");
+  const text = useSignal(seed?.configText ?? scaffold);
+  const tags = useSignal<TagRow[]>(seed?.tags ?? []);
+  const priority = useSignal(seed?.priority ?? "0");
   const busy = useSignal(false);
   const serverProblems = useSignal<ConfigProblem[]>([]);
   const submitError = useSignal<unknown>(null);
@@ -139,6 +141,13 @@ export default function LaunchpadPage({ params }: RouteProps) {
   // The job's schema is loaded once: polling it would reset what the user is typing.
   const job = usePoll((signal) => getJob(location, name, signal), [location, name], { intervalMs: 3_600_000 });
   const j = job.data.value;
+  // "Open in launchpad" from a run: start from its config and tags (from-run.ts).
+  const fromRun = currentLocation.value.search.get("from_run") ?? "";
+  const source = usePoll((signal) => (fromRun ? getRun(fromRun, signal) : Promise.resolve(null)), [fromRun], {
+    intervalMs: 3_600_000,
+  });
+  const seedRun = source.data.value;
+  const waiting = fromRun !== "" && seedRun === undefined && !source.error.value;
   return (
     <div class="page" data-testid="launchpad-page">
       <PageHeader
@@ -151,7 +160,25 @@ export default function LaunchpadPage({ params }: RouteProps) {
         }
       />
       <ErrorNotice error={job.error.value} title="This job could not be loaded." />
-      {j ? <Launchpad key={`${location}/${name}`} job={j} /> : job.error.value ? null : <Loading what="the job" />}
+      <ErrorNotice error={source.error.value} title="The run to start from could not be loaded." />
+      {seedRun ? (
+        <div class="notice" data-testid="launchpad-from-run">
+          Starting from the config and tags of run{" "}
+          <Link href={`/runs/${seedRun.id}`} class="mono" style={{ textDecoration: "underline" }}>
+            {shortRunId(seedRun.id)}
+          </Link>
+          .
+        </div>
+      ) : null}
+      {j && !waiting ? (
+        <Launchpad
+          key={`${location}/${name}/${seedRun?.id ?? ""}`}
+          job={j}
+          seed={seedRun ? seedFromRun(seedRun) : undefined}
+        />
+      ) : job.error.value ? null : (
+        <Loading what="the job" />
+      )}
     </div>
   );
 }

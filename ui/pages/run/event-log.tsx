@@ -1,14 +1,20 @@
 /**
- * The event log of a run, a page of rows at a time (event-filter.ts): filtered by level (DEBUG off
- * by default), heartbeats hidden unless asked for, by step (picked on the timeline) and by text.
- * Structured rows by default, or raw: each event as the JSON the API returned, as Dagster's log
- * viewer toggles. Times carry their date. Messages and data are rendered as text, never as HTML.
+ * The event log of a run, a page of rows at a time read from the server (run-events.ts): filtered
+ * there by level (DEBUG off by default, as in Dagster's log viewer), heartbeats hidden unless asked
+ * for, by step (picked on the timeline) and by text. The newest page follows a live run; Older and
+ * Newer walk the log by event id. Structured rows by default, or raw: each event as the JSON the
+ * API returned, as Dagster's log viewer toggles. Times carry their date. Messages and data are
+ * rendered as text, never as HTML.
  */
 import { useSignal } from "@preact/signals";
 import { ErrorEventDataSchema, type LogLevel, LogLevelSchema, type StoredEvent } from "../../../protocol/events";
+import type { LogAnchor } from "../../api/run-log";
+import { ErrorNotice } from "../../components/notices";
 import { formatAbsolute, formatShort } from "../../lib/time";
 import { ErrorView } from "./error-view";
-import { DEFAULT_LEVELS, matchesEvent, pageOf } from "./event-filter";
+import { useEventPage } from "./run-events";
+
+const DEFAULT_LEVELS: ReadonlySet<LogLevel> = new Set(LogLevelSchema.options.filter((l) => l !== "DEBUG"));
 
 function EventData({ event }: { event: StoredEvent }) {
   if (!event.data) return null;
@@ -41,32 +47,35 @@ function EventRow({ e }: { e: StoredEvent }) {
   );
 }
 
-type Props = { events: StoredEvent[]; step: string | null; onClearStep: () => void };
+type Props = { runId: string; live: boolean; step: string | null; onClearStep: () => void };
 
-export function EventLog({ events, step, onClearStep }: Props) {
+export function EventLog({ runId, live, step, onClearStep }: Props) {
   const levels = useSignal<ReadonlySet<LogLevel>>(DEFAULT_LEVELS);
   const heartbeats = useSignal(false);
   const raw = useSignal(false);
   const query = useSignal("");
-  /** null: the newest page, following a live run. */
-  const wanted = useSignal<number | null>(null);
-  const filter = { levels: levels.value, heartbeats: heartbeats.value, step, needle: query.value.trim().toLowerCase() };
-  const shown = events.filter((e) => matchesEvent(e, filter));
-  const page = pageOf(shown.length, wanted.value);
-  const rows = shown.slice(page.from, page.to);
-  const toggle = (level: LogLevel) => {
-    const next = new Set(levels.value);
-    if (next.has(level)) next.delete(level);
-    else next.add(level);
-    levels.value = next;
-    wanted.value = null;
+  const anchor = useSignal<LogAnchor>({ tail: true });
+  const filter = { step, levels: levels.value, heartbeats: heartbeats.value, text: query.value };
+  const page = useEventPage(runId, filter, anchor.value, live);
+  const rows = page.events.value;
+  const older = page.older.value;
+  const matched = page.matched.value;
+  const atOldest = older === 0;
+  const atNewest = older + rows.length >= matched;
+  const refilter = (change: () => void) => {
+    change();
+    anchor.value = { tail: true };
   };
-  const goTo = (index: number | null) => {
-    wanted.value = index === null || index >= page.count - 1 ? null : Math.max(0, index);
-  };
+  const toggle = (level: LogLevel) =>
+    refilter(() => {
+      const next = new Set(levels.value);
+      if (next.has(level)) next.delete(level);
+      else next.add(level);
+      levels.value = next;
+    });
 
   return (
-    <div class="event-log" data-testid="event-log">
+    <div class="event-log" data-testid="event-log" data-state={page.ready.value ? "ready" : "loading"}>
       <div class="log-toolbar">
         <input
           class="input log-search"
@@ -76,8 +85,10 @@ export function EventLog({ events, step, onClearStep }: Props) {
           aria-label="Search events"
           data-testid="event-search"
           onInput={(e) => {
-            query.value = e.currentTarget.value;
-            wanted.value = null;
+            const text = e.currentTarget.value;
+            refilter(() => {
+              query.value = text;
+            });
           }}
         />
         <fieldset class="chip-group" aria-label="Levels">
@@ -99,9 +110,11 @@ export function EventLog({ events, step, onClearStep }: Props) {
           class={`chip${heartbeats.value ? " on" : ""}`}
           aria-pressed={heartbeats.value}
           data-testid="event-heartbeats"
-          onClick={() => {
-            heartbeats.value = !heartbeats.value;
-          }}
+          onClick={() =>
+            refilter(() => {
+              heartbeats.value = !heartbeats.value;
+            })
+          }
         >
           Heartbeats
         </button>
@@ -125,12 +138,17 @@ export function EventLog({ events, step, onClearStep }: Props) {
           </span>
         ) : null}
         <span class="muted small log-count" data-testid="event-count">
-          {shown.length} of {events.length} events
+          {matched.toLocaleString("en")} matching events
         </span>
       </div>
-      {shown.length === 0 ? (
+      <ErrorNotice error={page.error.value} />
+      {!page.ready.value && rows.length === 0 ? (
+        <div class="empty-inline loading">Loading events…</div>
+      ) : rows.length === 0 ? (
         <div class="empty-inline" data-testid="event-log-empty">
-          {events.length === 0 ? "No events yet." : "No event matches these filters."}
+          {levels.value.size === 0 || step !== null || query.value.trim() !== ""
+            ? "No event matches these filters."
+            : "No events yet."}
         </div>
       ) : raw.value ? (
         <pre class="log-raw" data-testid="event-raw-log">
@@ -145,37 +163,54 @@ export function EventLog({ events, step, onClearStep }: Props) {
           </tbody>
         </table>
       )}
-      {page.count > 1 ? (
+      {!(atOldest && atNewest) ? (
         <nav class="log-pager" aria-label="Event log pages" data-testid="event-pager">
-          <button type="button" class="btn btn-small" disabled={page.index === 0} onClick={() => goTo(0)}>
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={atOldest}
+            onClick={() => {
+              anchor.value = { after: 0 };
+            }}
+          >
             Oldest
           </button>
           <button
             type="button"
             class="btn btn-small"
-            disabled={page.index === 0}
+            disabled={atOldest}
             data-testid="event-page-older"
-            onClick={() => goTo(page.index - 1)}
+            onClick={() => {
+              const first = rows[0];
+              if (first) anchor.value = { before: first.id };
+            }}
           >
             Older
           </button>
           <span class="small" data-testid="event-page" aria-live="polite">
-            Events {page.from + 1}–{page.to} of {shown.length}
+            Events {(older + 1).toLocaleString("en")}–{(older + rows.length).toLocaleString("en")} of{" "}
+            {matched.toLocaleString("en")}
           </span>
           <button
             type="button"
             class="btn btn-small"
-            disabled={page.index === page.count - 1}
+            disabled={atNewest}
             data-testid="event-page-newer"
-            onClick={() => goTo(page.index + 1)}
+            onClick={() => {
+              const last = rows.at(-1);
+              if (last) anchor.value = { after: last.id };
+            }}
           >
             Newer
           </button>
           <button
             type="button"
             class="btn btn-small"
-            disabled={page.index === page.count - 1}
-            onClick={() => goTo(null)}
+            disabled={atNewest && "tail" in anchor.value}
+            data-testid="event-page-newest"
+            onClick={() => {
+              anchor.value = { tail: true };
+            }}
           >
             Newest
           </button>

@@ -1,58 +1,71 @@
 /**
- * A run's event log, followed live: fetches what came after the cursor every second, all pages
- * until caught up, and appends. Once the run has ended and a poll brings nothing new, it stops.
- * Failed polls (control plane restarting) are reported and retried; nothing is fetched twice. A 404
- * (no such run) stops it.
+ * One page of a run's event log, read from the server (keyset-paged by event id, filtered there),
+ * so a run with 10,000 events costs the page a hundred rows, never the whole log. The newest page
+ * (`tail`) follows a live run: it is re-read every second until the run has ended. Older and newer
+ * pages are read once. A 404 (no such run) stops it; other failures are reported and retried.
  */
-import { type ReadonlySignal, type Signal, useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { StoredEvent } from "../../../protocol/events";
-import { listEvents } from "../../api/endpoints";
+import { type LogAnchor, type LogFilter, listEventPage } from "../../api/run-log";
 import { isAbort, isNotFound, LIVE_INTERVAL_MS } from "../../stores/poll";
 
-export type RunEvents = { events: Signal<StoredEvent[]>; error: Signal<unknown>; caughtUp: Signal<boolean> };
+export const EVENT_PAGE_SIZE = 100;
 
-export function useRunEvents(runId: string, ended: ReadonlySignal<boolean>): RunEvents {
+export type EventPageState = {
+  events: Signal<StoredEvent[]>;
+  /** Events matching the filter, and how many of them are older than this page. */
+  matched: Signal<number>;
+  older: Signal<number>;
+  error: Signal<unknown>;
+  /** False while the page for the current filter and anchor is on its way. */
+  ready: Signal<boolean>;
+};
+
+export function useEventPage(runId: string, filter: LogFilter, anchor: LogAnchor, live: boolean): EventPageState {
   const events = useSignal<StoredEvent[]>([]);
+  const matched = useSignal(0);
+  const older = useSignal(0);
   const error = useSignal<unknown>(null);
-  const caughtUp = useSignal(false);
+  const ready = useSignal(false);
+  const filterKey = JSON.stringify([filter.step, [...filter.levels].sort(), filter.heartbeats, filter.text.trim()]);
+  const anchorKey = JSON.stringify(anchor);
 
   useEffect(() => {
-    events.value = [];
-    caughtUp.value = false;
+    ready.value = false;
     const abort = new AbortController();
-    let cursor = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
+    const follow = "tail" in anchor && live;
+    const load = async () => {
       try {
-        // Read `ended` before fetching: an end seen before a poll that found nothing new is final.
-        const endedBefore = ended.value;
-        let fresh = 0;
-        for (;;) {
-          const page = await listEvents(runId, cursor, abort.signal);
-          if (page.events.length > 0) events.value = [...events.value, ...page.events];
-          fresh += page.events.length;
-          const advanced = page.cursor !== cursor;
-          cursor = page.cursor;
-          if (!advanced || page.events.length < 1000) break;
+        if (filter.levels.size === 0) {
+          // No level chosen: nothing can match, and the API wants at least one.
+          events.value = [];
+          matched.value = 0;
+          older.value = 0;
+        } else {
+          const page = await listEventPage(runId, filter, anchor, EVENT_PAGE_SIZE, abort.signal);
+          events.value = page.events;
+          matched.value = page.matched ?? page.events.length;
+          older.value = page.older ?? 0;
         }
         error.value = null;
-        caughtUp.value = true;
-        if (endedBefore && fresh === 0) return;
+        ready.value = true;
       } catch (err) {
         if (isAbort(err)) return;
         error.value = err;
-        // No such run: nothing will ever come, so stop asking.
         if (isNotFound(err)) return;
+        timer = setTimeout(() => void load(), LIVE_INTERVAL_MS);
+        return;
       }
-      timer = setTimeout(() => void poll(), LIVE_INTERVAL_MS);
+      if (follow) timer = setTimeout(() => void load(), LIVE_INTERVAL_MS);
     };
-    void poll();
+    void load();
     return () => {
       abort.abort();
       clearTimeout(timer);
     };
-  }, [runId]);
+  }, [runId, filterKey, anchorKey, live]);
 
-  return { events, error, caughtUp };
+  return { events, matched, older, error, ready };
 }

@@ -1,13 +1,17 @@
 /**
  * One run: status, timing, tags and run config; the daemon's decisions about it and its retry
- * chain; the step timeline; the errors with their stacks; the event log. Live until the run ends.
- * Terminate asks for confirmation first.
+ * chain; the step timeline (zoomable; steps can be chosen there for re-execution); the errors with
+ * their stacks; the event log, a page at a time. The timeline, errors and decisions come from the
+ * server's step summary, never from the whole log, so a 10,000-event run opens as fast as a short
+ * one. Live until the run ends. Terminate asks for confirmation first.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { ErrorEventDataSchema } from "../../../protocol/events";
 import { isTerminalStatus } from "../../../protocol/run";
+import { isInterruption } from "../../../protocol/step-summary";
 import { errorMessage } from "../../api/client";
 import { getRun, terminateRun } from "../../api/endpoints";
+import { getRunSteps } from "../../api/run-log";
 import { ConfirmDialog } from "../../components/confirm";
 import { CopyButton } from "../../components/copy-button";
 import { Link } from "../../components/link";
@@ -18,17 +22,15 @@ import { TagList } from "../../components/tags";
 import { AbsoluteTime, Duration } from "../../components/time";
 import { shortRunId } from "../../lib/run-id";
 import type { RouteProps } from "../../routes";
-import { usePoll } from "../../stores/poll";
+import { LIVE_INTERVAL_MS, usePoll } from "../../stores/poll";
 import { ComputeLogs } from "./compute-logs";
 import { DaemonDecisions } from "./daemon-decisions";
 import { deriveDecisions } from "./decisions";
 import { ErrorView } from "./error-view";
 import { EventLog } from "./event-log";
 import { RunLineage } from "./lineage";
-import { ReexecuteActions } from "./reexecute-actions";
-import { useRunEvents } from "./run-events";
+import { OpenInLaunchpad, ReexecuteActions, StepSelectionActions } from "./reexecute-actions";
 import { StepTimeline } from "./step-timeline";
-import { deriveSteps, isInterruption } from "./steps";
 
 export default function RunPage({ params }: RouteProps) {
   const id = params.id ?? "";
@@ -38,15 +40,19 @@ export default function RunPage({ params }: RouteProps) {
     return current !== undefined && isTerminalStatus(current.status);
   });
   const r = run.data.value;
-  const log = useRunEvents(id, ended);
+  // Live: every second; once the run has ended, read once more for the final state, then rarely.
+  const summary = usePoll((signal) => getRunSteps(id, signal), [id], {
+    intervalMs: ended.value ? 3_600_000 : LIVE_INTERVAL_MS,
+  });
   const step = useSignal<string | null>(null);
+  const chosen = useSignal<ReadonlySet<string>>(new Set());
   const confirming = useSignal(false);
   const busy = useSignal(false);
   const actionError = useSignal<string | null>(null);
-  const steps = useComputed(() => deriveSteps(log.events.value, run.data.value?.ended_at ?? null));
-  const decisions = useComputed(() => deriveDecisions(log.events.value));
+  const notable = useComputed(() => summary.data.value?.notable ?? []);
+  const decisions = useComputed(() => deriveDecisions(notable.value));
   const errors = useComputed(() =>
-    log.events.value.flatMap((e) => {
+    notable.value.flatMap((e) => {
       if ((e.type !== "STEP_FAILURE" && e.type !== "RUN_FAILURE") || isInterruption(e)) return [];
       const parsed = ErrorEventDataSchema.safeParse(e.data);
       return parsed.success ? [{ event: e, error: parsed.data.error }] : [];
@@ -99,17 +105,20 @@ export default function RunPage({ params }: RouteProps) {
               }}
             />
           ) : (
-            <button
-              type="button"
-              class="btn btn-danger"
-              disabled={r.status === "CANCELING"}
-              data-testid="run-terminate"
-              onClick={() => {
-                confirming.value = true;
-              }}
-            >
-              {r.status === "CANCELING" ? "Canceling…" : "Terminate"}
-            </button>
+            <span class="actions">
+              <OpenInLaunchpad run={r} />{" "}
+              <button
+                type="button"
+                class="btn btn-danger"
+                disabled={r.status === "CANCELING"}
+                data-testid="run-terminate"
+                onClick={() => {
+                  confirming.value = true;
+                }}
+              >
+                {r.status === "CANCELING" ? "Canceling…" : "Terminate"}
+              </button>
+            </span>
           )
         }
       />
@@ -177,15 +186,39 @@ export default function RunPage({ params }: RouteProps) {
       <RunLineage runId={r.id} live={!ended.value} />
       <section class="card">
         <h2>Steps</h2>
-        <StepTimeline
-          steps={steps.value}
-          start={r.started_at}
-          end={r.ended_at}
-          selectedStep={step.value}
-          onSelect={(s) => {
-            step.value = s;
-          }}
-        />
+        <ErrorNotice error={summary.error.value} />
+        {ended.value && (summary.data.value?.steps.length ?? 0) > 0 ? (
+          <StepSelectionActions
+            run={r}
+            chosen={chosen.value}
+            onClear={() => {
+              chosen.value = new Set();
+            }}
+            onError={(message) => {
+              actionError.value = message;
+            }}
+          />
+        ) : null}
+        {summary.data.value ? (
+          <StepTimeline
+            steps={summary.data.value.steps}
+            start={r.started_at}
+            end={r.ended_at}
+            selectedStep={step.value}
+            onSelect={(s) => {
+              step.value = s;
+            }}
+            chosen={ended.value ? chosen.value : null}
+            onChoose={(key, on) => {
+              const next = new Set(chosen.value);
+              if (on) next.add(key);
+              else next.delete(key);
+              chosen.value = next;
+            }}
+          />
+        ) : summary.error.value ? null : (
+          <Loading what="the steps" />
+        )}
       </section>
       {step.value ? <ComputeLogs runId={r.id} step={step.value} ended={ended.value} /> : null}
       {errors.value.length > 0 ? (
@@ -201,18 +234,14 @@ export default function RunPage({ params }: RouteProps) {
       ) : null}
       <section class="card">
         <h2>Event log</h2>
-        <ErrorNotice error={log.error.value} />
-        {log.caughtUp.value || log.events.value.length > 0 ? (
-          <EventLog
-            events={log.events.value}
-            step={step.value}
-            onClearStep={() => {
-              step.value = null;
-            }}
-          />
-        ) : (
-          <Loading what="events" />
-        )}
+        <EventLog
+          runId={r.id}
+          live={!ended.value}
+          step={step.value}
+          onClearStep={() => {
+            step.value = null;
+          }}
+        />
       </section>
       {confirming.value ? (
         <ConfirmDialog

@@ -1,10 +1,10 @@
-/** Filters of the runs table: status chips, a job, and `key=value` tag filters. */
+/** Filters of the runs table: status chips, a job, `key=value` tag filters, and a creation date range. */
 import { useSignal } from "@preact/signals";
 import type { RunStatus } from "../../../protocol/run";
 import { listJobs } from "../../api/endpoints";
 import { STATUS_LABEL, STATUS_ORDER, statusTone } from "../../lib/status";
 import { usePoll } from "../../stores/poll";
-import { type RunsView, TAG_FILTER_PATTERN } from "./filters";
+import { EMPTY_VIEW, hasFilters, type RunsView, TAG_FILTER_PATTERN } from "./filters";
 
 type Props = { view: RunsView; onChange: (view: RunsView) => void };
 
@@ -30,7 +30,7 @@ export function RunsFilterBar({ view, onChange }: Props) {
     tagDraft.value = "";
     if (!view.tags.includes(tag)) onChange({ ...view, tags: [...view.tags, tag], cursor: "" });
   };
-  const active = view.status.length > 0 || view.job !== "" || view.tags.length > 0;
+  const active = hasFilters(view);
 
   return (
     <div class="filters" data-testid="runs-filters">
@@ -78,6 +78,26 @@ export function RunsFilterBar({ view, onChange }: Props) {
             }}
           />
         </form>
+        <label class="date-filter">
+          <span class="small muted">Created after</span>
+          <input
+            class="input"
+            type="datetime-local"
+            value={view.createdAfter}
+            data-testid="runs-filter-created-after"
+            onChange={(e) => onChange({ ...view, createdAfter: e.currentTarget.value, cursor: "" })}
+          />
+        </label>
+        <label class="date-filter">
+          <span class="small muted">before</span>
+          <input
+            class="input"
+            type="datetime-local"
+            value={view.createdBefore}
+            data-testid="runs-filter-created-before"
+            onChange={(e) => onChange({ ...view, createdBefore: e.currentTarget.value, cursor: "" })}
+          />
+        </label>
         {view.tags.map((t) => (
           <span key={t} class="chip on" data-testid="runs-filter-tag-chip">
             {t}
@@ -95,7 +115,7 @@ export function RunsFilterBar({ view, onChange }: Props) {
           <button
             type="button"
             class="btn btn-small btn-ghost"
-            onClick={() => onChange({ status: [], job: "", tags: [], cursor: "" })}
+            onClick={() => onChange({ ...EMPTY_VIEW, layout: view.layout })}
           >
             Clear filters
           </button>

@@ -1,7 +1,8 @@
 /**
  * Runs: every run, newest first, filtered by status, job and tag, one page at a time through the
  * API's cursor (fast however many runs are stored). Live: the shown page polls every second.
- * Select runs to terminate them together.
+ * Select runs to terminate them together. The same page of runs reads as a table (with what
+ * launched each run) or as a timeline of runs over time, by job.
  */
 import { useSignal } from "@preact/signals";
 import { MAX_BULK_TERMINATE } from "../../../protocol/ui-api";
@@ -13,9 +14,10 @@ import { PageHeader } from "../../components/page-header";
 import { currentLocation, navigate } from "../../lib/router";
 import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
-import { type RunsView, readView, toFilters, viewHref } from "./filters";
+import { hasFilters, type RunsLayout, type RunsView, readView, toFilters, viewHref } from "./filters";
 import { RunsFilterBar } from "./runs-filter-bar";
 import { RunsTable } from "./runs-table";
+import { RunsTimeline } from "./runs-timeline";
 
 const PAGE_SIZE = 50;
 
@@ -85,6 +87,20 @@ export default function RunsPage() {
         }
       />
       <RunsFilterBar view={view} onChange={(v) => go(v)} />
+      <fieldset class="chip-group runs-layout" aria-label="Show runs as">
+        {(["table", "timeline"] as RunsLayout[]).map((layout) => (
+          <button
+            key={layout}
+            type="button"
+            class={`chip${view.layout === layout ? " on" : ""}`}
+            aria-pressed={view.layout === layout}
+            data-testid={`runs-layout-${layout}`}
+            onClick={() => go({ ...view, layout }, { keepHistory: true })}
+          >
+            {layout === "table" ? "Table" : "Timeline"}
+          </button>
+        ))}
+      </fieldset>
       {outcome.value ? (
         <div class={`notice ${outcome.value.ok ? "notice-ok" : "notice-error"}`} data-testid="runs-outcome">
           {outcome.value.text}
@@ -97,23 +113,27 @@ export default function RunsPage() {
         )
       ) : data.runs.length === 0 ? (
         <EmptyState title={view.cursor ? "No older runs" : "No runs match"} testId="runs-empty">
-          {view.status.length || view.job || view.tags.length
+          {hasFilters(view)
             ? "No run matches these filters. Clear some to see more."
             : "Nothing has run yet. Launch a job from its launchpad on the Jobs page."}
         </EmptyState>
       ) : (
         <div class="card card-flush">
-          <RunsTable
-            runs={data.runs}
-            selected={selected.value}
-            onToggle={toggle}
-            onToggleAll={(ids) => {
-              selected.value = new Set(ids);
-            }}
-            onPickTag={(tag) => {
-              if (!view.tags.includes(tag)) go({ ...view, tags: [...view.tags, tag], cursor: "" });
-            }}
-          />
+          {view.layout === "timeline" ? (
+            <RunsTimeline runs={data.runs} />
+          ) : (
+            <RunsTable
+              runs={data.runs}
+              selected={selected.value}
+              onToggle={toggle}
+              onToggleAll={(ids) => {
+                selected.value = new Set(ids);
+              }}
+              onPickTag={(tag) => {
+                if (!view.tags.includes(tag)) go({ ...view, tags: [...view.tags, tag], cursor: "" });
+              }}
+            />
+          )}
         </div>
       )}
       <div class="pager">

@@ -1,4 +1,4 @@
-/** The runs table: one row per run, selectable when it can still be terminated. */
+/** The runs table: one row per run, selectable when it can still be terminated, with what launched it. */
 import type { Run } from "../../../protocol/run";
 import { isTerminalStatus } from "../../../protocol/run";
 import { Link } from "../../components/link";
@@ -6,6 +6,7 @@ import { StatusBadge } from "../../components/status-badge";
 import { TagList } from "../../components/tags";
 import { Duration, RelativeTime } from "../../components/time";
 import { shortRunId } from "../../lib/run-id";
+import { LaunchedBy } from "./launched-by";
 
 type Props = {
   runs: Run[];
@@ -36,6 +37,7 @@ export function RunsTable({ runs, selected, onToggle, onToggleAll, onPickTag }: 
           <th>Job</th>
           <th>Code location</th>
           <th>Status</th>
+          <th>Launched by</th>
           <th>Created</th>
           <th>Started</th>
           <th class="right">Duration</th>
@@ -75,6 +77,9 @@ export function RunsTable({ runs, selected, onToggle, onToggleAll, onPickTag }: 
               <td class="muted">{run.location}</td>
               <td>
                 <StatusBadge status={run.status} testId="run-row-status" />
+              </td>
+              <td class="nowrap">
+                <LaunchedBy run={run} />
               </td>
               <td class="nowrap">
                 <RelativeTime ms={run.created_at} />

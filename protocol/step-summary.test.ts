@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StoredEvent } from "../../../protocol/events";
-import { deriveSteps } from "./steps";
+import type { StoredEvent } from "./events";
+import { deriveSteps } from "./step-summary";
 
 let id = 0;
 const ev = (
