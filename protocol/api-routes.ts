@@ -31,11 +31,15 @@ import {
   SubmitRunSchema,
 } from "./api";
 import {
+  InstigatorTestReplySchema,
   ScheduleListSchema,
   ScheduleReplySchema,
+  ScheduleTestBodySchema,
   ScheduleTickListSchema,
+  SensorCursorBodySchema,
   SensorListSchema,
   SensorReplySchema,
+  SensorTestBodySchema,
   SensorTickListSchema,
 } from "./automation";
 import { EventAckSchema, EventBatchSchema } from "./events";
@@ -162,6 +166,48 @@ function automationRoutes(kind: "schedules" | "sensors"): ApiRoute[] {
       replies: { 200: json(ticks, "the ticks") },
       errors: [404, 409],
     },
+    {
+      ...common,
+      method: "GET",
+      path: `/api/${kind}/{name}`,
+      id: `get${Cap}`,
+      summary: `One ${one}, with its status and last tick`,
+      params: InstigatorParams,
+      query: InstigatorQuerySchema,
+      replies: { 200: json(reply, `the ${one}`) },
+      errors: [404, 409],
+    },
+    {
+      ...common,
+      method: "POST",
+      path: `/api/${kind}/{name}/test`,
+      id: `test${Cap}`,
+      summary:
+        kind === "schedules"
+          ? "Evaluate one tick (the next, or `scheduled_time`) without launching or storing anything"
+          : "Evaluate the sensor (with its cursor, or `cursor`) without launching or storing anything",
+      params: InstigatorParams,
+      query: InstigatorQuerySchema,
+      body: kind === "schedules" ? ScheduleTestBodySchema : SensorTestBodySchema,
+      replies: { 200: json(InstigatorTestReplySchema, "run requests, skip reason or the evaluation's error") },
+      errors: [404, 409],
+    },
+    ...(kind === "sensors"
+      ? [
+          {
+            ...common,
+            method: "PUT",
+            path: "/api/sensors/{name}/cursor",
+            id: "setSensorCursor",
+            summary: "Set a sensor's cursor, or reset it with null",
+            params: InstigatorParams,
+            query: InstigatorQuerySchema,
+            body: SensorCursorBodySchema,
+            replies: { 200: json(reply, "the sensor afterwards") },
+            errors: [404, 409],
+          } satisfies ApiRoute,
+        ]
+      : []),
   ];
 }
 

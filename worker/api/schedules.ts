@@ -1,17 +1,28 @@
 /**
  * `/api/schedules` (DESIGN.md §5.1): every schedule of every LOADED code location with its status,
- * its cron in words and its next ticks; start and stop; its tick history. Admin only, like jobs.
+ * its cron in words and its next ticks; start and stop; its tick history; and a test evaluation
+ * of one tick that launches and stores nothing (dry-run.ts). Admin only, like jobs.
  * A schedule is named by its name, with `?location=` when two locations use the same name.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
-import type { ScheduleListSchema, ScheduleReplySchema, ScheduleSummary, ScheduleTickListSchema } from "../../protocol";
+import type {
+  InstigatorTestReply,
+  ScheduleListSchema,
+  ScheduleReplySchema,
+  ScheduleSummary,
+  ScheduleTickListSchema,
+} from "../../protocol";
+import { ScheduleTestBodySchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth/admin-auth";
 import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
 import { nextCronTicks, parseCron } from "../daemon/cron";
+import { dryRunSchedule, nextScheduledTime } from "../daemon/dry-run";
 import { describeCron } from "../daemon/schedule-policy";
+import { readJsonBody } from "../http/read-json-body";
+import { defaultFetch } from "../launcher/signed-fetch";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import type { ScheduleStateRow } from "../storage/schedules-repo";
@@ -53,14 +64,22 @@ async function summaryWithLastTick(db: Database, found: Found, state: ScheduleSt
   return { ...summarize(found, state, now), last_tick: last ?? null };
 }
 
+const findSchedule = (c: Context<AppEnv>) =>
+  findInstigator(c.get("deps").db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
+
+async function scheduleReply(c: Context<AppEnv>, found: Found) {
+  const { db, now } = c.get("deps");
+  const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
+  const schedule = await summaryWithLastTick(db, found, state, now());
+  return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
+}
+
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
     const { db, now } = c.get("deps");
-    const found = await findInstigator(db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
+    const found = await findSchedule(c);
     await setScheduleStatus(db, found.location, found.definition.name, status, now());
-    const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
-    const schedule = await summaryWithLastTick(db, found, state, now());
-    return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
+    return scheduleReply(c, found);
   };
 }
 
@@ -73,6 +92,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     );
     return c.json({ schedules } satisfies z.infer<typeof ScheduleListSchema>);
   })
+  .get("/:name", requireAdmin, async (c) => scheduleReply(c, await findSchedule(c)))
   .post("/:name/start", requireAdmin, setStatus("RUNNING"))
   .post("/:name/stop", requireAdmin, setStatus("STOPPED"))
   .get("/:name/ticks", requireAdmin, async (c) => {
@@ -81,4 +101,18 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
     const ticks = await listScheduleTicks(db, found.location, found.definition.name, limit);
     return c.json({ ticks } satisfies z.infer<typeof ScheduleTickListSchema>);
+  })
+  .post("/:name/test", requireAdmin, async (c) => {
+    const { db, now } = c.get("deps");
+    const found = await findSchedule(c);
+    const body = await readJsonBody(c, ScheduleTestBodySchema);
+    const scheduledTime = body.scheduled_time ?? nextScheduledTime(found.definition, now());
+    const reply: InstigatorTestReply = await dryRunSchedule(
+      db,
+      defaultFetch,
+      found.location,
+      found.definition,
+      scheduledTime,
+    );
+    return c.json(reply);
   });
