@@ -547,6 +547,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     replies: { 200: json(PoolSchema, "the pool afterwards") },
   },
   {
+    method: "DELETE",
+    path: "/api/concurrency/pools/{pool}",
+    auth: "admin",
+    id: "deletePoolLimit",
+    tag: "concurrency",
+    summary: "Delete one pool's own limit (default_limit applies again, or none), audited",
+    params: PoolParams,
+    replies: { 200: json(PoolSchema, "the pool afterwards") },
+    errors: [404],
+  },
+  {
     method: "POST",
     path: "/api/runs/{id}/events",
     auth: "run_token",

@@ -182,6 +182,7 @@ describe("the OpenAPI document", () => {
       await send("GET", "/api/concurrency/pools");
       await send("GET", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db" });
       await send("PUT", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db", body: { limit: 2 } });
+      await send("DELETE", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db" });
       await send("DELETE", "/api/runs/{id}/pool-slots/{step}", {
         path: `/api/runs/${first.id}/pool-slots/greet`,
         token: tokenOf(first.id),

@@ -4,9 +4,12 @@
  * the claims waiting — and `PUT /api/concurrency/pools/:pool` {limit}, which sets one pool's
  * limit the way `PATCH /api/instance` sets any setting: an override of
  * `concurrency.pools.limits`, saved with an audit row in one batch and applied at once (waiting
- * claims ask again). The pools listed are the configured ones, those the loaded definitions'
- * ops name, and any held or waited on.
+ * claims ask again). `DELETE /api/concurrency/pools/:pool` removes the pool's own limit the same
+ * way (Dagster's "delete concurrency limit"): `default_limit` applies to it again, or none. The
+ * pools listed are the configured ones, those the loaded definitions' ops name, and any held or
+ * waited on.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { InstanceConfigOverrides, JsonObject, PoolListReply, PoolWire } from "../../protocol";
 import { PoolLimitBodySchema, PoolNameSchema, resolveInstanceConfig } from "../../protocol";
@@ -14,6 +17,7 @@ import type { AppEnv } from "../app-env";
 import { actorOf } from "../auth/actor";
 import { requireAdmin } from "../auth/admin-auth";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { NotFoundError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { overridesLayer, wranglerLayer } from "../instance/load-instance-config";
 import { describeChanges, mergeOverrides } from "../instance/merge-overrides";
@@ -43,25 +47,55 @@ export const poolRoutes = new Hono<AppEnv>()
   .put("/:pool", async (c) => {
     const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
     const { limit } = await readJsonBody(c, PoolLimitBodySchema);
-    const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
-    const saved = await overridesLayer(c.env.DB);
-    const before = resolveInstanceConfig([wrangler, saved]);
-    // `limits` is one leaf, replaced whole: carry every other pool's effective limit over.
-    const patch: InstanceConfigOverrides = {
-      concurrency: { pools: { limits: { ...before.config.concurrency.pools.limits, [pool]: limit } } },
-    };
-    const merged = mergeOverrides(saved.values, patch);
-    const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
-    const changes = describeChanges(before.config, after.config);
-    await saveInstanceOverrides(c.get("deps").db, merged, {
-      ts: Date.now(),
-      actor: actorOf(c),
-      action: "pool.update",
-      target: pool,
-      details: { limit, changes: changes as unknown as JsonObject[] } as JsonObject,
-    });
-    const stub = coordinatorStub(c.env);
-    await stub.configChanged();
-    const reply: PoolWire = await stub.pool(pool);
-    return c.json(reply);
+    return saveLimits(c, pool, (limits) => ({ ...limits, [pool]: limit }), "pool.update", { limit });
+  })
+  .delete("/:pool", async (c) => {
+    const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
+    return saveLimits(
+      c,
+      pool,
+      (limits) => {
+        if (!(pool in limits)) {
+          throw new NotFoundError("not_found", `Pool ${pool} has no limit of its own to delete.`);
+        }
+        const { [pool]: _deleted, ...rest } = limits;
+        return rest;
+      },
+      "pool.delete",
+      {},
+    );
   });
+
+/**
+ * Saves `concurrency.pools.limits` as `next` makes it from the effective limits, as an override
+ * with its audit row, and tells the coordinator. `limits` is one leaf, replaced whole: every other
+ * pool's effective limit is carried over.
+ */
+async function saveLimits(
+  c: Context<AppEnv>,
+  pool: string,
+  next: (limits: Record<string, number>) => Record<string, number>,
+  action: "pool.update" | "pool.delete",
+  details: JsonObject,
+) {
+  const wrangler = wranglerLayer(c.env.INSTANCE_CONFIG);
+  const saved = await overridesLayer(c.env.DB);
+  const before = resolveInstanceConfig([wrangler, saved]);
+  const patch: InstanceConfigOverrides = {
+    concurrency: { pools: { limits: next(before.config.concurrency.pools.limits) } },
+  };
+  const merged = mergeOverrides(saved.values, patch);
+  const after = resolveInstanceConfig([wrangler, { source: "override", values: merged }]);
+  const changes = describeChanges(before.config, after.config);
+  await saveInstanceOverrides(c.get("deps").db, merged, {
+    ts: Date.now(),
+    actor: actorOf(c),
+    action,
+    target: pool,
+    details: { ...details, changes: changes as unknown as JsonObject[] } as JsonObject,
+  });
+  const stub = coordinatorStub(c.env);
+  await stub.configChanged();
+  const reply: PoolWire = await stub.pool(pool);
+  return c.json(reply);
+}
