@@ -112,6 +112,8 @@ describe("the dashboard for people", () => {
       ["launchpad", "/jobs/demo/greet/launchpad"],
       ["schedules", "/schedules"],
       ["sensors", "/sensors"],
+      ["schedule", "/schedules/demo/greet_weekdays"],
+      ["sensor", "/sensors/demo/new_files"],
       ["locations", "/locations"],
       ["pools", "/pools"],
       ["instance", "/instance"],

@@ -22,6 +22,8 @@ const schedule: ScheduleDefinition = {
   execution_timezone: "UTC",
   default_status: "RUNNING",
   description: null,
+  evaluated: true,
+  tags: { team: "data" },
 };
 const sensor = (overrides: Partial<SensorDefinition> = {}): SensorDefinition => ({
   name: "watcher",
@@ -73,7 +75,18 @@ describe("POST /api/schedules/:name/test", () => {
     const reply = await testReply(await call("POST", "/api/schedules/nightly/test", { body: {} }));
     expect(reply.error).toBeNull();
     expect(reply.run_requests).toEqual([
-      { run_key: "2026-12-04", run_config: { ops: {} }, job: "noop", run_key_used: false },
+      {
+        run_key: "2026-12-04",
+        run_config: { ops: {} },
+        job: "noop",
+        run_key_used: false,
+        // The tags the run would carry: the schedule's, and what the scheduler adds.
+        tags: expect.objectContaining({
+          team: "data",
+          "flightdeck/schedule": "nightly",
+          "flightdeck/run_key": "2026-12-04",
+        }),
+      },
     ]);
     // The next 03:00 UTC after the call.
     const scheduled = reply.scheduled_time ?? 0;
@@ -81,6 +94,24 @@ describe("POST /api/schedules/:name/test", () => {
     expect(scheduled).toBeGreaterThan(before);
     expect(scheduled - before).toBeLessThanOrEqual(24 * 3600_000);
     expect(evaluations).toEqual([{ kind: "schedules", name: "nightly", body: { scheduled_time: scheduled } }]);
+    await nothingStored();
+  });
+
+  it("shows a schedule without an evaluate function as its one static run per tick, asking no code location", async () => {
+    const fake = newFake("http://static-location.test:4000");
+    fake.definitions = {
+      ...SAMPLE_DEFINITIONS,
+      schedules: [{ ...schedule, evaluated: undefined, run_config: { ops: { greet: { config: { name: "x" } } } } }],
+    };
+    interceptCodeLocations(fake);
+    await registerFake(fake, "static");
+    const at = Date.UTC(2027, 0, 4, 3);
+    const path = "/api/schedules/nightly/test?location=static";
+    const reply = await testReply(await call("POST", path, { body: { scheduled_time: at } }));
+    expect(reply.run_requests).toMatchObject([
+      { job: "noop", run_key: "2027-01-04T03:00:00.000Z#0", run_config: { ops: { greet: { config: { name: "x" } } } } },
+    ]);
+    expect(evaluations).toEqual([]);
     await nothingStored();
   });
 

@@ -21,6 +21,7 @@ import type { Database } from "../storage/db";
 import { isRunKeyUsed } from "../storage/schedules-repo";
 import { nextCronTicks, parseCron } from "./cron";
 import { evaluateRemotely } from "./remote-evaluation";
+import { STATIC_SCHEDULE_REPLY, scheduledRun } from "./schedules";
 
 type Kind = "SCHEDULE" | "SENSOR";
 
@@ -72,17 +73,34 @@ export async function dryRunSchedule(
     cursor_after: null,
   };
   try {
-    const reply = await evaluateRemotely(
-      db,
-      fetchFn,
-      location,
-      `/schedules/${encodeURIComponent(schedule.name)}/evaluate`,
-      { scheduled_time: scheduledTime },
-      ScheduleEvaluateReplySchema,
-    );
+    // As the scheduler would: only a schedule with an evaluate function asks its code location.
+    const reply = schedule.evaluated
+      ? await evaluateRemotely(
+          db,
+          fetchFn,
+          location,
+          `/schedules/${encodeURIComponent(schedule.name)}/evaluate`,
+          { scheduled_time: scheduledTime },
+          ScheduleEvaluateReplySchema,
+        )
+      : STATIC_SCHEDULE_REPLY;
     if ("skip_reason" in reply) return { ...base, run_requests: [], skip_reason: reply.skip_reason, error: null };
-    const requests = await describeRequests(db, "SCHEDULE", location, schedule.name, schedule.job, reply.run_requests);
-    return { ...base, run_requests: requests, skip_reason: null, error: null };
+    // Each request as the run it would launch: the schedule's config, tags and run key filled in.
+    const requests = reply.run_requests.map((request, index) => {
+      const { runKey, submit } = scheduledRun(schedule, scheduledTime, request, index);
+      return {
+        run_key: runKey,
+        job: submit.job,
+        tags: submit.tags,
+        ...(submit.run_config ? { run_config: submit.run_config } : {}),
+      };
+    });
+    return {
+      ...base,
+      run_requests: await describeRequests(db, "SCHEDULE", location, schedule.name, schedule.job, requests),
+      skip_reason: null,
+      error: null,
+    };
   } catch (error) {
     return { ...base, run_requests: [], skip_reason: null, error: messageOf(error) };
   }

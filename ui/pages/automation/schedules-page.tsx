@@ -25,7 +25,14 @@ function ScheduleCard({ schedule, onChanged }: { schedule: ScheduleSummary; onCh
   return (
     <section class="card" data-testid="schedule-row" data-schedule={schedule.name}>
       <div class="location-head">
-        <h2 class="location-name">{schedule.name}</h2>
+        <h2 class="location-name">
+          <Link
+            href={`/schedules/${encodeURIComponent(schedule.location)}/${encodeURIComponent(schedule.name)}`}
+            data-testid="schedule-link"
+          >
+            {schedule.name}
+          </Link>
+        </h2>
         <StatusToggle
           running={schedule.status === "RUNNING"}
           onToggle={async (running) => {
