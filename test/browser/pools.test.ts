@@ -68,7 +68,7 @@ describe("pools page", () => {
 
   it("adds a limit for a new pool, refusing a bad name as you type, and deletes it", async () => {
     const { page } = s;
-    await s.open("/pools");
+    // Still on the Pools page from the test above.
     const form = page.getByTestId("add-pool");
     await form.waitFor();
     await form.getByTestId("add-pool-name").fill("bad name");

@@ -7,12 +7,12 @@ import { getSchedule, listScheduleTicks, setScheduleRunning, testSchedule } from
 import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
-import { AbsoluteTime } from "../../components/time";
 import { now } from "../../lib/time";
 import type { RouteProps } from "../../routes";
 import { isNotFound, usePoll } from "../../stores/poll";
 import { InstigatorRuns } from "./instigator-runs";
 import { InstigatorTest } from "./instigator-test";
+import { ScheduleFacts } from "./schedule-facts";
 import { TickTimeline } from "./tick-timeline";
 import { StatusToggle, TickTable } from "./ticks";
 import "./automation.css";
@@ -50,7 +50,6 @@ export default function SchedulePage({ params }: RouteProps) {
       </div>
     );
   }
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <div class="page" data-testid="schedule-page">
       <PageHeader
@@ -80,34 +79,7 @@ export default function SchedulePage({ params }: RouteProps) {
       ) : (
         <>
           <section class="card">
-            <div class="kv">
-              <span>Job</span>
-              <span>
-                <Link href={`/jobs/${s.location}/${s.job}`}>{s.job}</Link>
-              </span>
-              <span>When</span>
-              <span data-testid="schedule-words">
-                {s.cron_description} <span class="muted small">({s.execution_timezone})</span>
-              </span>
-              <span>Cron</span>
-              <span class="mono">{s.cron_schedule}</span>
-              <span>Next ticks</span>
-              <span data-testid="schedule-next">
-                {s.next_ticks.slice(0, 3).map((t, i) => (
-                  <span key={t}>
-                    {i > 0 ? " · " : ""}
-                    <AbsoluteTime ms={t} />
-                  </span>
-                ))}{" "}
-                <span class="muted small">({zone})</span>
-              </span>
-              {s.description ? (
-                <>
-                  <span>About</span>
-                  <span>{s.description}</span>
-                </>
-              ) : null}
-            </div>
+            <ScheduleFacts schedule={s} />
           </section>
           <InstigatorTest
             kind="schedule"
