@@ -39,11 +39,15 @@ import {
   CreatedApiTokenReplySchema,
 } from "./api-tokens";
 import {
+  InstigatorTestReplySchema,
   ScheduleListSchema,
   ScheduleReplySchema,
+  ScheduleTestBodySchema,
   ScheduleTickListSchema,
+  SensorCursorBodySchema,
   SensorListSchema,
   SensorReplySchema,
+  SensorTestBodySchema,
   SensorTickListSchema,
 } from "./automation";
 import { EventAckSchema, EventBatchSchema } from "./events";
@@ -181,6 +185,52 @@ function automationRoutes(kind: "schedules" | "sensors"): ApiRoute[] {
       replies: { 200: json(ticks, "the ticks") },
       errors: [404, 409],
     },
+    {
+      ...common,
+      auth: "viewer",
+      method: "GET",
+      path: `/api/${kind}/{name}`,
+      id: `get${Cap}`,
+      summary: `One ${one}, with its status and last tick`,
+      params: InstigatorParams,
+      query: InstigatorQuerySchema,
+      replies: { 200: json(reply, `the ${one}`) },
+      errors: [404, 409],
+    },
+    {
+      ...common,
+      // It calls the code location's evaluation, so it needs what start and stop need.
+      auth: "operator",
+      method: "POST",
+      path: `/api/${kind}/{name}/test`,
+      id: `test${Cap}`,
+      summary:
+        kind === "schedules"
+          ? "Evaluate one tick (the next, or `scheduled_time`) without launching or storing anything"
+          : "Evaluate the sensor (with its cursor, or `cursor`) without launching or storing anything",
+      params: InstigatorParams,
+      query: InstigatorQuerySchema,
+      body: kind === "schedules" ? ScheduleTestBodySchema : SensorTestBodySchema,
+      replies: { 200: json(InstigatorTestReplySchema, "run requests, skip reason or the evaluation's error") },
+      errors: [404, 409],
+    },
+    ...(kind === "sensors"
+      ? [
+          {
+            ...common,
+            auth: "operator",
+            method: "PUT",
+            path: "/api/sensors/{name}/cursor",
+            id: "setSensorCursor",
+            summary: "Set a sensor's cursor, or reset it with null",
+            params: InstigatorParams,
+            query: InstigatorQuerySchema,
+            body: SensorCursorBodySchema,
+            replies: { 200: json(reply, "the sensor afterwards") },
+            errors: [404, 409],
+          } satisfies ApiRoute,
+        ]
+      : []),
   ];
 }
 
@@ -534,6 +584,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: PoolParams,
     body: PoolLimitBodySchema,
     replies: { 200: json(PoolSchema, "the pool afterwards") },
+  },
+  {
+    method: "DELETE",
+    path: "/api/concurrency/pools/{pool}",
+    auth: "operator",
+    id: "deletePoolLimit",
+    tag: "concurrency",
+    summary: "Delete one pool's own limit (default_limit applies again, or none), audited",
+    params: PoolParams,
+    replies: { 200: json(PoolSchema, "the pool afterwards") },
+    errors: [404],
   },
   {
     method: "POST",

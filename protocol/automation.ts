@@ -185,3 +185,47 @@ export type SensorSummary = z.infer<typeof SensorSummarySchema>;
 export const SensorListSchema = z.object({ sensors: z.array(SensorSummarySchema) });
 export const SensorReplySchema = z.object({ sensor: SensorSummarySchema });
 export const SensorTickListSchema = z.object({ ticks: z.array(SensorTickSchema) });
+
+// ---- testing a schedule or sensor, and a sensor's cursor (Dagster's "Test schedule"/"Test sensor", `dagster sensor cursor`)
+
+/** A sensor's cursor as an operator may set it: any string (the sensor's function parses it), bounded. */
+export const SensorCursorSchema = z.string().max(65_536, "a cursor is at most 64 KiB");
+
+/** `POST /api/schedules/:name/test`: the tick to evaluate; absent, the schedule's next tick. */
+export const ScheduleTestBodySchema = z
+  .object({ scheduled_time: TimestampSchema.optional().describe("the tick to evaluate, UTC ms") })
+  .strict();
+/** `POST /api/sensors/:name/test`: the cursor to evaluate with; absent, the sensor's stored cursor. */
+export const SensorTestBodySchema = z
+  .object({ cursor: SensorCursorSchema.nullable().optional().describe("null evaluates as if no cursor was ever set") })
+  .strict();
+
+/** A run request of a dry run, with the job it would launch and whether its run key was already used (then a real tick skips it). */
+export const DryRunRunRequestSchema = RunRequestSchema.extend({
+  job: NameSchema.nullable(),
+  run_key_used: z.boolean(),
+});
+export type DryRunRunRequest = z.infer<typeof DryRunRunRequestSchema>;
+
+/**
+ * What a dry run found (Dagster's DryRunInstigationTick / TickEvaluation): the run requests, a
+ * skip reason, or the evaluation's error — an error of the schedule's or sensor's code is a
+ * result of the test, not a failure of the request. Nothing is launched or stored.
+ */
+export const InstigatorTestReplySchema = z.object({
+  location: z.string(),
+  name: z.string(),
+  /** Schedules: the tick evaluated. Sensors: null. */
+  scheduled_time: TimestampSchema.nullable(),
+  /** Sensors: the cursor evaluated with. Schedules: null. */
+  cursor_before: z.string().nullable(),
+  /** Sensors: the cursor a real tick would store (unchanged when the sensor set none). Schedules: null. */
+  cursor_after: z.string().nullable(),
+  run_requests: z.array(DryRunRunRequestSchema),
+  skip_reason: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type InstigatorTestReply = z.infer<typeof InstigatorTestReplySchema>;
+
+/** `PUT /api/sensors/:name/cursor`: set the cursor, or `null` to reset it (Dagster's `--delete`). */
+export const SensorCursorBodySchema = z.object({ cursor: SensorCursorSchema.nullable() }).strict();

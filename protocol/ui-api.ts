@@ -91,7 +91,13 @@ export { EffectiveInstanceConfigSchema as InstanceReplySchema } from "./instance
  * `changes` are the settings that changed, from and to (empty for pause/resume, which the
  * coordinator holds, not the config).
  */
-export const INSTANCE_AUDIT_ACTIONS = ["instance.update", "pool.update", "queue.pause", "queue.resume"] as const;
+export const INSTANCE_AUDIT_ACTIONS = [
+  "instance.update",
+  "pool.update",
+  "pool.delete",
+  "queue.pause",
+  "queue.resume",
+] as const;
 export const InstanceHistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const InstanceChangeSchema = z.object({
   id: z.number().int(),

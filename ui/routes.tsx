@@ -42,10 +42,22 @@ export const ROUTES: Route[] = [
     page: lazyPage(() => import("./pages/automation/schedules-page")),
   },
   {
+    pattern: "/schedules/:location/:name",
+    title: (p) => `${p.name} · Schedules`,
+    nav: "schedules",
+    page: lazyPage(() => import("./pages/automation/schedule-page")),
+  },
+  {
     pattern: "/sensors",
     title: "Sensors",
     nav: "sensors",
     page: lazyPage(() => import("./pages/automation/sensors-page")),
+  },
+  {
+    pattern: "/sensors/:location/:name",
+    title: (p) => `${p.name} · Sensors`,
+    nav: "sensors",
+    page: lazyPage(() => import("./pages/automation/sensor-page")),
   },
   {
     pattern: "/locations",

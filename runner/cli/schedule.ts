@@ -6,6 +6,7 @@
 import { ScheduleListSchema, ScheduleReplySchema, ScheduleTickListSchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
 import { limitFlag, stringFlag } from "./command";
+import { previewVerb } from "./instigator-preview";
 import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
 import { shortRunId } from "./run-id";
@@ -75,11 +76,12 @@ const ticks: Verb = {
 
 export const scheduleNoun: Noun = {
   name: "schedule",
-  summary: "List, start and stop schedules; their ticks",
+  summary: "List, start, stop and preview schedules; their ticks",
   verbs: [
     list,
     statusVerb("schedules", "start", ScheduleReplySchema, (r) => r.schedule),
     statusVerb("schedules", "stop", ScheduleReplySchema, (r) => r.schedule),
     ticks,
+    previewVerb("schedules"),
   ],
 };

@@ -1,14 +1,15 @@
 /**
- * `flightdeck sensor list|start|stop|ticks|cursor` (Dagster's `dagster sensor ...`): every sensor
- * of every loaded code location with its status, interval, cursor and last tick. `cursor` prints
- * the sensor's current cursor; the API has no route to set one yet, so Dagster's
- * `sensor cursor --set/--delete` is not offered.
+ * `flightdeck sensor list|start|stop|ticks|preview|cursor` (Dagster's `dagster sensor ...`): every
+ * sensor of every loaded code location with its status, interval, cursor and last tick. `cursor`
+ * prints the sensor's cursor, or sets it with `--set <value>` or resets it with `--reset`
+ * (Dagster's `dagster sensor cursor --set/--delete`; `--delete` is taken too).
  */
 import { SensorListSchema, SensorReplySchema, SensorTickListSchema } from "../../protocol";
 import type { ApiClient } from "./api-client";
 import type { Noun, Verb } from "./command";
 import { limitFlag, stringFlag } from "./command";
-import { CliError } from "./errors";
+import { UsageError } from "./errors";
+import { previewVerb } from "./instigator-preview";
 import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
 import { shortRunId } from "./run-id";
@@ -82,21 +83,29 @@ const ticks: Verb = {
 
 const cursor: Verb = {
   name: "cursor",
-  usage: "<name> [--location <name>]",
-  summary: "A sensor's current cursor",
-  flags: LOCATION_FLAG,
+  usage: "<name> [--set <value> | --reset] [--location <name>]",
+  summary: "A sensor's cursor: print it, set it, or reset it",
+  details:
+    "  --set <value>  the cursor the sensor's next tick is evaluated with\n  --reset        clear it, as if no tick ever set one (also --delete)",
+  flags: { ...LOCATION_FLAG, set: { type: "string" }, reset: { type: "boolean" }, delete: { type: "boolean" } },
   args: { min: 1, max: 1 },
   async run({ client, flags, args, json, out }) {
-    const name = args[0] ?? "";
-    const found = (await listSensors(client(), stringFlag(flags, "location"))).filter((s) => s.name === name);
-    const [sensor] = found;
-    if (!sensor) throw new CliError(`No loaded code location has a sensor named "${name}".`);
-    if (found.length > 1) {
-      throw new CliError(
-        `Several code locations have a sensor "${name}" (${found.map((s) => s.location).join(", ")}); add --location.`,
-      );
-    }
+    const path = `/api/sensors/${encodeURIComponent(args[0] ?? "")}`;
+    const query = { location: stringFlag(flags, "location") };
+    const value = stringFlag(flags, "set");
+    const reset = flags.reset === true || flags.delete === true;
+    if (value !== undefined && reset) throw new UsageError("give --set <value> or --reset, not both");
+    const { sensor } =
+      value === undefined && !reset
+        ? await client().request("GET", path, SensorReplySchema, { query })
+        : await client().request("PUT", `${path}/cursor`, SensorReplySchema, {
+            query,
+            body: { cursor: value ?? null },
+          });
     if (json) out.json({ location: sensor.location, sensor: sensor.name, cursor: sensor.cursor });
+    else if (value !== undefined)
+      out.line(`The cursor of ${sensor.location}/${sensor.name} is now ${sensor.cursor ?? ""}.`);
+    else if (reset) out.line(`The cursor of ${sensor.location}/${sensor.name} is reset.`);
     else out.line(sensor.cursor ?? "(no cursor)");
     return 0;
   },
@@ -104,12 +113,13 @@ const cursor: Verb = {
 
 export const sensorNoun: Noun = {
   name: "sensor",
-  summary: "List, start and stop sensors; their ticks and cursor",
+  summary: "List, start, stop and preview sensors; their ticks and cursor",
   verbs: [
     list,
     statusVerb("sensors", "start", SensorReplySchema, (r) => r.sensor),
     statusVerb("sensors", "stop", SensorReplySchema, (r) => r.sensor),
     ticks,
+    previewVerb("sensors"),
     cursor,
   ],
 };

@@ -115,6 +115,8 @@ describe("the dashboard for people", () => {
       ["launchpad-from-run", `/jobs/demo/diamond/launchpad?from_run=${done.id}`],
       ["schedules", "/schedules"],
       ["sensors", "/sensors"],
+      ["schedule", "/schedules/demo/greet_weekdays"],
+      ["sensor", "/sensors/demo/new_files"],
       ["locations", "/locations"],
       ["pools", "/pools"],
       ["instance", "/instance"],

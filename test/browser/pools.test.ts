@@ -1,12 +1,14 @@
 /**
  * The Pools page in Chromium against the real control plane (issue 5): a pool with its limit
  * from the instance config, the run and step holding its slot (a real run worker of
- * examples/pools/location.ts), and the limit edited from the page.
+ * examples/pools/location.ts), and the limit edited from the page; a pool limit added (checked as
+ * you type) and deleted, at desktop and phone sizes.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { InstanceHistoryReplySchema } from "../../protocol";
 import {
   type CodeLocationServer,
   REPO_ROOT,
@@ -62,5 +64,40 @@ describe("pools page", () => {
     await client.terminateRun(run.id);
     await client.waitForRun(run.id, { timeoutMs: 30_000 });
     await card.getByTestId("pool-slot").waitFor({ state: "detached" });
+  });
+
+  it("adds a limit for a new pool, refusing a bad name as you type, and deletes it", async () => {
+    const { page } = s;
+    // Still on the Pools page from the test above.
+    const form = page.getByTestId("add-pool");
+    await form.waitFor();
+    await form.getByTestId("add-pool-name").fill("bad name");
+    expect(await form.getByTestId("add-pool-error").textContent()).toContain("letters, digits");
+    expect(await form.getByTestId("add-pool-save").isDisabled()).toBe(true);
+    await form.getByTestId("add-pool-name").fill("db/replica");
+    await form.getByTestId("add-pool-limit").fill("2");
+    expect(await form.getByTestId("add-pool-error").count()).toBe(0);
+    await form.getByTestId("add-pool-limit").press("Enter");
+    const card = page.locator('[data-testid="pool-row"][data-pool="db/replica"]');
+    await card.getByTestId("pool-limit").filter({ hasText: "2" }).waitFor();
+    await s.browser.screenshot("pools-added-desktop");
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+      await s.browser.screenshot("pools-added-phone");
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+    await card.getByTestId("pool-delete-limit").click();
+    await page.getByTestId("confirm-ok").click();
+    // No op names the pool and it holds nothing: once its limit is gone, so is the pool.
+    await card.waitFor({ state: "detached" });
+    const history = await s.controlPlane.client.request("GET", "/api/instance/history", InstanceHistoryReplySchema);
+    expect(history.changes.slice(0, 2).map((c) => [c.action, c.target])).toEqual([
+      ["pool.delete", "db/replica"],
+      ["pool.update", "db/replica"],
+    ]);
   });
 });

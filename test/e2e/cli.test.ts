@@ -284,6 +284,24 @@ describe("flightdeck run, location, sensor and instance", () => {
     expect((await cli(["sensor", "list"])).stdout).toMatch(/demo\/new_files\s+greet\s+(RUNNING|STOPPED)\s+30s/);
     const cursor = await cli(["sensor", "cursor", "new_files", "--json"]);
     expect(JSON.parse(cursor.stdout)).toMatchObject({ location: "demo", sensor: "new_files" });
+    const setCursor = await cli(["sensor", "cursor", "new_files", "--set", "file-41"]);
+    expect(setCursor.stdout, setCursor.stderr).toBe("The cursor of demo/new_files is now file-41.\n");
+    expect((await cli(["sensor", "cursor", "new_files"])).stdout).toBe("file-41\n");
+    expect((await cli(["sensor", "cursor", "new_files", "--reset"])).stdout).toBe(
+      "The cursor of demo/new_files is reset.\n",
+    );
+    expect((await cli(["sensor", "cursor", "new_files"])).stdout).toBe("(no cursor)\n");
+    expectOneLineError(await cli(["sensor", "cursor", "new_files", "--set", "a", "--reset"]), /not both/, 2);
+    // The demo's weekday schedule evaluated for its next tick through the real code location: one greet run, launched by no one.
+    const preview = await cli(["schedule", "preview", "greet_weekdays", "--json"]);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(JSON.parse(preview.stdout)).toMatchObject({
+      location: "demo",
+      error: null,
+      run_requests: [{ job: "greet", run_config: { ops: { hello: { config: { name: "team" } } } } }],
+    });
+    const sensorPreview = await cli(["sensor", "preview", "new_files", "--cursor", "c-1"]);
+    expect(sensorPreview.stdout, sensorPreview.stderr).toMatch(/Cursor unchanged: c-1/);
 
     const set = await cli(["instance", "set", "run_coordinator.max_concurrent_runs", "4"]);
     expect(set.stdout, set.stderr).toBe("run_coordinator.max_concurrent_runs: 10 → 4\n");

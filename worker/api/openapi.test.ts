@@ -183,6 +183,7 @@ describe("the OpenAPI document", () => {
       await send("GET", "/api/concurrency/pools");
       await send("GET", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db" });
       await send("PUT", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db", body: { limit: 2 } });
+      await send("DELETE", "/api/concurrency/pools/{pool}", { path: "/api/concurrency/pools/db" });
       await send("DELETE", "/api/runs/{id}/pool-slots/{step}", {
         path: `/api/runs/${first.id}/pool-slots/greet`,
         token: tokenOf(first.id),
@@ -223,7 +224,13 @@ describe("the OpenAPI document", () => {
         await send("POST", `/api/${kind}/{name}/start`, { path: `/api/${kind}/${name}/start?location=demo` });
         await send("POST", `/api/${kind}/{name}/stop`, { path: `/api/${kind}/${name}/stop` });
         await send("GET", `/api/${kind}/{name}/ticks`, { path: `/api/${kind}/${name}/ticks?limit=5` });
+        await send("GET", `/api/${kind}/{name}`, { path: `/api/${kind}/${name}` });
+        await send("POST", `/api/${kind}/{name}/test`, { path: `/api/${kind}/${name}/test`, body: {} });
       }
+      await send("PUT", "/api/sensors/{name}/cursor", {
+        path: "/api/sensors/new_files/cursor",
+        body: { cursor: "c1" },
+      });
 
       await send("GET", "/api/instance/history", { path: "/api/instance/history?limit=5" });
       const policy = {

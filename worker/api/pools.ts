@@ -4,15 +4,19 @@
  * the claims waiting — and `PUT /api/concurrency/pools/:pool` {limit}, which sets one pool's
  * limit the way `PATCH /api/instance` sets any setting: an override of
  * `concurrency.pools.limits`, saved with an audit row in one batch and applied at once (waiting
- * claims ask again). The pools listed are the configured ones, those the loaded definitions'
- * ops name, and any held or waited on.
+ * claims ask again). `DELETE /api/concurrency/pools/:pool` removes the pool's own limit the same
+ * way (Dagster's "delete concurrency limit"): `default_limit` applies to it again, or none. The
+ * pools listed are the configured ones, those the loaded definitions' ops name, and any held or
+ * waited on.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
-import type { Pool, PoolListReply } from "../../protocol";
+import type { JsonObject, Pool, PoolListReply } from "../../protocol";
 import { PoolLimitBodySchema, PoolNameSchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
 import { auditActor } from "../auth/actor";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { NotFoundError } from "../errors";
 import { parseOrFail, readJsonBody } from "../http/read-json-body";
 import { saveOverrides } from "../instance/save-overrides";
 import { listLoadedDefinitions } from "../storage/code-locations-repo";
@@ -39,16 +43,44 @@ export const poolRoutes = new Hono<AppEnv>()
   .put("/:pool", async (c) => {
     const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
     const { limit } = await readJsonBody(c, PoolLimitBodySchema);
-    await saveOverrides(c.get("deps"), {
-      // `limits` is one leaf, replaced whole: carry every other pool's effective limit over.
-      patch: (before) => ({
-        concurrency: { pools: { limits: { ...before.concurrency.pools.limits, [pool]: limit } } },
-      }),
-      actor: auditActor(c),
-      action: "pool.update",
-      target: pool,
-      details: () => ({ limit }),
-    });
-    const reply: Pool = await coordinatorStub(c.env).pool(pool);
-    return c.json(reply);
+    return saveLimits(c, pool, (limits) => ({ ...limits, [pool]: limit }), "pool.update", { limit });
+  })
+  .delete("/:pool", async (c) => {
+    const pool = parseOrFail(PoolNameSchema, c.req.param("pool"), "The pool name in the path is not valid");
+    return saveLimits(
+      c,
+      pool,
+      (limits) => {
+        if (!(pool in limits)) {
+          throw new NotFoundError("not_found", `Pool ${pool} has no limit of its own to delete.`);
+        }
+        const { [pool]: _deleted, ...rest } = limits;
+        return rest;
+      },
+      "pool.delete",
+      {},
+    );
   });
+
+/**
+ * Saves `concurrency.pools.limits` as `next` makes it from the effective limits (save-overrides.ts:
+ * an override with its audit row, applied at once). `limits` is one leaf, replaced whole: every
+ * other pool's effective limit is carried over.
+ */
+async function saveLimits(
+  c: Context<AppEnv>,
+  pool: string,
+  next: (limits: Record<string, number>) => Record<string, number>,
+  action: "pool.update" | "pool.delete",
+  details: JsonObject,
+) {
+  await saveOverrides(c.get("deps"), {
+    patch: (before) => ({ concurrency: { pools: { limits: next(before.concurrency.pools.limits) } } }),
+    actor: auditActor(c),
+    action,
+    target: pool,
+    details: () => details,
+  });
+  const reply: Pool = await coordinatorStub(c.env).pool(pool);
+  return c.json(reply);
+}

@@ -1,16 +1,28 @@
 /**
  * `/api/schedules` (DESIGN.md §5.1): every schedule of every LOADED code location with its status,
- * its cron in words and its next ticks; start and stop; its tick history. Reading needs viewer, start and stop operator (the route table).
+ * its cron in words and its next ticks; start and stop; its tick history; and a test evaluation
+ * of one tick that launches and stores nothing (dry-run.ts). Reading needs viewer; start, stop and
+ * test need operator (the route table, protocol/api-routes.ts).
  * A schedule is named by its name, with `?location=` when two locations use the same name.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
-import type { ScheduleListSchema, ScheduleReplySchema, ScheduleSummary, ScheduleTickListSchema } from "../../protocol";
+import type {
+  InstigatorTestReply,
+  ScheduleListSchema,
+  ScheduleReplySchema,
+  ScheduleSummary,
+  ScheduleTickListSchema,
+} from "../../protocol";
+import { ScheduleTestBodySchema } from "../../protocol";
 import type { AppEnv } from "../app-env";
 import { type FoundInstigator, findInstigator, listInstigators } from "../code-locations/instigators";
 import { nextCronTicks, parseCron } from "../daemon/cron";
+import { dryRunSchedule, nextScheduledTime } from "../daemon/dry-run";
 import { describeCron } from "../daemon/schedule-policy";
+import { readJsonBody } from "../http/read-json-body";
+import { defaultFetch } from "../launcher/signed-fetch";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import type { ScheduleStateRow } from "../storage/schedules-repo";
@@ -52,14 +64,22 @@ async function summaryWithLastTick(db: Database, found: Found, state: ScheduleSt
   return { ...summarize(found, state, now), last_tick: last ?? null };
 }
 
+const findSchedule = (c: Context<AppEnv>) =>
+  findInstigator(c.get("deps").db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
+
+async function scheduleReply(c: Context<AppEnv>, found: Found) {
+  const { db, now } = c.get("deps");
+  const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
+  const schedule = await summaryWithLastTick(db, found, state, now());
+  return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
+}
+
 function setStatus(status: "RUNNING" | "STOPPED") {
   return async (c: Context<AppEnv>) => {
     const { db, now } = c.get("deps");
-    const found = await findInstigator(db, "schedules", c.req.param("name") ?? "", c.req.query("location"));
+    const found = await findSchedule(c);
     await setScheduleStatus(db, found.location, found.definition.name, status, now());
-    const state = (await listScheduleStates(db)).get(stateKey(found.location, found.definition.name));
-    const schedule = await summaryWithLastTick(db, found, state, now());
-    return c.json({ schedule } satisfies z.infer<typeof ScheduleReplySchema>);
+    return scheduleReply(c, found);
   };
 }
 
@@ -72,6 +92,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     );
     return c.json({ schedules } satisfies z.infer<typeof ScheduleListSchema>);
   })
+  .get("/:name", async (c) => scheduleReply(c, await findSchedule(c)))
   .post("/:name/start", setStatus("RUNNING"))
   .post("/:name/stop", setStatus("STOPPED"))
   .get("/:name/ticks", async (c) => {
@@ -80,4 +101,18 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), MAX_TICKS);
     const ticks = await listScheduleTicks(db, found.location, found.definition.name, limit);
     return c.json({ ticks } satisfies z.infer<typeof ScheduleTickListSchema>);
+  })
+  .post("/:name/test", async (c) => {
+    const { db, now } = c.get("deps");
+    const found = await findSchedule(c);
+    const body = await readJsonBody(c, ScheduleTestBodySchema);
+    const scheduledTime = body.scheduled_time ?? nextScheduledTime(found.definition, now());
+    const reply: InstigatorTestReply = await dryRunSchedule(
+      db,
+      defaultFetch,
+      found.location,
+      found.definition,
+      scheduledTime,
+    );
+    return c.json(reply);
   });

@@ -128,7 +128,7 @@ async function runTick(
   try {
     const reply: ScheduleEvaluateReply = schedule.evaluated
       ? await deps.evaluate(location, schedule.name, scheduledTime)
-      : { run_requests: [{}] };
+      : STATIC_SCHEDULE_REPLY;
     if ("skip_reason" in reply) {
       await finishScheduleTick(
         deps.db,
@@ -174,6 +174,38 @@ async function runTick(
   }
 }
 
+/**
+ * The run a schedule's run request stands for at a tick: the request's job, run config and tags
+ * over the schedule's own, the schedule's tags, and its run key — the request's, else one that
+ * names the tick, so each tick launches once whatever happens. Shared with the dry run.
+ */
+export function scheduledRun(
+  schedule: ScheduleDefinition,
+  scheduledTime: number,
+  request: RunRequest,
+  index: number,
+): { runKey: string; submit: Omit<SubmitRun, "location"> } {
+  const runKey = request.run_key ?? `${new Date(scheduledTime).toISOString()}#${index}`;
+  const runConfig = request.run_config ?? schedule.run_config;
+  return {
+    runKey,
+    submit: {
+      job: request.job ?? schedule.job,
+      ...(runConfig ? { run_config: runConfig } : {}),
+      tags: {
+        ...(schedule.tags ?? {}),
+        ...(request.tags ?? {}),
+        [TAG.schedule]: schedule.name,
+        "flightdeck/scheduled_time": new Date(scheduledTime).toISOString(),
+        "flightdeck/run_key": runKey,
+      },
+    },
+  };
+}
+
+/** A schedule with no evaluate function asks for one run per tick, with its static config and tags. */
+export const STATIC_SCHEDULE_REPLY: ScheduleEvaluateReply = { run_requests: [{}] };
+
 async function submitRequest(
   deps: ScheduleDeps,
   location: string,
@@ -183,8 +215,7 @@ async function submitRequest(
   index: number,
   again: boolean,
 ): Promise<string | null> {
-  // One run per tick whatever happens: the default key names the tick.
-  const runKey = request.run_key ?? `${new Date(scheduledTime).toISOString()}#${index}`;
+  const { runKey, submit } = scheduledRun(schedule, scheduledTime, request, index);
   if (!(await claimRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey, deps.now))) {
     // Used before: by this very tick when it is evaluated again after its pass died (its run is
     // the tick's), or by an earlier tick (nothing to launch). A key claimed but never given its run
@@ -200,20 +231,7 @@ async function submitRequest(
   }
   let run: Run;
   try {
-    run = await deps.submit({
-      location,
-      job: request.job ?? schedule.job,
-      ...((request.run_config ?? schedule.run_config)
-        ? { run_config: request.run_config ?? schedule.run_config ?? {} }
-        : {}),
-      tags: {
-        ...(schedule.tags ?? {}),
-        ...(request.tags ?? {}),
-        [TAG.schedule]: schedule.name,
-        "flightdeck/scheduled_time": new Date(scheduledTime).toISOString(),
-        "flightdeck/run_key": runKey,
-      },
-    });
+    run = await deps.submit({ location, ...submit });
   } catch (error) {
     await releaseRunKey(deps.db, "SCHEDULE", location, schedule.name, runKey);
     throw error;

@@ -84,6 +84,20 @@ export async function saveSensorCursor(
     .where(and(eq(sensorState.location, location), eq(sensorState.name, name)));
 }
 
+/** An operator's cursor (Dagster's `dagster sensor cursor --set/--delete`): null resets it. */
+export async function setSensorCursor(
+  db: Database,
+  location: string,
+  name: string,
+  cursor: string | null,
+  now: number,
+): Promise<void> {
+  await db
+    .insert(sensorState)
+    .values({ location, name, status: null, cursor, lastTickAt: null, updatedAt: now })
+    .onConflictDoUpdate({ target: [sensorState.location, sensorState.name], set: { cursor, updatedAt: now } });
+}
+
 export async function startSensorTick(db: Database, location: string, name: string, now: number): Promise<number> {
   const [row] = await db
     .insert(sensorTicks)

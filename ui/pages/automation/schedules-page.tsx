@@ -5,8 +5,8 @@ import { listSchedules, listScheduleTicks, setScheduleRunning } from "../../api/
 import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
-import { AbsoluteTime } from "../../components/time";
 import { usePoll } from "../../stores/poll";
+import { ScheduleFacts } from "./schedule-facts";
 import { StatusToggle, TickTable } from "./ticks";
 
 function ScheduleTicks({ schedule }: { schedule: ScheduleSummary }) {
@@ -21,11 +21,17 @@ function ScheduleTicks({ schedule }: { schedule: ScheduleSummary }) {
 
 function ScheduleCard({ schedule, onChanged }: { schedule: ScheduleSummary; onChanged: () => void }) {
   const open = useSignal(false);
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <section class="card" data-testid="schedule-row" data-schedule={schedule.name}>
       <div class="location-head">
-        <h2 class="location-name">{schedule.name}</h2>
+        <h2 class="location-name">
+          <Link
+            href={`/schedules/${encodeURIComponent(schedule.location)}/${encodeURIComponent(schedule.name)}`}
+            data-testid="schedule-link"
+          >
+            {schedule.name}
+          </Link>
+        </h2>
         <StatusToggle
           running={schedule.status === "RUNNING"}
           onToggle={async (running) => {
@@ -34,35 +40,7 @@ function ScheduleCard({ schedule, onChanged }: { schedule: ScheduleSummary; onCh
           }}
         />
       </div>
-      <div class="kv">
-        <span>Job</span>
-        <span>
-          <Link href={`/jobs/${schedule.location}/${schedule.job}`}>{schedule.job}</Link>
-          <span class="muted small"> @ {schedule.location}</span>
-        </span>
-        <span>When</span>
-        <span data-testid="schedule-words">
-          {schedule.cron_description} <span class="muted small">({schedule.execution_timezone})</span>
-        </span>
-        <span>Cron</span>
-        <span class="mono">{schedule.cron_schedule}</span>
-        <span>Next ticks</span>
-        <span data-testid="schedule-next">
-          {schedule.next_ticks.slice(0, 3).map((t, i) => (
-            <span key={t}>
-              {i > 0 ? " · " : ""}
-              <AbsoluteTime ms={t} />
-            </span>
-          ))}{" "}
-          <span class="muted small">({zone})</span>
-        </span>
-        {schedule.description ? (
-          <>
-            <span>About</span>
-            <span>{schedule.description}</span>
-          </>
-        ) : null}
-      </div>
+      <ScheduleFacts schedule={schedule} />
       <button type="button" class="btn" data-testid="schedule-ticks" onClick={() => (open.value = !open.value)}>
         {open.value ? "Hide ticks" : "Show ticks"}
       </button>

@@ -2,6 +2,7 @@
 import { useSignal } from "@preact/signals";
 import type { SensorSummary } from "../../../protocol/automation";
 import { listSensors, listSensorTicks, setSensorRunning } from "../../api/automation";
+import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { RelativeTime } from "../../components/time";
@@ -24,7 +25,14 @@ function SensorCard({ sensor, onChanged }: { sensor: SensorSummary; onChanged: (
   return (
     <section class="card" data-testid="sensor-row" data-sensor={sensor.name}>
       <div class="location-head">
-        <h2 class="location-name">{sensor.name}</h2>
+        <h2 class="location-name">
+          <Link
+            href={`/sensors/${encodeURIComponent(sensor.location)}/${encodeURIComponent(sensor.name)}`}
+            data-testid="sensor-link"
+          >
+            {sensor.name}
+          </Link>
+        </h2>
         <StatusToggle
           running={sensor.status === "RUNNING"}
           onToggle={async (running) => {

@@ -6,6 +6,7 @@ import { AbsoluteTime } from "../../components/time";
 const ACTION_LABEL: Record<InstanceChange["action"], string> = {
   "instance.update": "changed settings",
   "pool.update": "set a pool limit",
+  "pool.delete": "deleted a pool limit",
   "queue.pause": "paused the queue",
   "queue.resume": "resumed the queue",
 };

@@ -1,17 +1,20 @@
 /**
  * Pools: op concurrency pools (Dagster's concurrency pools) — each pool's limit and where it comes
  * from, which run and step hold its slots and until when their leases run, and which steps wait
- * in line. The limit is editable (`PUT /api/concurrency/pools/:pool`, audited). Live by polling.
+ * in line. A limit is added, edited (`PUT /api/concurrency/pools/:pool`) or deleted (`DELETE`),
+ * each audited. Live by polling.
  */
 import { useSignal } from "@preact/signals";
 import type { Pool } from "../../../protocol/pools";
-import { listPools, setPoolLimit } from "../../api/pools";
+import { deletePoolLimit, listPools, setPoolLimit } from "../../api/pools";
+import { ConfirmDialog } from "../../components/confirm";
 import { Link } from "../../components/link";
 import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { RelativeTime } from "../../components/time";
 import { shortRunId } from "../../lib/run-id";
 import { usePoll } from "../../stores/poll";
+import { AddPoolForm } from "./add-pool-form";
 
 const SOURCE: Record<Pool["limit_source"], string> = {
   pool: "set for this pool",
@@ -35,7 +38,8 @@ function LimitEditor({ pool, onSaved }: { pool: Pool; onSaved: () => void }) {
           onClick={() => (draft.value = String(pool.limit ?? ""))}
         >
           Edit
-        </button>
+        </button>{" "}
+        {pool.limit_source === "pool" ? <DeleteLimit pool={pool.pool} onDeleted={onSaved} /> : null}
       </span>
     );
   }
@@ -101,6 +105,48 @@ function LimitEditor({ pool, onSaved }: { pool: Pool; onSaved: () => void }) {
       )}
       {error.value ? <ErrorNotice error={error.value} title="The limit was not saved." /> : null}
     </form>
+  );
+}
+
+/** Deletes the pool's own limit after a confirmation: its steps fall back to default_limit, or none. */
+function DeleteLimit({ pool, onDeleted }: { pool: string; onDeleted: () => void }) {
+  const asking = useSignal(false);
+  const busy = useSignal(false);
+  const error = useSignal<unknown>(null);
+  const remove = async () => {
+    busy.value = true;
+    error.value = null;
+    try {
+      await deletePoolLimit(pool);
+      asking.value = false;
+      onDeleted();
+    } catch (err) {
+      error.value = err;
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <>
+      <button type="button" class="btn btn-small" data-testid="pool-delete-limit" onClick={() => (asking.value = true)}>
+        Delete limit
+      </button>
+      {asking.value ? (
+        <ConfirmDialog
+          title={`Delete the limit of pool ${pool}?`}
+          confirmLabel="Delete limit"
+          busy={busy.value}
+          onConfirm={() => void remove()}
+          onCancel={() => {
+            asking.value = false;
+            error.value = null;
+          }}
+        >
+          Its steps then run under the instance's <code>default_limit</code>, or without a limit when there is none.
+          {error.value ? <ErrorNotice error={error.value} title="The limit was not deleted." /> : null}
+        </ConfirmDialog>
+      ) : null}
+    </>
   );
 }
 
@@ -175,6 +221,7 @@ export default function PoolsPage() {
         } s, renewed while its run worker lives.`}
       />
       <ErrorNotice error={pools.error.value} title="Pools could not be listed." />
+      {reply === undefined ? null : <AddPoolForm existing={reply.pools.map((p) => p.pool)} onSaved={pools.refresh} />}
       {reply === undefined ? (
         pools.error.value ? null : (
           <Loading what="pools" />

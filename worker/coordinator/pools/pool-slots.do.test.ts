@@ -222,6 +222,46 @@ describe("the operator's routes", () => {
 
   it("refuses a negative limit and a non-admin caller", async () => {
     await expectError(await call("PUT", "/api/concurrency/pools/x", { body: { limit: -1 } }), 422, "validation_failed");
+    await expectError(
+      await call("PUT", "/api/concurrency/pools/x", { body: { limit: 1.5 } }),
+      422,
+      "validation_failed",
+    );
+    await expectError(
+      await call("PUT", "/api/concurrency/pools/a%20b", { body: { limit: 1 } }),
+      422,
+      "validation_failed",
+    );
     await expectError(await call("GET", "/api/concurrency/pools", { token: null }), 401, "unauthorized");
+    await expectError(await call("DELETE", "/api/concurrency/pools/x", { token: null }), 401, "unauthorized");
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n).toBe(0);
+  });
+
+  it("deletes a pool's own limit as an audited override: the default applies again, the other pools keep theirs", async () => {
+    await configure({ limits: { other: 4, gpu: 1 } });
+    await call("PUT", "/api/concurrency/pools/new_pool", { body: { limit: 3 } });
+    expect((await poolView("new_pool")).limit).toBe(3);
+    const res = await call("DELETE", "/api/concurrency/pools/new_pool");
+    expect(res.status).toBe(200);
+    expect(PoolSchema.parse(await res.json())).toMatchObject({ pool: "new_pool", limit: null, limit_source: "none" });
+    // A limit configured before is deleted the same way; the other pools keep theirs.
+    await call("DELETE", "/api/concurrency/pools/gpu");
+    expect(await poolView("gpu")).toMatchObject({ limit: null, limit_source: "none" });
+    expect((await poolView("other")).limit).toBe(4);
+    const audit = await env.DB.prepare("SELECT action, target FROM audit_log ORDER BY id").all();
+    expect(audit.results).toEqual([
+      { action: "pool.update", target: "new_pool" },
+      { action: "pool.delete", target: "new_pool" },
+      { action: "pool.delete", target: "gpu" },
+    ]);
+  });
+
+  it("refuses to delete a limit a pool does not have, storing nothing", async () => {
+    await configure({ limits: { other: 4 } });
+    const refused = await expectError(await call("DELETE", "/api/concurrency/pools/gpu"), 404, "not_found");
+    expect(refused.message).toContain("gpu has no limit of its own");
+    await expectError(await call("DELETE", "/api/concurrency/pools/a%20b"), 422, "validation_failed");
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n).toBe(0);
+    expect((await poolView("other")).limit).toBe(4);
   });
 });
