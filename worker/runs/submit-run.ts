@@ -40,7 +40,11 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun, runId?: str
       issues,
     );
   }
-  const run = newRun({ location: submit.location, job: submit.job, run_config: runConfig, tags, priority }, deps.now(), runId);
+  const run = newRun(
+    { location: submit.location, job: submit.job, run_config: runConfig, tags, priority },
+    deps.now(),
+    runId,
+  );
   return deps.coordinator.submit(run, context);
 }
 

@@ -4,7 +4,7 @@
  * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
  * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
-import type { QueueReply, RunCoordinatorConfig, TagLimitUsage, WaitReason } from "../../../protocol";
+import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import type { StoredInProgressRun } from "./in-progress-store";
