@@ -58,6 +58,10 @@ async function tabTo(selector: string, key: "Tab" | "Shift+Tab" = "Tab", maxTabs
   throw new Error(`${selector} never got the keyboard focus`);
 }
 
+/** Markers of the shared run, whose config tests relaunch (writing the marker again): removed after the file. */
+const sharedMarkers: string[] = [];
+afterAll(() => Promise.all(sharedMarkers.map((marker) => rm(marker, { force: true }))));
+
 /** A finished last_fails run: a → b succeeded, c failed (its marker did not exist). Made once, shared. */
 let lastFailsRun: Promise<string> | undefined;
 const failedLastFails = () => {
@@ -67,7 +71,7 @@ const failedLastFails = () => {
 async function makeFailedLastFails(): Promise<string> {
   const { client } = s.controlPlane;
   const marker = path.join(os.tmpdir(), `flightdeck-browser-marker-${randomUUID()}`);
-  onTestFinished(() => rm(marker, { force: true }));
+  sharedMarkers.push(marker);
   const run = await client.submitRun({
     location: "executors",
     job: "last_fails",
@@ -192,5 +196,8 @@ describe("the run page with executors", () => {
     await byTestId("launchpad-launch").click();
     await page.waitForURL((url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(parent));
     expect(await byTestId("run-tags").textContent()).toContain("browser");
+    // The relaunched run writes the shared marker when its last step runs: let it end first.
+    const child = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+    await s.controlPlane.client.waitForRun(child);
   });
 });

@@ -447,9 +447,10 @@ describe("the dashboard for people", () => {
     await page.clock.runFor(10_000);
     // A round trip after the clock ran: any poll it started has been sent by now.
     await page.evaluate(() => fetch("/api/health").then((r) => r.status));
-    // One question each for the run and its events, then silence.
-    expect(asked.filter((u) => !u.includes("/events"))).toHaveLength(1);
-    expect(asked.filter((u) => u.includes("/events")).length).toBeLessThanOrEqual(1);
+    // One question each for the run, its step summary and its events, then silence.
+    const paths = asked.map((u) => new URL(u).pathname);
+    expect(paths.filter((p) => p === `/api/runs/${missing}`)).toHaveLength(1);
+    expect(new Set(paths).size).toBe(paths.length);
 
     await s.open("/jobs/demo/no_such_job");
     await byTestId("job-not-found").waitFor();

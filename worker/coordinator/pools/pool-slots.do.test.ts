@@ -234,7 +234,10 @@ describe("the operator's routes", () => {
     );
     await expectError(await call("GET", "/api/concurrency/pools", { token: null }), 401, "unauthorized");
     await expectError(await call("DELETE", "/api/concurrency/pools/x", { token: null }), 401, "unauthorized");
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'pool.%'").first<{ n: number }>())
+        ?.n,
+    ).toBe(0);
   });
 
   it("deletes a pool's own limit as an audited override: the default applies again, the other pools keep theirs", async () => {
@@ -248,7 +251,9 @@ describe("the operator's routes", () => {
     await call("DELETE", "/api/concurrency/pools/gpu");
     expect(await poolView("gpu")).toMatchObject({ limit: null, limit_source: "none" });
     expect((await poolView("other")).limit).toBe(4);
-    const audit = await env.DB.prepare("SELECT action, target FROM audit_log ORDER BY id").all();
+    const audit = await env.DB.prepare(
+      "SELECT action, target FROM audit_log WHERE action LIKE 'pool.%' ORDER BY id",
+    ).all();
     expect(audit.results).toEqual([
       { action: "pool.update", target: "new_pool" },
       { action: "pool.delete", target: "new_pool" },
@@ -261,7 +266,10 @@ describe("the operator's routes", () => {
     const refused = await expectError(await call("DELETE", "/api/concurrency/pools/gpu"), 404, "not_found");
     expect(refused.message).toContain("gpu has no limit of its own");
     await expectError(await call("DELETE", "/api/concurrency/pools/a%20b"), 422, "validation_failed");
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'pool.%'").first<{ n: number }>())
+        ?.n,
+    ).toBe(0);
     expect((await poolView("other")).limit).toBe(4);
   });
 });
