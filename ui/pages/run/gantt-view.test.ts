@@ -29,7 +29,7 @@ describe("the Gantt chart's window", () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.tuple(fc.boolean(), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 0, max: 1 })),
+          fc.tuple(fc.boolean(), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 0, max: 1 })), // NaN included: a pointer over a chart of no width
         ),
         (ops) => {
           let view = FULL_VIEW;
