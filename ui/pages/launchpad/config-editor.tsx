@@ -88,7 +88,8 @@ function insertion(
 export function ConfigEditor({ text, format, schema, problems, onChange, yamlMember }: Props) {
   const area = useRef<HTMLTextAreaElement>(null);
   const layer = useRef<HTMLDivElement>(null);
-  const caret = useRef<number | null>(null);
+  /** Where the cursor goes once the text has become `text` (after an insertion). */
+  const caret = useRef<{ text: string; at: number } | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const [cursorDoc, setCursorDoc] = useState<FieldDoc | null>(null);
   const [hover, setHover] = useState<{ doc: FieldDoc; x: number; y: number } | null>(null);
@@ -98,8 +99,9 @@ export function ConfigEditor({ text, format, schema, problems, onChange, yamlMem
 
   useLayoutEffect(() => {
     const el = area.current;
-    if (el && caret.current !== null) {
-      el.setSelectionRange(caret.current, caret.current);
+    const pending = caret.current;
+    if (el && pending && el.value === pending.text) {
+      el.setSelectionRange(pending.at, pending.at);
       caret.current = null;
     }
   });
@@ -117,7 +119,7 @@ export function ConfigEditor({ text, format, schema, problems, onChange, yamlMem
 
   const accept = (item: Completion, context: CursorContext) => {
     const result = insertion(text, item, context, format, yamlMember);
-    caret.current = result.caret;
+    caret.current = { text: result.text, at: result.caret };
     setOpen(null);
     onChange(result.text);
   };
@@ -248,8 +250,9 @@ export function ConfigEditor({ text, format, schema, problems, onChange, yamlMem
               const indent = /^ */.exec(before)?.[0] ?? "";
               const deeper = /[{[]\s*$/.test(before) || (format === "yaml" && /:\s*$/.test(before));
               const insert = `\n${indent}${deeper ? "  " : ""}`;
-              caret.current = s + insert.length;
-              onChange(value.slice(0, s) + insert + value.slice(end));
+              const next = value.slice(0, s) + insert + value.slice(end);
+              caret.current = { text: next, at: s + insert.length };
+              onChange(next);
             }
           }}
         />

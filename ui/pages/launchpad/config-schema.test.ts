@@ -61,8 +61,7 @@ const SCHEMA = {
 
 const validator = new Validator(SCHEMA as ConstructorParameters<typeof Validator>[0], "2020-12", false);
 const unknownFieldErrors = (value: JsonValue) =>
-  validator.validate(value).errors.filter((e) => e.keyword === "false" || e.keyword === "additionalProperties")
-    .length;
+  validator.validate(value).errors.filter((e) => e.keyword === "false" || e.keyword === "additionalProperties").length;
 const missingFieldErrors = (value: JsonValue) =>
   validator.validate(value).errors.filter((e) => e.keyword === "required").length;
 
@@ -97,8 +96,7 @@ describe("reading a job's config schema", () => {
   });
 
   it("completes the values an enum or a boolean takes", () => {
-    const values = (path: string[]) =>
-      completionsAt(SCHEMA, { kind: "value", path }).map((c) => c.label);
+    const values = (path: string[]) => completionsAt(SCHEMA, { kind: "value", path }).map((c) => c.label);
     expect(values(["ops", "hello", "config", "mode"])).toEqual(['"plain"', '"loud"']);
     expect(values(["ops", "hello", "config", "loud"])).toEqual(["true", "false"]);
     expect(values(["ops", "hello", "config", "name"])).toEqual([]);
@@ -148,7 +146,9 @@ describe("the repairs, for any config", () => {
       fc.property(root, (value) => {
         const cleaned = removeExtra(SCHEMA, value) as Record<string, JsonValue>;
         // Only where the config has objects can fields be added; a wrong type stays for the user to fix.
-        fc.pre(JSON.stringify(cleaned).match(/\[|"ops":(?!\{)|"hello":(?!\{)|"config":(?!\{)|"target":(?!\{)/) === null);
+        fc.pre(
+          JSON.stringify(cleaned).match(/\[|"ops":(?!\{)|"hello":(?!\{)|"config":(?!\{)|"target":(?!\{)/) === null,
+        );
         const filled = scaffoldMissing(SCHEMA, cleaned);
         expect(missingFieldErrors(filled)).toBe(0);
         expect(scaffoldMissing(SCHEMA, filled)).toEqual(filled);
