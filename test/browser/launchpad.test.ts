@@ -122,6 +122,28 @@ describe("the launchpad", () => {
     expect(run.run_config).toEqual({ ops: { hello: { config: { name: "Ada from YAML" } } } });
   });
 
+  it("loads the editor only with the launchpad, and the YAML parser only on the first switch to YAML", async () => {
+    const { page } = s;
+    const scripts: string[] = [];
+    const record = (request: { url: () => string; resourceType: () => string }) => {
+      if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+    };
+    page.on("request", record);
+    try {
+      await s.open("/runs");
+      await byTestId("runs-page").waitFor();
+      expect(scripts.filter((p) => /launchpad|config-yaml/.test(p))).toEqual([]);
+      await openLaunchpad("greet");
+      expect(scripts.some((p) => /launchpad-form/.test(p))).toBe(true);
+      expect(scripts.filter((p) => /config-yaml/.test(p))).toEqual([]);
+      await byTestId("launchpad-format-yaml").click();
+      await page.locator('[data-testid="launchpad-editor"][data-format="yaml"]').waitFor();
+      expect(scripts.filter((p) => /config-yaml/.test(p))).toHaveLength(1);
+    } finally {
+      page.off("request", record);
+    }
+  });
+
   it("refuses to switch formats while the text does not parse, and says why", async () => {
     await openLaunchpad("greet");
     await editor().fill('{"ops": ');
