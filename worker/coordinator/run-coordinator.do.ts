@@ -8,7 +8,7 @@
  * sensors passes between cron minutes (alarm-plan.ts).
  *
  * Thin on purpose: state lives in QueueStore and PoolSlots (its SQLite), decisions in
- * queue/queue-policy.ts and coordinator-decisions.ts, launches are carried out by
+ * queue/queue-policy.ts (queue/op-concurrency.ts for runs waiting for pools) and coordinator-decisions.ts, launches are carried out by
  * launch-attempts.ts, reconciliation by reconcile.ts, the alarm by object-alarm.ts; dependencies
  * come from wiring.ts (object-wiring.ts) and time from one clock (`clock`). A launch is guarded by the
  * conditional QUEUED → STARTING in D1, so nothing launches twice, even across a restart; a launch
