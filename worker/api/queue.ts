@@ -41,6 +41,8 @@ export const queueRoutes = new Hono<AppEnv>()
       queued: snapshot.queued,
       inProgress: snapshot.inProgress,
       locationPauses: snapshot.locationPauses,
+      poolGate: snapshot.poolGate,
+      pools: snapshot.config.concurrency.pools,
       recentDurationsMs,
       jobs,
       now: Date.now(),

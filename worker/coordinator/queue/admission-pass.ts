@@ -7,16 +7,25 @@
  */
 import type { RunCoordinatorConfig } from "../../../protocol";
 import { countInProgressRuns } from "../../../protocol/tag-limits";
+import type { PoolsConfig } from "../pools/pool-leases";
 import type { LocationPause } from "./location-pauses";
+import type { OpConcurrencyGate } from "./op-concurrency";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 
-/** `pausedLocations`: code locations whose runs wait after their server could not be reached (location-pauses.ts). */
+/** The run coordinator's settings with the pools' limits, which an admission reads when runs wait for pools. */
+export type AdmissionConfig = RunCoordinatorConfig & { readonly pools: PoolsConfig };
+
+/**
+ * `pausedLocations`: code locations whose runs wait after their server could not be reached
+ * (location-pauses.ts); `opConcurrency`: the pools runs' first steps need (op-concurrency.ts).
+ */
 export function runAdmissionPass(
   store: QueueStore,
   config: RunCoordinatorConfig,
   now: number,
   pausedLocations?: ReadonlyMap<string, LocationPause>,
+  opConcurrency?: OpConcurrencyGate | null,
 ): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
   const paused = store.isPaused();
@@ -25,7 +34,15 @@ export function runAdmissionPass(
   const counter = countInProgressRuns(config, inProgress);
   // The default coordinator applies no limits: plain launch order (queue-policy.ts launches them all).
   const queued = config.type === "queued" ? store.queuedByLanes(counter) : store.queuedInOrder();
-  const { launch } = selectRunsToLaunch({ queued, inProgress, counter, config, paused, pausedLocations });
+  const { launch } = selectRunsToLaunch({
+    queued,
+    inProgress,
+    counter,
+    config,
+    paused,
+    pausedLocations,
+    opConcurrency,
+  });
   if (launch.length > 0) store.admit(launch, now);
   return launch;
 }
