@@ -36,6 +36,9 @@ export default defineConfig(async () => ({
           include: ["worker/**/*.test.ts", "protocol/**/*.test.ts"],
           exclude: ["worker/**/*.node.test.ts"],
           setupFiles: ["./worker/test/apply-migrations.ts"],
+          // One Miniflare (workerd) per pool worker, reused file after file, instead of one per file:
+          // starting it was most of the project's time. The setup file resets storage per file.
+          isolate: false,
           // A timeout catches a hung test, not a slow one: tests of 1 to 3 s of CPU take several times
           // that on 2 cores shared with the files beside them (and a loaded machine).
           testTimeout: 30_000,
