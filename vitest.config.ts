@@ -69,6 +69,8 @@ export default defineConfig(async () => ({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          // A migrated D1 made once for every stack the files start (test/support/stack-artifacts.ts).
+          globalSetup: ["./test/support/stack-artifacts.ts"],
           testTimeout: 120_000,
           // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
           // minute or two when the machine is loaded, besides the files running with it.
@@ -81,7 +83,7 @@ export default defineConfig(async () => ({
           environment: "node",
           // The dashboard's pure modules (validation, scaffold, step timeline) test here too, in Node.
           include: ["test/browser/**/*.test.ts", "ui/**/*.test.ts"],
-          globalSetup: ["./test/browser/support/build-ui.ts"],
+          globalSetup: ["./test/browser/support/build-ui.ts", "./test/support/stack-artifacts.ts"],
           testTimeout: 120_000,
           // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
           // minute or two when the machine is loaded, besides the files running with it.

@@ -21,6 +21,7 @@ import {
 } from "../../scripts/lib/local-stack";
 
 import { freePort } from "./free-port";
+import { migratedD1 } from "./provided";
 
 export { isProcessAlive } from "../../runner/server/worker-record";
 
@@ -40,7 +41,12 @@ export async function startE2EStack(opts: { vars?: Record<string, string>; locat
   const adminToken = generateAdminToken();
   const [controlPlane, location] = await startTogether(
     [
-      startControlPlane({ persistDir: path.join(dir, "state"), adminToken, vars: opts.vars }),
+      startControlPlane({
+        persistDir: path.join(dir, "state"),
+        migratedFrom: migratedD1(),
+        adminToken,
+        vars: opts.vars,
+      }),
       startCodeLocation({
         name: "demo",
         file: DEMO_LOCATION_FILE,
@@ -107,6 +113,7 @@ export async function startScheduledControlPlane(opts: {
   const port = await freePort();
   return startControlPlane({
     persistDir: opts.persistDir,
+    migratedFrom: migratedD1(),
     adminToken: opts.adminToken,
     port,
     testScheduled: true,

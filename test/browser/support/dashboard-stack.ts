@@ -19,6 +19,7 @@ import {
 } from "../../../scripts/lib/local-stack";
 import { DEMO_LOCATION_FILE, startTogether } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
+import { migratedD1 } from "../../support/provided";
 import { type Browser, launchBrowser } from "./chromium";
 
 export type DashboardStack = {
@@ -64,6 +65,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     [
       startControlPlane({
         persistDir: path.join(dir, "state"),
+        migratedFrom: migratedD1(),
         adminToken,
         port,
         vars,
