@@ -128,24 +128,18 @@ export async function startCodeLocation(opts: {
   port?: number;
   env?: NodeJS.ProcessEnv;
   echoPrefix?: string;
+  /**
+   * The `flightdeck` CLI compiled to JavaScript (compiled-runner.ts), run by Node as it is; by
+   * default runner/cli.ts from source under tsx.
+   */
+  cli?: string;
 }): Promise<CodeLocationServer> {
   const secret = opts.secret ?? generateSecret();
+  // `flightdeck` from source: the package's bin runs the built dist/, which the repo needs not build.
+  const cli = opts.cli === undefined ? ["--import", "tsx", path.join(REPO_ROOT, "runner/cli.ts")] : [opts.cli];
   const proc = spawnGroup(
     process.execPath,
-    [
-      // `flightdeck` from source: the package's bin runs the built dist/, which the repo needs not build.
-      "--import",
-      "tsx",
-      path.join(REPO_ROOT, "runner/cli.ts"),
-      "serve",
-      opts.file,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(opts.port ?? 0),
-      "--data-dir",
-      opts.dataDir,
-    ],
+    [...cli, "serve", opts.file, "--host", "127.0.0.1", "--port", String(opts.port ?? 0), "--data-dir", opts.dataDir],
     { cwd: REPO_ROOT, env: { ...opts.env, FLIGHTDECK_WEBHOOK_SECRET: secret }, echoPrefix: opts.echoPrefix },
   );
   const match = await waitForOutput(proc, /flightdeck: serving .* at (http:\/\/[^\s]+)/);

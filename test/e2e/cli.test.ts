@@ -6,39 +6,25 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueReplySchema, RunListSchema, RunReplySchema, ScheduleListSchema } from "../../protocol";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { compiledCli } from "../support/provided";
 
 let stack: E2EStack;
 let configHome: string;
 /**
- * `flightdeck` from source (runner/cli.ts), compiled once into one file for this test file: the
- * tests run it dozens of times, and each start under tsx costs a second of CPU compiling and
+ * `flightdeck` from source (runner/cli.ts), compiled once for the whole run (stack-artifacts.ts):
+ * the tests run it dozens of times, and each start under tsx costs a second of CPU compiling and
  * loading it again (the package's bin runs the tsc-built dist/, user-project.test.ts's part).
  */
-let cliBundle: string;
-// The runner's own esbuild, the one it bundles code locations with.
-const { build }: typeof import("esbuild") = createRequire(path.join(REPO_ROOT, "runner/package.json"))("esbuild");
+const cliEntry = compiledCli();
 beforeAll(async () => {
   stack = await startE2EStack();
   configHome = path.join(stack.dir, "config");
-  cliBundle = path.join(stack.dir, "flightdeck-cli.mjs");
-  await build({
-    entryPoints: [path.join(REPO_ROOT, "runner/cli.ts")],
-    outfile: cliBundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    // The bundle is ESM; a CommonJS dependency's require() of Node's modules needs a require.
-    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
-    logLevel: "warning",
-  });
 });
 afterAll(async () => {
   await stack?.teardown();
@@ -48,7 +34,7 @@ type Result = { code: number | null; stdout: string; stderr: string };
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const { FLIGHTDECK_URL: _url, FLIGHTDECK_TOKEN: _token, ...inherited } = process.env;
-  return spawn(process.execPath, [cliBundle, ...args], {
+  return spawn(process.execPath, [cliEntry, ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, XDG_CONFIG_HOME: configHome, NO_COLOR: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"],

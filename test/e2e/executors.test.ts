@@ -17,13 +17,8 @@ import {
 } from "../../protocol";
 import { MEET_MAX_CONCURRENT, meetRunConfig } from "../../runner/testing/fixtures/meet-config";
 import { processesInGroup } from "../../runner/testing/process-table";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-} from "../../scripts/lib/local-stack";
-import { type E2EStack, runWorkerPid, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation } from "../../scripts/lib/local-stack";
+import { type E2EStack, runWorkerPid, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 
 let stack: E2EStack;
 let executors: CodeLocationServer;

@@ -12,8 +12,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run, StoredEvent } from "../../protocol";
 import { QueuePausedReplySchema, QueueReplySchema, RunReplySchema } from "../../protocol";
-import { type CodeLocationServer, startCodeLocation } from "../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
+import type { CodeLocationServer } from "../../scripts/lib/local-stack";
+import { DEMO_LOCATION_FILE, type E2EStack, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 import { type LaunchGateProxy, startLaunchGateProxy } from "../support/launch-gate-proxy";
 
 const LANE_LIMIT = { key: "lane", value: "a", limit: 1 };

@@ -15,13 +15,13 @@ import {
   generateAdminToken,
   REPO_ROOT,
   registerCodeLocation,
-  startCodeLocation,
   startControlPlane,
+  startCodeLocation as startServer,
   stopStack,
 } from "../../scripts/lib/local-stack";
 
 import { freePort } from "./free-port";
-import { migratedD1 } from "./provided";
+import { compiledCli, migratedD1 } from "./provided";
 
 export { isProcessAlive } from "../../runner/server/worker-record";
 
@@ -35,6 +35,14 @@ export type E2EStack = {
   location: CodeLocationServer;
   teardown: () => Promise<void>;
 };
+
+/**
+ * `flightdeck serve` as local-stack.ts starts it, but running the runner compiled once for the
+ * whole run (stack-artifacts.ts) instead of compiling it again under tsx in every server.
+ */
+export function startCodeLocation(opts: Omit<Parameters<typeof startServer>[0], "cli">): Promise<CodeLocationServer> {
+  return startServer({ ...opts, cli: compiledCli() });
+}
 
 export async function startE2EStack(opts: { vars?: Record<string, string>; locationEnv?: NodeJS.ProcessEnv } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));

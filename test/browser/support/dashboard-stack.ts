@@ -13,11 +13,10 @@ import {
   type ControlPlane,
   generateAdminToken,
   registerCodeLocation,
-  startCodeLocation,
   startControlPlane,
   stopStack,
 } from "../../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, startTogether } from "../../support/e2e-stack";
+import { DEMO_LOCATION_FILE, startCodeLocation, startTogether } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
 import { migratedD1 } from "../../support/provided";
 import { type Browser, launchBrowser } from "./chromium";
