@@ -45,7 +45,8 @@ const of = (events: StoredEvent[], type: string, step?: string) =>
 async function runToEnd(job: string, runConfig: RunConfig = {}) {
   const { client } = stack.controlPlane;
   const submitted = await client.submitRun({ location: "executors", job, run_config: runConfig });
-  const run = await client.waitForRun(submitted.id, { timeoutMs: 60_000 });
+  // Bounded near the test's timeout: a 20-process fan-out takes tens of seconds on a loaded machine.
+  const run = await client.waitForRun(submitted.id, { timeoutMs: 100_000 });
   return { run, events: await client.listEvents(run.id) };
 }
 

@@ -107,7 +107,8 @@ describe("the queued run coordinator with real run workers", () => {
     expect(paused.paused).toBe(true);
     const runs: Run[] = [];
     for (let i = 0; i < 5; i++) runs.push(await client().submitRun({ location: "demo", job: "noop" }));
-    await new Promise((r) => setTimeout(r, 1000));
+    // No wait needed: a submit replies after the coordinator's admission pass has decided on the
+    // run, so each of them is already held by the pause, or launched.
     const queue = await client().request("GET", "/api/queue", QueueReplySchema);
     expect(queue.queued.map((q) => q.run_id)).toEqual(runs.map((r) => r.id));
     expect(queue.queued.every((q) => q.wait.reason === "paused")).toBe(true);
