@@ -10,14 +10,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InstancePatchReplySchema, PoolSchema, QueueReplySchema, type StoredEvent } from "../../protocol";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-  stopStack,
-} from "../../scripts/lib/local-stack";
-import { type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation, stopStack } from "../../scripts/lib/local-stack";
+import { type E2EStack, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 
 const FIXTURE = path.join(REPO_ROOT, "test/e2e/fixtures/pool-first-location.ts");
 
