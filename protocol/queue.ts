@@ -55,6 +55,15 @@ export const WaitReasonSchema = z.discriminatedUnion("reason", [
     /** What the last launch attempt got. */
     error: z.string(),
   }),
+  /** Its code location is served by agents and none has a free run: "no agent with free capacity for location L". */
+  z.object({
+    reason: z.literal("agent_capacity"),
+    location: z.string(),
+    /** The connected agents' max runs, summed, and the runs they hold. */
+    capacity: z.number().int().nonnegative(),
+    in_use: z.number().int().nonnegative(),
+    agents: z.number().int().nonnegative(),
+  }),
   /** Nothing holds it back: the coordinator is launching it right now. */
   z.object({ reason: z.literal("launching") }),
 ]);
@@ -109,6 +118,17 @@ export const QueueReplySchema = z.object({
     max_concurrent_runs: z.object({ limit: z.number().int(), in_use: z.number().int().nonnegative() }),
     /** Every configured tag limit; a per-unique-value limit once per value in use (or once, value null, when none is). */
     tags: z.array(TagLimitUsageSchema),
+    /** Every code location served by agents: their capacity and the runs they hold. */
+    agents: z
+      .array(
+        z.object({
+          location: z.string(),
+          capacity: z.number().int().nonnegative(),
+          in_use: z.number().int().nonnegative(),
+          agents: z.number().int().nonnegative(),
+        }),
+      )
+      .default([]),
   }),
   now: TimestampSchema,
 });

@@ -1,7 +1,7 @@
 /**
  * Why a queued run waits, in words (DESIGN.md §8): which limit, how full, held by which runs —
  * each holder a link to its run — or that the queue is paused, that a limit of 0 blocks it, or
- * that its code location's server could not be reached.
+ * that its code location's server could not be reached, or that its agents are all full.
  */
 import type { TagLimitUsage, WaitReason as Wait } from "../../../protocol/queue";
 import { Link } from "../../components/link";
@@ -107,6 +107,14 @@ export function WaitReason({ wait, inProgressIds }: Props) {
           <span class="reason-kind tone-warn">Unreachable</span>
           code location <span class="mono">{wait.location}</span>'s server could not be reached since{" "}
           <AbsoluteTime ms={wait.since} />; next try at <AbsoluteTime ms={wait.next_try_at} />.
+        </span>
+      );
+    case "agent_capacity":
+      return (
+        <span class="reason" data-testid="queue-reason" data-reason="agent_capacity">
+          <span class="reason-kind tone-queue">Agents full</span>
+          no agent with free capacity for location <span class="mono">{wait.location}</span>:{" "}
+          <Usage inUse={wait.in_use} limit={wait.capacity} /> on {wait.agents} {wait.agents === 1 ? "agent" : "agents"}.
         </span>
       );
     case "launching":

@@ -7,6 +7,7 @@
  */
 import type { RunCoordinatorConfig } from "../../../protocol";
 import { countInProgressRuns } from "../../../protocol/tag-limits";
+import type { LocationCapacity } from "../agents/agent-capacity";
 import type { LocationPause } from "./location-pauses";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
@@ -17,6 +18,7 @@ export function runAdmissionPass(
   config: RunCoordinatorConfig,
   now: number,
   pausedLocations?: ReadonlyMap<string, LocationPause>,
+  agentCapacity?: LocationCapacity,
 ): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
   const paused = store.isPaused();
@@ -25,7 +27,15 @@ export function runAdmissionPass(
   const counter = countInProgressRuns(config, inProgress);
   // The default coordinator applies no limits: plain launch order (queue-policy.ts launches them all).
   const queued = config.type === "queued" ? store.queuedByLanes(counter) : store.queuedInOrder();
-  const { launch } = selectRunsToLaunch({ queued, inProgress, counter, config, paused, pausedLocations });
+  const { launch } = selectRunsToLaunch({
+    queued,
+    inProgress,
+    counter,
+    config,
+    paused,
+    pausedLocations,
+    agentCapacity,
+  });
   if (launch.length > 0) store.admit(launch, now);
   return launch;
 }

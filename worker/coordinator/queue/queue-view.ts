@@ -7,6 +7,7 @@
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
+import { type AgentLocationCapacity, trackAgentCapacity } from "../agents/agent-capacity";
 import type { StoredInProgressRun } from "./in-progress-store";
 import { type LocationPause, pausedLocationsAt } from "./location-pauses";
 import { explainWait, pausedByOf } from "./queue-policy";
@@ -23,6 +24,8 @@ export type QueueViewInput = {
   recentDurationsMs: readonly number[];
   /** The code locations' pauses the object keeps (location-pauses.ts); those over at `now` are not shown. */
   locationPauses: readonly LocationPause[];
+  /** Every code location served by agents, with its capacity (agents/agent-capacity.ts). */
+  agentCapacity?: readonly AgentLocationCapacity[];
   /** The job of each run shown (the object knows runs by id and tags only); a run missing here shows null. */
   jobs: ReadonlyMap<string, { readonly location: string; readonly job: string }>;
   now: number;
@@ -68,6 +71,8 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     limited ? config : { ...config, max_concurrent_runs: -1, tag_concurrency_limits: [] },
     inProgress,
   );
+  const agentCapacity = input.agentCapacity ?? [];
+  const agents = trackAgentCapacity(agentCapacity);
   const estimates = new Map(
     estimateStartTimes({
       queued: input.queued,
@@ -92,7 +97,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     coordinator: config.type,
     total_queued: input.totalQueued,
     queued: input.queued.map((run, index) => {
-      const reason = explainWait(run, counter, pausedBy, pausedLocations);
+      const reason = explainWait(run, counter, pausedBy, pausedLocations, agents);
       return {
         run_id: run.id,
         ...jobOf(run.id),
@@ -114,6 +119,12 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     limits: {
       max_concurrent_runs: { limit: limited ? config.max_concurrent_runs : -1, in_use: inProgress.length },
       tags: limited ? summarizeTagLimits(config, inProgress) : [],
+      agents: agentCapacity.map((usage) => ({
+        location: usage.location,
+        capacity: usage.capacity,
+        in_use: usage.inUse,
+        agents: usage.agents,
+      })),
     },
     now,
   };
