@@ -5,9 +5,12 @@
  * left queued with the reason `agent_capacity` when it is full, and its runs failed with
  * AGENT_LOST the moment its socket closes.
  */
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
+  AGENT_CLOSE,
+  AGENT_PING_TIMEOUT_MS,
   AgentListSchema,
   AgentTokenListSchema,
   CodeLocationListSchema,
@@ -18,13 +21,15 @@ import {
   RunReplySchema,
 } from "../../protocol";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
-import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
+import { useCoordinatorClock } from "../test/coordinator-clock";
+import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { eventTypes, getRunReply, newFake, registerFake } from "../test/fixtures";
 import { call, expectError, ORIGIN, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
 
 useCleanDatabase();
 useRunCoordinator("queued");
+const { manualClock } = useCoordinatorClock();
 
 async function makeAgentToken(location: string) {
   const res = await call("POST", "/api/agent-tokens", { body: { name: `${location} agents`, location } });
@@ -117,9 +122,15 @@ describe("an agent location", () => {
   });
 
   it("cannot take the name of a pushed code location server", async () => {
-    await registerFake(newFake(), "fleet");
-    const { secret } = await makeAgentToken("fleet");
-    await expectError(await putDefinitions(secret), 409, "conflict");
+    const fake = newFake();
+    const spy = interceptCodeLocations(fake);
+    try {
+      await registerFake(fake, "fleet");
+      const { secret } = await makeAgentToken("fleet");
+      await expectError(await putDefinitions(secret), 409, "conflict");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
@@ -158,5 +169,28 @@ describe("an agent's socket", () => {
     };
     expect(failure.events.find((e) => e.type === "RUN_FAILURE")?.data?.failure_reason).toBe("AGENT_LOST");
     expect(await eventTypes(second.id)).not.toContain("RUN_STARTING");
+  });
+
+  it("declares an agent that stops pinging lost once AGENT_PING_TIMEOUT_MS passed, closing its socket and failing its runs", async () => {
+    const clock = await manualClock();
+    const { secret } = await makeAgentToken("fleet");
+    expect((await putDefinitions(secret)).status).toBe(200);
+    const agent = await connectAgent(secret);
+    const closed = new Promise<number>((resolve) => agent.ws.addEventListener("close", (event) => resolve(event.code)));
+    agent.ws.send(JSON.stringify({ type: "hello", definitions_version: "v1", max_runs: 2, host: "test" }));
+    expect(await agent.nextMessage()).toMatchObject({ type: "welcome" });
+    const run = await submit();
+    expect(await agent.nextMessage()).toMatchObject({ type: "launch", request: { run_id: run.id } });
+
+    clock.advance(AGENT_PING_TIMEOUT_MS - 1);
+    await runDurableObjectAlarm(coordinatorStub(env));
+    expect(AgentListSchema.parse(await (await call("GET", "/api/agents")).json()).agents).toHaveLength(1);
+
+    clock.advance(2);
+    await runDurableObjectAlarm(coordinatorStub(env));
+    expect(await closed).toBe(AGENT_CLOSE.missedPings);
+    await coordinatorStub(env).settle();
+    expect((await getRunReply(run.id)).status).toBe("FAILURE");
+    expect(AgentListSchema.parse(await (await call("GET", "/api/agents")).json()).agents).toEqual([]);
   });
 });
