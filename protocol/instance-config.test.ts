@@ -18,6 +18,7 @@ describe("InstanceConfigSchema", () => {
       tag_concurrency_limits: [],
       max_user_code_failure_retries: 0,
       user_code_failure_retry_delay: 60,
+      block_op_concurrency_limited_runs: { enabled: false, op_concurrency_slot_buffer: 0 },
       paused: false,
     });
     expect(config.run_monitoring).toMatchObject({

@@ -71,6 +71,18 @@ export const RunCoordinatorConfigSchema = z.strictObject({
    */
   max_user_code_failure_retries: z.number().int().min(0).default(0),
   user_code_failure_retry_delay: z.number().int().min(0).default(60),
+  /**
+   * Dagster's (1.10+): when enabled, a queued run whose first steps all need an op concurrency
+   * pool with no free slot stays queued (wait reason `op_concurrency_pools`) instead of launching
+   * and waiting in its run worker. `op_concurrency_slot_buffer` launches that many runs more than
+   * the free slots, so a slot freed is taken at once by a run already started.
+   */
+  block_op_concurrency_limited_runs: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      op_concurrency_slot_buffer: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
   paused: z.boolean().default(false),
 });
 export type RunCoordinatorConfig = z.infer<typeof RunCoordinatorConfigSchema>;

@@ -32,6 +32,16 @@ const ZeroLimitSchema = z.union([
   z.object({ kind: TagLimitKindSchema, key: z.string(), value: z.string().nullable() }),
 ]);
 
+/** How full one pool a queued run's first steps need is, as the run coordinator counts it. */
+export const OpConcurrencyPoolUsageSchema = z.object({
+  pool: z.string(),
+  limit: z.number().int().nonnegative(),
+  in_use: z.number().int().nonnegative(),
+  waiting: z.number().int().nonnegative(),
+  launched: z.number().int().nonnegative(),
+});
+export type OpConcurrencyPoolUsage = z.infer<typeof OpConcurrencyPoolUsageSchema>;
+
 /** Why a queued run waits; the most lasting reason wins (a pause, a zero limit, tag limits, the global limit). */
 export const WaitReasonSchema = z.discriminatedUnion("reason", [
   z.object({ reason: z.literal("paused"), paused_by: PausedBySchema }),
@@ -63,6 +73,15 @@ export const WaitReasonSchema = z.discriminatedUnion("reason", [
     capacity: z.number().int().nonnegative(),
     in_use: z.number().int().nonnegative(),
     agents: z.number().int().nonnegative(),
+  }),
+  /**
+   * Every first step of the run needs a pool with no free slot (run_coordinator.block_op_concurrency_limited_runs):
+   * `in_use` slots held, `waiting` claims in line, `launched` slots wanted by runs launched that have not claimed yet.
+   */
+  z.object({
+    reason: z.literal("op_concurrency_pools"),
+    pools: z.array(OpConcurrencyPoolUsageSchema).min(1),
+    slot_buffer: z.number().int().nonnegative(),
   }),
   /** Nothing holds it back: the coordinator is launching it right now. */
   z.object({ reason: z.literal("launching") }),

@@ -11,6 +11,18 @@ import { shortRunId } from "./run-id";
 
 const tagLabel = (key: string, value: string | null) => (value === null ? key : `${key}=${value}`);
 
+/** "its first steps wait for a slot of pool warehouse: 1/1 in use, 2 waiting, 0 launched not yet claiming" */
+function describePoolWait(wait: Extract<WaitReason, { reason: "op_concurrency_pools" }>): string {
+  const pools = wait.pools
+    .map(
+      (p) =>
+        `pool ${p.pool}: ${p.in_use}/${p.limit} in use, ${p.waiting} waiting, ${p.launched} launched not yet claiming`,
+    )
+    .join("; ");
+  const buffer = wait.slot_buffer > 0 ? ` (slot buffer ${wait.slot_buffer})` : "";
+  return `its first steps wait for a slot of ${pools}${buffer}`;
+}
+
 /** Why a run waits, in one line. */
 export function describeWait(wait: WaitReason): string {
   switch (wait.reason) {
@@ -35,6 +47,8 @@ export function describeWait(wait: WaitReason): string {
       return `code location ${wait.location} unreachable since ${localTime(wait.since)}; next try at ${localTime(wait.next_try_at)}`;
     case "agent_capacity":
       return `no agent with free capacity for location ${wait.location} (${wait.in_use}/${wait.capacity} runs on ${wait.agents} agents)`;
+    case "op_concurrency_pools":
+      return describePoolWait(wait);
     case "launching":
       return "launching now";
   }

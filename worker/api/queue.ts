@@ -42,6 +42,8 @@ export const queueRoutes = new Hono<AppEnv>()
       inProgress: snapshot.inProgress,
       locationPauses: snapshot.locationPauses,
       agentCapacity: snapshot.agentCapacity,
+      poolGate: snapshot.poolGate,
+      pools: snapshot.config.concurrency.pools,
       recentDurationsMs,
       jobs,
       now: Date.now(),

@@ -16,13 +16,20 @@ import type {
 import type { AgentLaunches } from "../launcher/location-routing-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { AgentLocationCapacity } from "./agents/agent-capacity";
-import type { PoolClaimInput } from "./pools/pool-slots";
+import type { PoolClaimInput, PoolGateView } from "./pools/pool-slots";
+import type { PoolNeeds } from "./queue/first-step-pools";
 import type { StoredInProgressRun } from "./queue/in-progress-store";
 import type { LocationPause } from "./queue/location-pauses";
 import type { StoredQueuedRun } from "./queue/queue-store";
 
 export type EnqueueInput = { id: string; tags: Tags; enqueuedAt: number; eventsUrl: string; location?: string | null };
-export type SubmitInput = { run: Run; eventsUrl: string; endpoint: CodeLocationEndpoint | null };
+/** `firstStepPools`: the pools the run's first steps need (queue/first-step-pools.ts); absent or null: none can hold it back. */
+export type SubmitInput = {
+  run: Run;
+  eventsUrl: string;
+  endpoint: CodeLocationEndpoint | null;
+  firstStepPools?: PoolNeeds | null;
+};
 export type PriorityChange = { priority: number } | { moveToFront: true };
 export type QueueSnapshot = {
   config: InstanceConfig;
@@ -35,6 +42,8 @@ export type QueueSnapshot = {
   locationPauses: LocationPause[];
   /** Every code location served by agents: their capacity and the runs they hold. */
   agentCapacity: AgentLocationCapacity[];
+  /** Runs waiting for op concurrency pools (queue/op-concurrency.ts); null when that setting is off. */
+  poolGate: PoolGateView | null;
 };
 
 export interface CoordinatorRpc extends Rpc.DurableObjectBranded, AgentLaunches {

@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RunCoordinatorConfigSchema } from "../../protocol/instance-config";
+import { PoolNeedsStore } from "./pools/pool-needs-store";
 import { runAdmissionPass } from "./queue/admission-pass";
 import { QueueStore } from "./queue/queue-store";
 
@@ -76,6 +77,23 @@ describe("the coordinator's storage migration", () => {
           .map((run) => run.id)
           .sort(),
       ).toEqual(["a", "b", "c"]);
+    });
+  });
+
+  it("adds the first steps' pool needs to an object stored by version 3, keeping its queue", async () => {
+    const stub = env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName("schema-migration-v3"));
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      new QueueStore(state.storage).enqueue({ id: "q", tags: {}, enqueuedAt: 1, eventsUrl: "https://x.test/e" });
+      // As version 3 left it: no needs table.
+      sql.exec("DROP TABLE run_pool_needs; UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+
+      const store = new QueueStore(state.storage);
+      expect(store.queuedPage(0, 10).map((run) => run.id)).toEqual(["q"]);
+      expect(sql.exec("SELECT value FROM meta WHERE key = 'schema_version'").one().value).toBe("4");
+      const needs = new PoolNeedsStore(state.storage);
+      needs.save("q", { warehouse: 2 });
+      expect(needs.get("q")).toEqual({ warehouse: 2 });
     });
   });
 });

@@ -4,7 +4,8 @@
  * whose launches wait after their server could not be reached), `launch_tokens` (the run token of
  * each launch under way, kept until its request has been answered, so a launch cut off by a
  * restart is re-sent with the same token), and `meta` (the pause, the limits the queue is laned
- * by, the events base URL, the schema version). The pool tables live in pool-store.ts.
+ * by, the events base URL, the schema version), `run_pool_needs` (the pools runs' first steps
+ * need). The pool tables live in pool-store.ts.
  *
  * An admission deletes a row of `queued` and inserts one in `in_progress`, and a submit inserts one
  * in `queued`: these tables are laid out for that. `queued` is clustered by lane and launch order
@@ -33,7 +34,15 @@ CREATE TABLE IF NOT EXISTS location_pauses (
 CREATE TABLE IF NOT EXISTS launch_tokens (id TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID;
 `;
 
-const SCHEMA_VERSION = 3;
+/**
+ * Added in version 4: the op concurrency pools each run's first steps need (queue/first-step-pools.ts),
+ * kept from its submit until its run worker first claims a slot (pools/pool-needs-store.ts).
+ */
+const POOL_NEED_TABLES = `
+CREATE TABLE IF NOT EXISTS run_pool_needs (run_id TEXT PRIMARY KEY, pools TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+const SCHEMA_VERSION = 4;
 
 /**
  * Creates the tables, or brings an object stored by an older build up to date: version 1 (and the
@@ -47,6 +56,8 @@ export function migrateCoordinatorSchema(storage: DurableObjectStorage): void {
   if (version >= SCHEMA_VERSION) return;
   storage.transactionSync(() => {
     sql.exec(LAUNCH_TABLES);
+    sql.exec(POOL_NEED_TABLES);
+    if (version === 3) return setVersion(sql);
     if (version === 2) {
       // Version 2 had every table but these and the queued runs' location (null for its runs: never paused).
       sql.exec("ALTER TABLE queued ADD COLUMN location TEXT");

@@ -28,6 +28,7 @@ export class QueuedRunCoordinator implements RunCoordinatorSeam {
       run: queued,
       eventsUrl: this.deps.eventsUrlFor(run.id),
       endpoint: context?.endpoint ?? null,
+      firstStepPools: context?.firstStepPools ?? null,
     });
     return queued;
   }

@@ -6,9 +6,18 @@
  */
 import type { EffectiveInstanceConfig, Run } from "../../protocol";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
+import type { PoolNeeds } from "./queue/first-step-pools";
 
-/** What the submit already read (in one batch), so the coordinator and the launch need not read it again. */
-export type SubmitContext = { config: EffectiveInstanceConfig; endpoint: CodeLocationEndpoint };
+/**
+ * What the submit already read (in one batch), so the coordinator and the launch need not read it
+ * again; and the op concurrency pools the run's first steps need (queue/first-step-pools.ts), which
+ * the queued coordinator keeps with the run.
+ */
+export type SubmitContext = {
+  config?: EffectiveInstanceConfig;
+  endpoint?: CodeLocationEndpoint;
+  firstStepPools?: PoolNeeds | null;
+};
 
 export interface RunCoordinatorSeam {
   /**

@@ -8,7 +8,7 @@
  * sensors passes between cron minutes (alarm-plan.ts).
  *
  * Thin on purpose: state lives in QueueStore and PoolSlots (its SQLite), decisions in
- * queue/queue-policy.ts and coordinator-decisions.ts, launches are carried out by
+ * queue/queue-policy.ts (queue/op-concurrency.ts for runs waiting for pools) and coordinator-decisions.ts, launches are carried out by
  * launch-attempts.ts, reconciliation by reconcile.ts, the alarm by object-alarm.ts; dependencies
  * come from wiring.ts (object-wiring.ts) and time from one clock (`clock`). A launch is guarded by the
  * conditional QUEUED → STARTING in D1, so nothing launches twice, even across a restart; a launch
@@ -16,10 +16,8 @@
  * and the code location server takes a repeated run and attempt as one launch.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { LaunchRequest, RunCoordinatorConfig } from "../../protocol";
-import { TAG } from "../../protocol";
+import type { LaunchRequest } from "../../protocol";
 import { runMonitoringBetweenTicks, runSensorsBetweenTicks } from "../daemon/daemon";
-import { saveRunPriority } from "../storage/run-priority-repo";
 import type { Deps } from "../wiring";
 import { publicBaseUrl } from "../wiring";
 import { CoordinatorAgents } from "./agents/coordinator-agents";
@@ -32,9 +30,9 @@ import { LaunchTokens } from "./launch-tokens";
 import { ObjectAlarm } from "./object-alarm";
 import { ObjectWiring } from "./object-wiring";
 import { type PoolClaimInput, PoolSlots } from "./pools/pool-slots";
-import { runAdmissionPass } from "./queue/admission-pass";
+import { type AdmissionConfig, runAdmissionPass } from "./queue/admission-pass";
 import { LocationPauseStore } from "./queue/location-pause-store";
-import { priorityAfterChange } from "./queue/queue-policy";
+import { changeQueuedPriority } from "./queue/priority-change";
 import { QueueStore } from "./queue/queue-store";
 import { reconcileWithD1 } from "./reconcile";
 
@@ -95,10 +93,11 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * launched in the background. Else stored QUEUED first and only then queued here, so no pass
    * launches a run D1 does not know.
    */
-  async submit({ run, eventsUrl, endpoint }: SubmitInput): Promise<void> {
+  async submit({ run, eventsUrl, endpoint, firstStepPools }: SubmitInput): Promise<void> {
     const config = await this.#runCoordinatorConfig();
     const entry = { id: run.id, tags: run.tags, enqueuedAt: run.created_at, eventsUrl, location: run.location };
     if (!this.#store.enqueue(entry)) return; // a repeated call: the run is known already
+    this.#pools.noteNeeds(run.id, firstStepPools);
     const admitted = this.#admissionPass(config);
     for (const next of admitted) if (next.id !== run.id) void this.#launches.start(launchOf(next), config);
     if (!admitted.some((next) => next.id === run.id)) {
@@ -120,6 +119,7 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     const inFlight = this.#launches.inFlight(runId);
     if (inFlight) await inFlight;
     if (!this.#store.removeQueued(runId)) return "not_queued";
+    this.#pools.releaseRuns([runId]);
     return (await cancelQueuedRun((await this.#deps()).db, runId, this.#time.now())) ? "canceled" : "not_queued";
   }
 
@@ -132,14 +132,9 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** The new priority, or null when the run is not queued. */
   async setPriority(runId: string, change: PriorityChange): Promise<number | null> {
-    const queued = this.#store.getQueued(runId);
-    if (!queued) return null;
-    const priority = priorityAfterChange(change, queued, this.#store.firstQueued());
-    const tags = { ...queued.tags, [TAG.priority]: String(priority) };
-    if (!(await saveRunPriority((await this.#deps()).db, runId, priority, tags, this.#time.now()))) return null;
-    if (!this.#store.getQueued(runId)) return null; // admitted or canceled while D1 was written
-    this.#store.setPriority(runId, priority, tags);
-    await this.#admit();
+    const db = async () => (await this.#deps()).db;
+    const priority = await changeQueuedPriority(this.#store, db, runId, change, this.#time.now());
+    if (priority !== null) await this.#admit();
     return priority;
   }
 
@@ -156,14 +151,17 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   }
 
   async snapshot(offset: number, limit: number): Promise<QueueSnapshot> {
+    const config = await this.#wiring.config();
+    const [queued, inProgress] = [this.#store.queuedPage(offset, limit), this.#store.inProgress()];
     return {
-      config: await this.#wiring.config(),
+      config,
       paused: this.#store.isPaused(),
       totalQueued: this.#store.countQueued(),
-      queued: this.#store.queuedPage(offset, limit),
-      inProgress: this.#store.inProgress(),
+      queued,
+      inProgress,
       locationPauses: this.#pauses.list(),
-      agentCapacity: this.#agents.capacities(this.#store.inProgress(), this.#time.now()),
+      agentCapacity: this.#agents.capacities(inProgress, this.#time.now()),
+      poolGate: this.#pools.gateView(config, queued, inProgress, this.#time.now()),
     };
   }
 
@@ -206,8 +204,11 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return this.#pools.renew(runId, stepKeys, (await this.#wiring.config()).concurrency.pools);
   }
 
+  /** A slot freed may let a run waiting for its pool launch (queue/op-concurrency.ts). */
   async releasePoolSlot(runId: string, stepKey: string): Promise<boolean> {
-    return this.#pools.release(runId, stepKey);
+    const released = this.#pools.release(runId, stepKey);
+    if (released) await this.#admit();
+    return released;
   }
 
   /** Every known pool (`named`: those the definitions' ops name), or one, with limits, holders and waiting claims. */
@@ -241,7 +242,7 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   override async alarm(): Promise<void> {
     const now = this.#time.now();
     // Pool leases that ran out are freed on every alarm, whoever it was armed for (pools/pool-slots.ts).
-    await this.#pools.expire((await this.#wiring.config()).concurrency.pools, now);
+    if (await this.#pools.expire((await this.#wiring.config()).concurrency.pools, now)) await this.#admit();
     this.#agents.checkPings(now);
     if (!this.#alarm.plan.isDue(now)) return this.#arm(); // armed for the agents' pings only
     const due = this.#alarm.plan.takeDue(now);
@@ -269,8 +270,9 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return this.#wiring.deps();
   }
 
-  async #runCoordinatorConfig(): Promise<RunCoordinatorConfig> {
-    return (await this.#wiring.config()).run_coordinator;
+  async #runCoordinatorConfig(): Promise<AdmissionConfig> {
+    const { run_coordinator, concurrency } = await this.#wiring.config();
+    return { ...run_coordinator, pools: concurrency.pools };
   }
 
   /** One admission pass (queue/admission-pass.ts), then the launches it chose. Synchronous once the config is known. */
@@ -280,11 +282,12 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     await this.#arm();
   }
 
-  /** One admission pass, skipping the runs of code locations that could not be reached lately. */
-  #admissionPass(config: RunCoordinatorConfig) {
+  /** One admission pass, skipping the runs of code locations that could not be reached lately and those waiting for pools. */
+  #admissionPass(config: AdmissionConfig) {
     const now = this.#time.now();
+    const pools = this.#pools.gate(config, this.#store.inProgress(), now);
     const agents = this.#agents.capacityFor(this.#store.inProgress(), now);
-    const admitted = runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now), agents);
+    const admitted = runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now), pools, agents);
     this.#agents.placeAdmitted(admitted, now);
     return admitted;
   }

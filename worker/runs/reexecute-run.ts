@@ -31,6 +31,7 @@
 import type { ReexecutionPlan, ReexecutionStrategy, Run, Tags } from "../../protocol";
 import { isTerminalStatus, TAG } from "../../protocol";
 import { resolveLoadedJob } from "../code-locations/jobs";
+import { firstStepPoolsOf } from "../coordinator/queue/first-step-pools";
 import { ConflictError, NotFoundError, ValidationFailedError } from "../errors";
 import { getReexecutionPlan, listSucceededSteps, saveReexecutionPlan } from "../storage/reexecution-repo";
 import { getRun } from "../storage/runs-repo";
@@ -100,5 +101,5 @@ export async function reexecuteRun(deps: SubmitDeps, parentRunId: string, option
   const plan: ReexecutionPlan = { parent_run_id: parent.id, strategy: options.strategy, step_keys: selection.stepKeys };
   // Before the submit: a coordinator may launch at once, and the launcher reads the plan then.
   await saveReexecutionPlan(deps.db, run.id, plan, now);
-  return deps.coordinator.submit(run);
+  return deps.coordinator.submit(run, { firstStepPools: firstStepPoolsOf(job.nodes, selection.stepKeys) });
 }

@@ -6,6 +6,7 @@
  */
 import type { EffectiveInstanceConfig, Run, RunConfig, SubmitRun } from "../../protocol";
 import { loadedJobOf } from "../code-locations/jobs";
+import { firstStepPoolsOf } from "../coordinator/queue/first-step-pools";
 import type { RunCoordinatorSeam, SubmitContext } from "../coordinator/run-coordinator-seam";
 import { InvalidRunConfigError } from "../errors";
 import { describeIssues } from "../http/validation-issues";
@@ -31,7 +32,11 @@ export async function submitRun(deps: SubmitDeps, submit: SubmitRun, runId?: str
   const { tags, priority } = resolveRunTags(submit);
   const read = await readForSubmit(deps.db, submit.location);
   const { job, location } = loadedJobOf(read.location, submit.location, submit.job);
-  const context: SubmitContext = { config: deps.instanceConfigFrom(read.savedOverrides), endpoint: location.endpoint };
+  const context: SubmitContext = {
+    config: deps.instanceConfigFrom(read.savedOverrides),
+    endpoint: location.endpoint,
+    firstStepPools: firstStepPoolsOf(job.nodes),
+  };
   const runConfig: RunConfig = submit.run_config ?? defaultRunConfig(job.default_run_config);
   const issues = validateRunConfig(job.run_config_schema, runConfig);
   if (issues.length > 0) {

@@ -1,139 +1,24 @@
 /**
- * The launchpad: edit a run config that starts from the job's scaffold and is validated against
- * the job's JSON Schema as you type, add tags and a priority, and launch. The new run's page
- * opens on success; a config the control plane still rejects shows its issues in place.
+ * The launchpad (Dagster's launchpad): edit a run config that starts from the job's scaffold, or
+ * from a run's ("Open in launchpad"), add tags and a priority, and launch (launchpad-form.tsx).
+ * The new run's page opens on success.
  */
-import { useComputed, useSignal } from "@preact/signals";
-import { useMemo } from "preact/hooks";
-import type { JobDetail } from "../../../protocol/api";
-import { ValidationIssueSchema } from "../../../protocol/errors";
-import { ApiError } from "../../api/client";
-import { getJob, getRun, submitRun } from "../../api/endpoints";
+import { getJob, getRun } from "../../api/endpoints";
 import { Link } from "../../components/link";
 import { ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
-import { currentLocation, navigate } from "../../lib/router";
+import { lazyPage } from "../../lib/lazy";
+import { currentLocation } from "../../lib/router";
 import { shortRunId } from "../../lib/run-id";
 import type { RouteProps } from "../../routes";
 import { usePoll } from "../../stores/poll";
-import { ConfigEditor } from "./config-editor";
-import { type LaunchpadSeed, seedFromRun } from "./from-run";
-import { initialConfigText } from "./scaffold";
-import { type TagRow, TagsEditor, tagProblems, tagsOf } from "./tags-editor";
-import { type ConfigProblem, checkConfig, makeValidator, placeIssues } from "./validate";
+import { seedFromRun } from "./from-run";
 
-function Launchpad({ job, seed }: { job: JobDetail; seed?: LaunchpadSeed }) {
-  const validator = useMemo(() => makeValidator(job.run_config_schema), [job.run_config_schema]);
-  const scaffold = useMemo(() => initialConfigText(job.default_run_config, job.run_config_schema), [job]);
-  const text = useSignal(seed?.configText ?? scaffold);
-  const tags = useSignal<TagRow[]>(seed?.tags ?? []);
-  const priority = useSignal(seed?.priority ?? "0");
-  const busy = useSignal(false);
-  const serverProblems = useSignal<ConfigProblem[]>([]);
-  const submitError = useSignal<unknown>(null);
-  const check = useComputed(() => checkConfig(text.value, validator));
-  const problems = check.value.ok ? serverProblems.value : check.value.problems;
-  const tagIssues = tagProblems(tags.value);
-  const priorityOk = /^-?\d+$/.test(priority.value.trim());
-
-  const launch = async () => {
-    const current = check.value;
-    if (!current.ok || tagIssues.length > 0 || !priorityOk) return;
-    busy.value = true;
-    submitError.value = null;
-    serverProblems.value = [];
-    try {
-      const run = await submitRun({
-        location: job.location,
-        job: job.name,
-        run_config: current.value,
-        tags: tagsOf(tags.value),
-        priority: Number(priority.value.trim()),
-      });
-      navigate(`/runs/${run.id}`);
-    } catch (err) {
-      const issues =
-        err instanceof ApiError
-          ? ValidationIssueSchema.array().safeParse((err.details as { issues?: unknown } | undefined)?.issues)
-          : null;
-      if (err instanceof ApiError && err.code === "invalid_run_config" && issues?.success) {
-        serverProblems.value = placeIssues(text.value, issues.data);
-      }
-      submitError.value = err;
-    } finally {
-      busy.value = false;
-    }
-  };
-
-  const blocked = !check.value.ok || tagIssues.length > 0 || !priorityOk || busy.value;
-  return (
-    <div class="launchpad">
-      <section class="card launchpad-main">
-        <div class="card-title-row">
-          <h2>Run config</h2>
-          <button
-            type="button"
-            class="btn btn-small btn-ghost"
-            data-testid="launchpad-reset"
-            onClick={() => {
-              text.value = scaffold;
-              serverProblems.value = [];
-            }}
-          >
-            Reset to scaffold
-          </button>
-        </div>
-        <ConfigEditor
-          text={text.value}
-          problems={problems}
-          onChange={(t) => {
-            text.value = t;
-            serverProblems.value = [];
-          }}
-        />
-      </section>
-      <aside class="card launchpad-side">
-        <h2>Tags</h2>
-        <TagsEditor
-          rows={tags.value}
-          onChange={(rows) => {
-            tags.value = rows;
-          }}
-        />
-        {tagIssues.map((p) => (
-          <div key={p} class="field-error" data-testid="launchpad-tag-error">
-            {p}
-          </div>
-        ))}
-        <h2>Priority</h2>
-        <input
-          class="input"
-          type="number"
-          step="1"
-          value={priority.value}
-          aria-label="Priority"
-          data-testid="launchpad-priority"
-          onInput={(e) => {
-            priority.value = e.currentTarget.value;
-          }}
-        />
-        <div class="muted small">Higher launches first among queued runs. Default 0.</div>
-        {priorityOk ? null : <div class="field-error">The priority must be a whole number.</div>}
-        {submitError.value ? <ErrorNotice error={submitError.value} title="The run was not launched." /> : null}
-        <button
-          type="button"
-          class="btn btn-primary btn-block"
-          disabled={blocked}
-          data-testid="launchpad-launch"
-          onClick={() => void launch()}
-        >
-          {busy.value ? "Launching…" : "Launch run"}
-        </button>
-        {!check.value.ok ? <div class="muted small">Fix the run config to launch.</div> : null}
-      </aside>
-    </div>
-  );
-}
+// The form (editor, validator, completion) is its own chunk, fetched as soon as this page loads,
+// alongside the job, so the first page of the dashboard stays small.
+const loadForm = () => import("./launchpad-form");
+const LaunchpadForm = lazyPage(loadForm);
+loadForm().catch(() => {}); // a failure shows where the form goes, with a Reload button (lazyPage)
 
 export default function LaunchpadPage({ params }: RouteProps) {
   const location = params.location ?? "";
@@ -171,7 +56,7 @@ export default function LaunchpadPage({ params }: RouteProps) {
         </div>
       ) : null}
       {j && !waiting ? (
-        <Launchpad
+        <LaunchpadForm
           key={`${location}/${name}/${seedRun?.id ?? ""}`}
           job={j}
           seed={seedRun ? seedFromRun(seedRun) : undefined}

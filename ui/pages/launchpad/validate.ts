@@ -5,7 +5,7 @@
  */
 import { Validator } from "@cfworker/json-schema";
 import type { JsonObject, JsonSchemaDocument } from "../../../protocol/json";
-import { JsonSyntaxError, lineOf, parseLocated } from "./json-locate";
+import { JsonSyntaxError, type Located, lineOf, parseLocated } from "./json-locate";
 
 export type ConfigProblem = { pointer: string; path: string; line: number; message: string };
 export type ConfigCheck = { ok: true; value: JsonObject } | { ok: false; problems: ConfigProblem[] };
@@ -69,10 +69,15 @@ export function makeValidator(schema: JsonSchemaDocument): Validator {
   return new Validator(schema as ConstructorParameters<typeof Validator>[0], "2020-12", false);
 }
 
-export function checkConfig(text: string, validator: Validator): ConfigCheck {
-  let located: ReturnType<typeof parseLocated>;
+/** `parse`: the format's position-keeping parser (JSON here, YAML from config-yaml.ts). */
+export function checkConfig(
+  text: string,
+  validator: Validator,
+  parse: (text: string) => Located = parseLocated,
+): ConfigCheck {
+  let located: Located;
   try {
-    located = parseLocated(text.trim() === "" ? "{}" : text);
+    located = parse(text.trim() === "" ? "{}" : text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
       return {
@@ -93,7 +98,7 @@ export function checkConfig(text: string, validator: Validator): ConfigCheck {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
       ok: false,
-      problems: [{ pointer: "", path: "(root)", line: 1, message: "the run config must be a JSON object" }],
+      problems: [{ pointer: "", path: "(root)", line: 1, message: "the run config must be an object (a mapping)" }],
     };
   }
   const result = validator.validate(value);
@@ -116,10 +121,14 @@ export function checkConfig(text: string, validator: Validator): ConfigCheck {
 }
 
 /** Places the control plane's own issues (a 422 on submit) the same way as local ones. */
-export function placeIssues(text: string, issues: { path: string; message: string }[]): ConfigProblem[] {
+export function placeIssues(
+  text: string,
+  issues: { path: string; message: string }[],
+  parse: (text: string) => Located = parseLocated,
+): ConfigProblem[] {
   let lines = new Map<string, number>();
   try {
-    lines = parseLocated(text).lines;
+    lines = parse(text).lines;
   } catch {
     // Unparseable text cannot have reached the server; keep line 1 for every issue.
   }

@@ -1,7 +1,9 @@
 /**
  * Why a queued run waits, in words (DESIGN.md §8): which limit, how full, held by which runs —
  * each holder a link to its run — or that the queue is paused, that a limit of 0 blocks it, or
- * that its code location's server could not be reached, or that its agents are all full.
+ * that its code location's server could not be reached, that the op concurrency pools its
+ * first steps need are full (`run_coordinator.block_op_concurrency_limited_runs`), or that its
+ * agents are all full.
  */
 import type { TagLimitUsage, WaitReason as Wait } from "../../../protocol/queue";
 import { Link } from "../../components/link";
@@ -115,6 +117,20 @@ export function WaitReason({ wait, inProgressIds }: Props) {
           <span class="reason-kind tone-queue">Agents full</span>
           no agent with free capacity for location <span class="mono">{wait.location}</span>:{" "}
           <Usage inUse={wait.in_use} limit={wait.capacity} /> on {wait.agents} {wait.agents === 1 ? "agent" : "agents"}.
+        </span>
+      );
+    case "op_concurrency_pools":
+      return (
+        <span class="reason" data-testid="queue-reason" data-reason="op_concurrency_pools">
+          {wait.pools.map((usage) => (
+            <span key={usage.pool} class="reason-line">
+              <span class="reason-kind tone-queue">Pool</span>
+              its first steps need <span class="mono">{usage.pool}</span>, full:{" "}
+              <Usage inUse={usage.in_use} limit={usage.limit} />, {usage.waiting} waiting, {usage.launched} launched not
+              yet claiming
+              {wait.slot_buffer > 0 ? ` (slot buffer ${wait.slot_buffer})` : ""}.
+            </span>
+          ))}
         </span>
       );
     case "launching":

@@ -10,6 +10,13 @@
  */
 import type { Pool, PoolListReply, PoolSlotClaimReply, PoolSlotRenewReply } from "../../../protocol";
 import type { Clock } from "../clock";
+import type { PoolNeeds } from "../queue/first-step-pools";
+import {
+  type BlockOpConcurrencyConfig,
+  createOpConcurrencyGate,
+  type OpConcurrencyGate,
+  type PoolGateState,
+} from "../queue/op-concurrency";
 import {
   decideClaim,
   decideRenewal,
@@ -21,12 +28,21 @@ import {
   resolvePoolLimit,
   selectExpired,
 } from "./pool-leases";
+import { PoolNeedsStore } from "./pool-needs-store";
 import { PoolStore } from "./pool-store";
+
+/** Plain data, to cross the object's RPC: the gate's state and the first steps' pools of some runs. */
+export type PoolGateView = {
+  readonly state: PoolGateState;
+  readonly needs: readonly { readonly runId: string; readonly needs: PoolNeeds }[];
+};
 
 export type PoolClaimInput = { runId: string; stepKey: string; pool: string; waitMs: number };
 
 export class PoolSlots {
   readonly #store: PoolStore;
+  /** The pools runs' first steps need, from submit to first claim (pool-needs-store.ts). */
+  readonly #needs: PoolNeedsStore;
   readonly #waiters = new Map<string, Set<() => void>>();
 
   constructor(
@@ -34,6 +50,70 @@ export class PoolSlots {
     private readonly clock: Clock,
   ) {
     this.#store = new PoolStore(storage);
+    this.#needs = new PoolNeedsStore(storage);
+  }
+
+  /** A run submitted: the pools its first steps need (queue/first-step-pools.ts; null: none can hold it back). */
+  noteNeeds(runId: string, needs: PoolNeeds | null | undefined): void {
+    if (needs) this.#needs.save(runId, needs);
+  }
+
+  /**
+   * The admission pass's view of the pools (queue/op-concurrency.ts), or null when
+   * `block_op_concurrency_limited_runs` is off. `launched`: the runs in progress, of which those
+   * that have not claimed a slot yet count their first steps' needs.
+   */
+  gate(
+    config: { block_op_concurrency_limited_runs: BlockOpConcurrencyConfig; pools: PoolsConfig },
+    launched: readonly { readonly id: string }[],
+    now: number,
+  ): OpConcurrencyGate | null {
+    const { block_op_concurrency_limited_runs: block, pools } = config;
+    if (!block.enabled) return null;
+    return createOpConcurrencyGate(block, pools, this.gateState(pools, launched, now), (id) => this.#needs.get(id));
+  }
+
+  /** What the gate counts besides a queued run's own needs, as plain data (for the queue view too). */
+  gateState(pools: PoolsConfig, launched: readonly { readonly id: string }[], now: number): PoolGateState {
+    const live = livePoolState(this.#store.all(), now, leaseMsOf(pools));
+    const occupancy = new Map<string, { pool: string; held: number; waiting: number }>();
+    const entry = (pool: string) => {
+      const found = occupancy.get(pool) ?? { pool, held: 0, waiting: 0 };
+      occupancy.set(pool, found);
+      return found;
+    };
+    for (const lease of live.leases) entry(lease.pool).held += 1;
+    for (const claim of live.claims) entry(claim.pool).waiting += 1;
+    return {
+      occupancy: [...occupancy.values()],
+      launched: launched.flatMap((run) => {
+        const needs = this.#needs.get(run.id);
+        return needs ? [needs] : [];
+      }),
+    };
+  }
+
+  /**
+   * What the queue view needs to say which runs of a page wait for pools: the gate's state and the
+   * needs of the page's runs (those with none left out); null when the setting is off.
+   */
+  gateView(
+    config: {
+      run_coordinator: { block_op_concurrency_limited_runs: BlockOpConcurrencyConfig };
+      concurrency: { pools: PoolsConfig };
+    },
+    page: readonly { readonly id: string }[],
+    launched: readonly { readonly id: string }[],
+    now: number,
+  ): PoolGateView | null {
+    if (!config.run_coordinator.block_op_concurrency_limited_runs.enabled) return null;
+    const { pools } = config.concurrency;
+    const needs: { runId: string; needs: PoolNeeds }[] = [];
+    for (const { id } of page) {
+      const found = this.#needs.get(id);
+      if (found) needs.push({ runId: id, needs: found });
+    }
+    return { state: this.gateState(pools, launched, now), needs };
   }
 
   /**
@@ -41,6 +121,8 @@ export class PoolSlots {
    * stays live in line while its request is held) and answers WAITING with its position.
    */
   async claim(input: PoolClaimInput, config: () => Promise<PoolsConfig>): Promise<PoolSlotClaimReply> {
+    // From its first claim on, the run counts in the pool by its claims and leases, not its needs.
+    this.#needs.forget([input.runId]);
     const deadline = this.clock.now() + Math.min(input.waitMs, leaseMsOf(await config()) / 2);
     for (;;) {
       const pools = await config();
@@ -96,16 +178,18 @@ export class PoolSlots {
 
   /** The runs ended (the run-ended notification): their slots and places in line are freed. */
   releaseRuns(runIds: readonly string[]): void {
+    this.#needs.forget(runIds);
     this.#wake(this.#store.releaseRuns(runIds));
   }
 
-  /** The alarm: frees what ran out, wakes those pools' waiters, re-arms for the next expiry. */
-  async expire(pools: PoolsConfig, now: number): Promise<void> {
+  /** The alarm: frees what ran out, wakes those pools' waiters, re-arms for the next expiry. True when a slot freed. */
+  async expire(pools: PoolsConfig, now: number): Promise<boolean> {
     const leaseMs = leaseMsOf(pools);
     const expired = selectExpired(this.#store.all(), now, leaseMs);
     this.#store.remove(expired);
     this.#wake(expired.pools);
     await this.arm(leaseMs, true);
+    return expired.pools.length > 0;
   }
 
   /** Limits changed: every waiting claim asks again. */

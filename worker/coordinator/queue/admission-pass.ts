@@ -8,16 +8,26 @@
 import type { RunCoordinatorConfig } from "../../../protocol";
 import { countInProgressRuns } from "../../../protocol/tag-limits";
 import type { LocationCapacity } from "../agents/agent-capacity";
+import type { PoolsConfig } from "../pools/pool-leases";
 import type { LocationPause } from "./location-pauses";
+import type { OpConcurrencyGate } from "./op-concurrency";
 import { selectRunsToLaunch } from "./queue-policy";
 import type { QueueStore, StoredQueuedRun } from "./queue-store";
 
-/** `pausedLocations`: code locations whose runs wait after their server could not be reached (location-pauses.ts). */
+/** The run coordinator's settings with the pools' limits, which an admission reads when runs wait for pools. */
+export type AdmissionConfig = RunCoordinatorConfig & { readonly pools: PoolsConfig };
+
+/**
+ * `pausedLocations`: code locations whose runs wait after their server could not be reached
+ * (location-pauses.ts); `opConcurrency`: the pools runs' first steps need (op-concurrency.ts);
+ * `agentCapacity`: the free runs of the agent locations' agents (agents/agent-capacity.ts).
+ */
 export function runAdmissionPass(
   store: QueueStore,
   config: RunCoordinatorConfig,
   now: number,
   pausedLocations?: ReadonlyMap<string, LocationPause>,
+  opConcurrency?: OpConcurrencyGate | null,
   agentCapacity?: LocationCapacity,
 ): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
@@ -34,6 +44,7 @@ export function runAdmissionPass(
     config,
     paused,
     pausedLocations,
+    opConcurrency,
     agentCapacity,
   });
   if (launch.length > 0) store.admit(launch, now);

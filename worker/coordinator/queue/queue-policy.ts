@@ -29,6 +29,7 @@ import { type ConcurrencyCounter, countInProgressRuns, type TaggedRun } from "..
 import { TAG } from "../../../protocol/tags";
 import type { LocationCapacity } from "../agents/agent-capacity";
 import type { LocationPause } from "./location-pauses";
+import type { OpConcurrencyGate } from "./op-concurrency";
 
 export interface QueuedRun extends TaggedRun {
   /** When the run entered the queue, in ms since the epoch. */
@@ -73,6 +74,8 @@ export interface QueueInput<R extends QueuedRun = QueuedRun> {
   readonly pausedLocations?: ReadonlyMap<string, LocationPause>;
   /** Agent locations' free runs (agents/agent-capacity.ts); each run admitted takes one. */
   readonly agentCapacity?: LocationCapacity;
+  /** Op concurrency pools the runs' first steps need (op-concurrency.ts); absent or null: not checked. */
+  readonly opConcurrency?: OpConcurrencyGate | null;
 }
 
 export { DEFAULT_PRIORITY } from "../../../protocol/priority-tag";
@@ -171,7 +174,7 @@ function unreachableReason(pause: LocationPause): WaitReason {
 /**
  * Why `run` cannot launch given the counts in `counter`, or null if it could launch now. The most
  * lasting reason wins: a pause, then a zero limit, then its code location being unreachable, then
- * full tag limits, then the global limit.
+ * full tag limits, then the global limit. (Op concurrency pools come last: op-concurrency.ts.)
  */
 export function explainWait(
   run: QueuedRun | TaggedRun,
@@ -198,9 +201,11 @@ function explainBlocked(
   run: QueuedRun,
   counter: ConcurrencyCounter,
   pausedLocations: ReadonlyMap<string, LocationPause> | undefined,
+  poolWait: WaitReason | null,
   agentCapacity: LocationCapacity | undefined,
 ): WaitReason {
-  const reason = explainWait(run, counter, null, pausedLocations, agentCapacity);
+  // A limit that filled after the run's pools were found full is the more lasting reason.
+  const reason = explainWait(run, counter, null, pausedLocations, agentCapacity) ?? poolWait;
   // Counts only grow during a pass, so a run blocked when read is still blocked at the end.
   if (!reason) throw new Error(`run ${run.id} was left in the queue without a full limit`);
   return reason;
@@ -211,7 +216,7 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
   const counter = input.counter ?? countInProgressRuns(input.config, input.inProgress);
   const limited = input.config.type === "queued";
   const launch: R[] = [];
-  const blocked: R[] = [];
+  const blocked: { run: R; poolWait: WaitReason | null }[] = [];
   const iterator = input.queued[Symbol.iterator]();
   let previous: OrderKey | null = null;
   let rest: WaitReason | null = null;
@@ -236,18 +241,25 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
       input.agentCapacity?.reasonFor(run) ||
       (limited && (!counter.hasGlobalRoom() || counter.isBlockedByTags(run)))
     ) {
-      blocked.push(run);
+      blocked.push({ run, poolWait: null });
+      continue;
+    }
+    // Dagster's queued coordinator only: after the limits, the pools the run's first steps need.
+    const poolWait = limited ? (input.opConcurrency?.waitOf(run) ?? null) : null;
+    if (poolWait) {
+      blocked.push({ run, poolWait });
       continue;
     }
     launch.push(run);
     counter.add(run);
     input.agentCapacity?.take(run);
+    input.opConcurrency?.launched(run);
   }
-  const waiting = blocked.map((run) => ({
+  const waiting = blocked.map(({ run, poolWait }) => ({
     runId: run.id,
     reason: pausedBy
       ? { reason: "paused" as const, paused_by: pausedBy }
-      : explainBlocked(run, counter, input.pausedLocations, input.agentCapacity),
+      : explainBlocked(run, counter, input.pausedLocations, poolWait, input.agentCapacity),
   }));
   return { launch, waiting, rest };
 }

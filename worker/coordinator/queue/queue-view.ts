@@ -2,14 +2,17 @@
  * What `GET /api/queue` shows (DESIGN.md §8), built from one snapshot of the run coordinator
  * object as a pure function: every queued run of the page with its position, the reason it waits
  * (queue-policy.ts `explainWait`, against the runs in progress after the object's last admission
- * pass), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
+ * pass; then the pools its first steps need, op-concurrency.ts), an estimated start (start-estimates.ts), and how full every limit is, held by which runs.
  */
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import { type AgentLocationCapacity, trackAgentCapacity } from "../agents/agent-capacity";
+import type { PoolsConfig } from "../pools/pool-leases";
+import type { PoolGateView } from "../pools/pool-slots";
 import type { StoredInProgressRun } from "./in-progress-store";
 import { type LocationPause, pausedLocationsAt } from "./location-pauses";
+import { createOpConcurrencyGate } from "./op-concurrency";
 import { explainWait, pausedByOf } from "./queue-policy";
 import type { StoredQueuedRun } from "./queue-store";
 import { estimateStartTimes } from "./start-estimates";
@@ -26,6 +29,9 @@ export type QueueViewInput = {
   locationPauses: readonly LocationPause[];
   /** Every code location served by agents, with its capacity (agents/agent-capacity.ts). */
   agentCapacity?: readonly AgentLocationCapacity[];
+  /** The object's view of the pools the page's runs' first steps need (op-concurrency.ts); null: not checked. */
+  poolGate?: PoolGateView | null;
+  pools?: PoolsConfig;
   /** The job of each run shown (the object knows runs by id and tags only); a run missing here shows null. */
   jobs: ReadonlyMap<string, { readonly location: string; readonly job: string }>;
   now: number;
@@ -73,6 +79,16 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
   );
   const agentCapacity = input.agentCapacity ?? [];
   const agents = trackAgentCapacity(agentCapacity);
+  const needs = new Map((input.poolGate?.needs ?? []).map((entry) => [entry.runId, entry.needs]));
+  const gate =
+    limited && input.poolGate && input.pools
+      ? createOpConcurrencyGate(
+          config.block_op_concurrency_limited_runs,
+          input.pools,
+          input.poolGate.state,
+          (id) => needs.get(id) ?? null,
+        )
+      : null;
   const estimates = new Map(
     estimateStartTimes({
       queued: input.queued,
@@ -97,7 +113,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     coordinator: config.type,
     total_queued: input.totalQueued,
     queued: input.queued.map((run, index) => {
-      const reason = explainWait(run, counter, pausedBy, pausedLocations, agents);
+      const reason = explainWait(run, counter, pausedBy, pausedLocations, agents) ?? gate?.waitOf(run) ?? null;
       return {
         run_id: run.id,
         ...jobOf(run.id),
