@@ -36,6 +36,9 @@ export default defineConfig(async () => ({
           include: ["worker/**/*.test.ts", "protocol/**/*.test.ts"],
           exclude: ["worker/**/*.node.test.ts"],
           setupFiles: ["./worker/test/apply-migrations.ts"],
+          // One Miniflare (workerd) per pool worker, reused file after file, instead of one per file:
+          // starting it was most of the project's time. The setup file resets storage per file.
+          isolate: false,
           // A timeout catches a hung test, not a slow one: tests of 1 to 3 s of CPU take several times
           // that on 2 cores shared with the files beside them (and a loaded machine).
           testTimeout: 30_000,
@@ -66,6 +69,8 @@ export default defineConfig(async () => ({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          // A migrated D1 made once for every stack the files start (test/support/stack-artifacts.ts).
+          globalSetup: ["./test/support/stack-artifacts.ts"],
           testTimeout: 120_000,
           // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
           // minute or two when the machine is loaded, besides the files running with it.
@@ -78,7 +83,7 @@ export default defineConfig(async () => ({
           environment: "node",
           // The dashboard's pure modules (validation, scaffold, step timeline) test here too, in Node.
           include: ["test/browser/**/*.test.ts", "ui/**/*.test.ts"],
-          globalSetup: ["./test/browser/support/build-ui.ts"],
+          globalSetup: ["./test/browser/support/build-ui.ts", "./test/support/stack-artifacts.ts"],
           testTimeout: 120_000,
           // A file's stack (wrangler dev, code location servers, Chromium) starts in its beforeAll: a
           // minute or two when the machine is loaded, besides the files running with it.

@@ -15,11 +15,11 @@
  * workspace: building needs the repository; the built package needs neither tsx nor TypeScript.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rewriteRelativeSpecifiers } from "./specifiers";
+import { resolveBuiltSpecifier, rewriteRelativeSpecifiers } from "./specifiers";
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(PACKAGE_DIR, "dist");
@@ -32,18 +32,6 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-/** What a relative specifier in `fromFile` names among the built files, with its extension. */
-function resolveBuilt(fromFile: string, specifier: string): string {
-  const isTypes = fromFile.endsWith(".d.ts");
-  const base = resolve(dirname(fromFile), specifier);
-  const file = isTypes ? `${base}.d.ts` : `${base}.js`;
-  if (existsSync(file)) return `${specifier}.js`;
-  const index = join(base, isTypes ? "index.d.ts" : "index.js");
-  if (existsSync(index)) return `${specifier.replace(/\/$/, "")}/index.js`;
-  if (existsSync(base) && statSync(base).isFile()) return specifier;
-  throw new Error(`${fromFile}: "${specifier}" names no built module`);
-}
-
 rmSync(DIST, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", join(PACKAGE_DIR, "tsconfig.build.json")], { stdio: "inherit" });
@@ -52,7 +40,7 @@ let files = 0;
 for (const path of walk(DIST)) {
   if (!path.endsWith(".js") && !path.endsWith(".d.ts")) continue;
   const source = readFileSync(path, "utf8");
-  const rewritten = rewriteRelativeSpecifiers(source, (specifier) => resolveBuilt(path, specifier));
+  const rewritten = rewriteRelativeSpecifiers(source, (specifier) => resolveBuiltSpecifier(path, specifier));
   if (rewritten !== source) writeFileSync(path, rewritten);
   files++;
 }

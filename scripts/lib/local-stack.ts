@@ -4,7 +4,8 @@
  * tests and `npm run bench`, so all three exercise the same real parts.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateSecret } from "../../protocol";
 import { FlightdeckClient } from "./api-client";
@@ -13,6 +14,8 @@ import { runToCompletion, type Spawned, spawnGroup, waitForOutput } from "./proc
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(REPO_ROOT, "node_modules/.bin");
 const D1_NAME = "flightdeck";
+/** Where wrangler and miniflare keep local storage (D1, Durable Objects) inside a persist dir. */
+const STORAGE_DIR = "v3";
 
 const QUIET_WRANGLER_ENV = {
   WRANGLER_SEND_METRICS: "false",
@@ -33,6 +36,12 @@ export type ControlPlaneOptions = {
   port?: number;
   /** Extra `[vars]`, e.g. INSTANCE_CONFIG. */
   vars?: Record<string, string>;
+  /**
+   * A persist dir whose local D1 has every migration applied (`applyMigrations`): its storage is
+   * copied into a new `persistDir` instead of migrating it again, which starts wrangler once more.
+   * The tests migrate one such dir per run; `npm start` and the bench migrate their own.
+   */
+  migratedFrom?: string;
   /** `--test-scheduled`: `GET /__scheduled` runs the daemon's scheduled() (wrangler dev never fires crons itself). */
   testScheduled?: boolean;
   echoPrefix?: string;
@@ -57,8 +66,17 @@ export async function applyMigrations(persistDir: string): Promise<void> {
   );
 }
 
+/** Copies a migrated persist dir's storage into `persistDir`, which must hold none yet (then it is migrated instead). */
+async function copyMigratedState(from: string, persistDir: string): Promise<void> {
+  const storage = path.join(persistDir, STORAGE_DIR);
+  if (existsSync(storage)) return applyMigrations(persistDir);
+  await mkdir(persistDir, { recursive: true });
+  await cp(path.join(from, STORAGE_DIR), storage, { recursive: true, errorOnExist: true, force: false });
+}
+
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
-  await applyMigrations(opts.persistDir);
+  if (opts.migratedFrom === undefined) await applyMigrations(opts.persistDir);
+  else await copyMigratedState(opts.migratedFrom, opts.persistDir);
   let port = opts.port ?? 0;
   let proc: Spawned | undefined;
   // The admin token goes to wrangler in a file only this user can read, never on the command
@@ -110,24 +128,18 @@ export async function startCodeLocation(opts: {
   port?: number;
   env?: NodeJS.ProcessEnv;
   echoPrefix?: string;
+  /**
+   * The `flightdeck` CLI compiled to JavaScript (compiled-runner.ts), run by Node as it is; by
+   * default runner/cli.ts from source under tsx.
+   */
+  cli?: string;
 }): Promise<CodeLocationServer> {
   const secret = opts.secret ?? generateSecret();
+  // `flightdeck` from source: the package's bin runs the built dist/, which the repo needs not build.
+  const cli = opts.cli === undefined ? ["--import", "tsx", path.join(REPO_ROOT, "runner/cli.ts")] : [opts.cli];
   const proc = spawnGroup(
     process.execPath,
-    [
-      // `flightdeck` from source: the package's bin runs the built dist/, which the repo needs not build.
-      "--import",
-      "tsx",
-      path.join(REPO_ROOT, "runner/cli.ts"),
-      "serve",
-      opts.file,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(opts.port ?? 0),
-      "--data-dir",
-      opts.dataDir,
-    ],
+    [...cli, "serve", opts.file, "--host", "127.0.0.1", "--port", String(opts.port ?? 0), "--data-dir", opts.dataDir],
     { cwd: REPO_ROOT, env: { ...opts.env, FLIGHTDECK_WEBHOOK_SECRET: secret }, echoPrefix: opts.echoPrefix },
   );
   const match = await waitForOutput(proc, /flightdeck: serving .* at (http:\/\/[^\s]+)/);

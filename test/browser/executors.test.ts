@@ -9,13 +9,8 @@ import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-} from "../../scripts/lib/local-stack";
-import { startTogether } from "../support/e2e-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation } from "../../scripts/lib/local-stack";
+import { startCodeLocation, startTogether } from "../support/e2e-stack";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
 let s: DashboardStack;

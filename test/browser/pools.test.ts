@@ -9,13 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InstanceHistoryReplySchema } from "../../protocol";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-} from "../../scripts/lib/local-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation } from "../../scripts/lib/local-stack";
 import { shortRunId } from "../../ui/lib/run-id";
+import { startCodeLocation } from "../support/e2e-stack";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
 let s: DashboardStack;

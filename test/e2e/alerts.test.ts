@@ -21,13 +21,13 @@ import {
   type ControlPlane,
   generateAdminToken,
   registerCodeLocation,
-  startCodeLocation,
   stopStack,
 } from "../../scripts/lib/local-stack";
 import { type AlertReceiver, startAlertReceiver } from "../support/alert-receiver";
 import {
   DEMO_LOCATION_FILE,
   runScheduled,
+  startCodeLocation,
   startScheduledControlPlane,
   startTogether,
   waitUntil,

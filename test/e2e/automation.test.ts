@@ -20,10 +20,15 @@ import {
   generateAdminToken,
   REPO_ROOT,
   registerCodeLocation,
-  startCodeLocation,
   stopStack,
 } from "../../scripts/lib/local-stack";
-import { runScheduled, startScheduledControlPlane, startTogether, waitUntil } from "../support/e2e-stack";
+import {
+  runScheduled,
+  startCodeLocation,
+  startScheduledControlPlane,
+  startTogether,
+  waitUntil,
+} from "../support/e2e-stack";
 
 const ADMIN_TOKEN = generateAdminToken();
 let dir: string;

@@ -6,39 +6,25 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueReplySchema, RunListSchema, RunReplySchema, ScheduleListSchema } from "../../protocol";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { compiledCli } from "../support/provided";
 
 let stack: E2EStack;
 let configHome: string;
 /**
- * `flightdeck` from source (runner/cli.ts), compiled once into one file for this test file: the
- * tests run it dozens of times, and each start under tsx costs a second of CPU compiling and
+ * `flightdeck` from source (runner/cli.ts), compiled once for the whole run (stack-artifacts.ts):
+ * the tests run it dozens of times, and each start under tsx costs a second of CPU compiling and
  * loading it again (the package's bin runs the tsc-built dist/, user-project.test.ts's part).
  */
-let cliBundle: string;
-// The runner's own esbuild, the one it bundles code locations with.
-const { build }: typeof import("esbuild") = createRequire(path.join(REPO_ROOT, "runner/package.json"))("esbuild");
+const cliEntry = compiledCli();
 beforeAll(async () => {
   stack = await startE2EStack();
   configHome = path.join(stack.dir, "config");
-  cliBundle = path.join(stack.dir, "flightdeck-cli.mjs");
-  await build({
-    entryPoints: [path.join(REPO_ROOT, "runner/cli.ts")],
-    outfile: cliBundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    // The bundle is ESM; a CommonJS dependency's require() of Node's modules needs a require.
-    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
-    logLevel: "warning",
-  });
 });
 afterAll(async () => {
   await stack?.teardown();
@@ -48,7 +34,7 @@ type Result = { code: number | null; stdout: string; stderr: string };
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const { FLIGHTDECK_URL: _url, FLIGHTDECK_TOKEN: _token, ...inherited } = process.env;
-  return spawn(process.execPath, [cliBundle, ...args], {
+  return spawn(process.execPath, [cliEntry, ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, XDG_CONFIG_HOME: configHome, NO_COLOR: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -245,8 +231,8 @@ describe("flightdeck schedule", () => {
   });
 });
 
-describe("flightdeck run, location, sensor and instance", () => {
-  it("lists runs in local time, shows one by prefix, and reads the workspace and the instance config", async () => {
+describe("flightdeck run", () => {
+  it("lists runs in local time and shows one by prefix", async () => {
     const listed = await cli(["run", "list", "--status", "success", "--limit", "5"], { env: { TZ: "Asia/Kolkata" } });
     expect(listed.code, listed.stderr).toBe(0);
     const [header = "", row = ""] = listed.stdout.split("\n");
@@ -262,7 +248,9 @@ describe("flightdeck run, location, sensor and instance", () => {
     const shown = await cli(["run", "show", newest.id.replaceAll("-", "").slice(13, 18)]);
     expect(shown.stdout).toContain(`Run:      ${newest.id}`);
     expect(shown.stdout).toMatch(/Status:\s+SUCCESS/);
+  });
 
+  it("re-executes a failed run from its failure and prints a run's events as JSON lines", async () => {
     const { runs: failed } = await api().request("GET", "/api/runs?status=FAILURE&limit=1", RunListSchema);
     const failure = failed[0];
     if (!failure) throw new Error("an earlier test's run should have failed");
@@ -276,11 +264,19 @@ describe("flightdeck run, location, sensor and instance", () => {
       .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toContain("STEP_FAILURE");
     expect(types).toContain("RUN_FAILURE");
+  });
+});
 
+describe("flightdeck location", () => {
+  it("lists code locations and reloads one", async () => {
     const locations = await cli(["location", "list"]);
     expect(locations.stdout).toMatch(/^demo\s+LOADED\s+5\s/m);
     expect((await cli(["location", "reload", "demo"])).stdout).toBe("demo: LOADED, 5 jobs\n");
+  });
+});
 
+describe("flightdeck sensor", () => {
+  it("lists sensors, and reads, sets and resets a sensor's cursor", async () => {
     expect((await cli(["sensor", "list"])).stdout).toMatch(/demo\/new_files\s+greet\s+(RUNNING|STOPPED)\s+30s/);
     const cursor = await cli(["sensor", "cursor", "new_files", "--json"]);
     expect(JSON.parse(cursor.stdout)).toMatchObject({ location: "demo", sensor: "new_files" });
@@ -292,7 +288,12 @@ describe("flightdeck run, location, sensor and instance", () => {
     );
     expect((await cli(["sensor", "cursor", "new_files"])).stdout).toBe("(no cursor)\n");
     expectOneLineError(await cli(["sensor", "cursor", "new_files", "--set", "a", "--reset"]), /not both/, 2);
-    // The demo's weekday schedule evaluated for its next tick through the real code location: one greet run, launched by no one.
+  });
+});
+
+describe("flightdeck schedule and sensor preview", () => {
+  it("evaluates a schedule's next tick and a sensor through the real code location, launching nothing", async () => {
+    // The demo's weekday schedule evaluated for its next tick: one greet run, launched by no one.
     const preview = await cli(["schedule", "preview", "greet_weekdays", "--json"]);
     expect(preview.code, preview.stderr).toBe(0);
     expect(JSON.parse(preview.stdout)).toMatchObject({
@@ -302,7 +303,11 @@ describe("flightdeck run, location, sensor and instance", () => {
     });
     const sensorPreview = await cli(["sensor", "preview", "new_files", "--cursor", "c-1"]);
     expect(sensorPreview.stdout, sensorPreview.stderr).toMatch(/Cursor unchanged: c-1/);
+  });
+});
 
+describe("flightdeck instance", () => {
+  it("sets a setting of the instance config, reads it back as an override, and names an unknown one", async () => {
     const set = await cli(["instance", "set", "run_coordinator.max_concurrent_runs", "4"]);
     expect(set.stdout, set.stderr).toBe("run_coordinator.max_concurrent_runs: 10 → 4\n");
     const got = await cli(["instance", "get", "run_coordinator.max_concurrent_runs"]);

@@ -18,7 +18,6 @@ import {
   type ControlPlane,
   generateAdminToken,
   registerCodeLocation,
-  startCodeLocation,
   stopStack,
 } from "../../scripts/lib/local-stack";
 import {
@@ -26,6 +25,7 @@ import {
   isProcessAlive,
   runScheduled,
   runWorkerPid,
+  startCodeLocation,
   startScheduledControlPlane,
   startTogether,
   waitUntil,

@@ -17,13 +17,8 @@ import {
 } from "../../protocol";
 import { MEET_MAX_CONCURRENT, meetRunConfig } from "../../runner/testing/fixtures/meet-config";
 import { processesInGroup } from "../../runner/testing/process-table";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-} from "../../scripts/lib/local-stack";
-import { type E2EStack, runWorkerPid, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation } from "../../scripts/lib/local-stack";
+import { type E2EStack, runWorkerPid, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 
 let stack: E2EStack;
 let executors: CodeLocationServer;
@@ -50,7 +45,8 @@ const of = (events: StoredEvent[], type: string, step?: string) =>
 async function runToEnd(job: string, runConfig: RunConfig = {}) {
   const { client } = stack.controlPlane;
   const submitted = await client.submitRun({ location: "executors", job, run_config: runConfig });
-  const run = await client.waitForRun(submitted.id, { timeoutMs: 60_000 });
+  // Bounded near the test's timeout: a 20-process fan-out takes tens of seconds on a loaded machine.
+  const run = await client.waitForRun(submitted.id, { timeoutMs: 100_000 });
   return { run, events: await client.listEvents(run.id) };
 }
 

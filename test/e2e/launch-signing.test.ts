@@ -5,8 +5,13 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSecret, RunWorkerHealthSchema, signWebhook } from "../../protocol";
-import { startCodeLocation } from "../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, type E2EStack, runWorkerPid, startE2EStack } from "../support/e2e-stack";
+import {
+  DEMO_LOCATION_FILE,
+  type E2EStack,
+  runWorkerPid,
+  startCodeLocation,
+  startE2EStack,
+} from "../support/e2e-stack";
 
 let stack: E2EStack;
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlPlane, generateAdminToken, startControlPlane } from "../../scripts/lib/local-stack";
+import { migratedD1 } from "../support/provided";
 
 let dir: string;
 let controlPlane: ControlPlane;
@@ -18,7 +19,11 @@ let adminToken: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));
   adminToken = generateAdminToken();
-  controlPlane = await startControlPlane({ persistDir: path.join(dir, "state"), adminToken });
+  controlPlane = await startControlPlane({
+    persistDir: path.join(dir, "state"),
+    migratedFrom: migratedD1(),
+    adminToken,
+  });
 });
 afterAll(async () => {
   await controlPlane?.stop();

@@ -10,14 +10,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComputeLogReplySchema, PoolSchema, type StoredEvent } from "../../protocol";
-import {
-  type CodeLocationServer,
-  REPO_ROOT,
-  registerCodeLocation,
-  startCodeLocation,
-  stopStack,
-} from "../../scripts/lib/local-stack";
-import { type E2EStack, runWorkerPid, startE2EStack, waitUntil } from "../support/e2e-stack";
+import { type CodeLocationServer, REPO_ROOT, registerCodeLocation, stopStack } from "../../scripts/lib/local-stack";
+import { type E2EStack, runWorkerPid, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 
 const LEASE_SECONDS = 3;
 const EXAMPLE_FILE = path.join(REPO_ROOT, "examples/pools/location.ts");

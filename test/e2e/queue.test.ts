@@ -12,8 +12,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run, StoredEvent } from "../../protocol";
 import { QueuePausedReplySchema, QueueReplySchema, RunReplySchema } from "../../protocol";
-import { type CodeLocationServer, startCodeLocation } from "../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, type E2EStack, startE2EStack, waitUntil } from "../support/e2e-stack";
+import type { CodeLocationServer } from "../../scripts/lib/local-stack";
+import { DEMO_LOCATION_FILE, type E2EStack, startCodeLocation, startE2EStack, waitUntil } from "../support/e2e-stack";
 import { type LaunchGateProxy, startLaunchGateProxy } from "../support/launch-gate-proxy";
 
 const LANE_LIMIT = { key: "lane", value: "a", limit: 1 };
@@ -107,7 +107,8 @@ describe("the queued run coordinator with real run workers", () => {
     expect(paused.paused).toBe(true);
     const runs: Run[] = [];
     for (let i = 0; i < 5; i++) runs.push(await client().submitRun({ location: "demo", job: "noop" }));
-    await new Promise((r) => setTimeout(r, 1000));
+    // No wait needed: a submit replies after the coordinator's admission pass has decided on the
+    // run, so each of them is already held by the pause, or launched.
     const queue = await client().request("GET", "/api/queue", QueueReplySchema);
     expect(queue.queued.map((q) => q.run_id)).toEqual(runs.map((r) => r.id));
     expect(queue.queued.every((q) => q.wait.reason === "paused")).toBe(true);

@@ -15,12 +15,13 @@ import {
   generateAdminToken,
   REPO_ROOT,
   registerCodeLocation,
-  startCodeLocation,
   startControlPlane,
+  startCodeLocation as startServer,
   stopStack,
 } from "../../scripts/lib/local-stack";
 
 import { freePort } from "./free-port";
+import { compiledCli, migratedD1 } from "./provided";
 
 export { isProcessAlive } from "../../runner/server/worker-record";
 
@@ -35,12 +36,25 @@ export type E2EStack = {
   teardown: () => Promise<void>;
 };
 
+/**
+ * `flightdeck serve` as local-stack.ts starts it, but running the runner compiled once for the
+ * whole run (stack-artifacts.ts) instead of compiling it again under tsx in every server.
+ */
+export function startCodeLocation(opts: Omit<Parameters<typeof startServer>[0], "cli">): Promise<CodeLocationServer> {
+  return startServer({ ...opts, cli: compiledCli() });
+}
+
 export async function startE2EStack(opts: { vars?: Record<string, string>; locationEnv?: NodeJS.ProcessEnv } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-e2e-"));
   const adminToken = generateAdminToken();
   const [controlPlane, location] = await startTogether(
     [
-      startControlPlane({ persistDir: path.join(dir, "state"), adminToken, vars: opts.vars }),
+      startControlPlane({
+        persistDir: path.join(dir, "state"),
+        migratedFrom: migratedD1(),
+        adminToken,
+        vars: opts.vars,
+      }),
       startCodeLocation({
         name: "demo",
         file: DEMO_LOCATION_FILE,
@@ -107,6 +121,7 @@ export async function startScheduledControlPlane(opts: {
   const port = await freePort();
   return startControlPlane({
     persistDir: opts.persistDir,
+    migratedFrom: migratedD1(),
     adminToken: opts.adminToken,
     port,
     testScheduled: true,

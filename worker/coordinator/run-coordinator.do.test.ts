@@ -53,7 +53,11 @@ async function queue() {
   return QueueReplySchema.parse(await res.json());
 }
 
-/** The run worker of `runId` reports it finished, through the real events webhook. */
+/**
+ * The run worker of `runId` reports it finished, through the real events webhook, and this returns
+ * once the coordinator has freed the run's slot: the webhook acks first and tells the coordinator
+ * in the background (`waitUntil`), so the ack alone says nothing about the coordinator yet.
+ */
 async function finish(runId: string, location: FakeCodeLocation = fake) {
   const launch = location.launches.find((l) => l.run_id === runId);
   const res = await call("POST", `/api/runs/${runId}/events`, {
@@ -66,6 +70,10 @@ async function finish(runId: string, location: FakeCodeLocation = fake) {
     },
   });
   expect(res.status).toBe(200);
+  await vi.waitFor(
+    async () => expect((await stub().snapshot(0, 0)).inProgress.map((run) => run.id)).not.toContain(runId),
+    { timeout: 20_000, interval: 20 },
+  );
 }
 
 describe("admission", () => {
@@ -92,10 +100,8 @@ describe("admission", () => {
     const b = await submit();
     expect(launchedIds()).toEqual([a.id]);
     await finish(a.id);
-    await vi.waitFor(async () => {
-      await stub().settle();
-      expect(launchedIds()).toEqual([a.id, b.id]);
-    });
+    await stub().settle();
+    expect(launchedIds()).toEqual([a.id, b.id]);
   });
 
   it("holds a run back by a full tag limit, says which runs hold it, and lets the runs behind it pass", async () => {
@@ -383,10 +389,8 @@ describe("an object restart in the middle of a queue", () => {
     expect(launchedIds()).toEqual([a.id]);
 
     await finish(a.id);
-    await vi.waitFor(async () => {
-      await stub().settle();
-      expect(launchedIds()).toEqual([a.id, b.id]);
-    });
+    await stub().settle();
+    expect(launchedIds()).toEqual([a.id, b.id]);
     await abortAllDurableObjects();
     await stub().runsEnded([b.id]);
     await stub().settle();

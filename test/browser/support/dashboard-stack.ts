@@ -13,12 +13,12 @@ import {
   type ControlPlane,
   generateAdminToken,
   registerCodeLocation,
-  startCodeLocation,
   startControlPlane,
   stopStack,
 } from "../../../scripts/lib/local-stack";
-import { DEMO_LOCATION_FILE, startTogether } from "../../support/e2e-stack";
+import { DEMO_LOCATION_FILE, startCodeLocation, startTogether } from "../../support/e2e-stack";
 import { freePort } from "../../support/free-port";
+import { migratedD1 } from "../../support/provided";
 import { type Browser, launchBrowser } from "./chromium";
 
 export type DashboardStack = {
@@ -64,6 +64,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     [
       startControlPlane({
         persistDir: path.join(dir, "state"),
+        migratedFrom: migratedD1(),
         adminToken,
         port,
         vars,
