@@ -18,6 +18,7 @@ import {
   startE2EStack,
   waitUntil,
 } from "../support/e2e-stack";
+import { compiledCli } from "../support/provided";
 
 const MAX_RUNS = 2;
 const sleepy = { location: "fleet", job: "sleepy", run_config: { ops: { nap: { config: { seconds: 120 } } } } };
@@ -31,9 +32,8 @@ async function startAgent(name: string): Promise<void> {
   const proc = spawnGroup(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      path.join(REPO_ROOT, "runner/cli.ts"),
+      // The runner compiled once for the run (test/support/provided.ts), as the code location servers are.
+      compiledCli(),
       "agent",
       DEMO_LOCATION_FILE,
       "--control-plane",
