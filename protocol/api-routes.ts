@@ -8,6 +8,15 @@
  */
 import { z } from "zod";
 import {
+  AgentDefinitionsReplySchema,
+  AgentDefinitionsSchema,
+  AgentListSchema,
+  AgentTokenListSchema,
+  AgentTokenReplySchema,
+  CreateAgentTokenSchema,
+  CreatedAgentTokenReplySchema,
+} from "./agents";
+import {
   AlertDeliveryListQuerySchema,
   AlertDeliveryListSchema,
   AlertDeliveryReplySchema,
@@ -87,9 +96,10 @@ import {
  * Who may call a route. A role (roles.ts): an API token, the admin token, or a dashboard session
  * of at least that role (a change by session cookie must also come from the dashboard's origin).
  * `run_token`: the run token of the run named in the path, current attempt only (DESIGN.md §5.3).
+ * `agent_token`: an agent token (agents.ts), checked by the handler; it acts for its code location only.
  * `none`: anyone. One middleware (worker/auth/authorize.ts) enforces it for every route.
  */
-export type RouteAuth = "none" | Role | "run_token";
+export type RouteAuth = "none" | Role | "run_token" | "agent_token";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A reply: a JSON body parsed by `schema`, an HTML page, or no body (204). */
@@ -781,6 +791,66 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Revoke an API token: it and every session signed in with it stop working at once",
     params: TokenParams,
     replies: { 200: json(ApiTokenReplySchema, "the token, revoked") },
+    errors: [404],
+  },
+  {
+    method: "GET",
+    path: "/api/agents",
+    auth: "viewer",
+    id: "listAgents",
+    tag: "agents",
+    summary: "The connected agents: code location, definitions version, max runs, runs held, last ping",
+    replies: { 200: json(AgentListSchema, "the agents connected now") },
+  },
+  {
+    method: "PUT",
+    path: "/api/agents/definitions",
+    auth: "agent_token",
+    id: "putAgentDefinitions",
+    tag: "agents",
+    summary: "An agent registers (or updates) its token's code location from the definitions it serves",
+    body: AgentDefinitionsSchema,
+    replies: { 200: json(AgentDefinitionsReplySchema, "the code location, LOADED, and the definitions' version") },
+    errors: [409],
+  },
+  {
+    method: "GET",
+    path: "/api/agents/connect",
+    auth: "agent_token",
+    id: "connectAgent",
+    tag: "agents",
+    summary: "An agent's WebSocket to the run coordinator: hello, launches, terminations, pings (protocol/agents.ts)",
+    replies: { 101: null },
+    errors: [426],
+  },
+  {
+    method: "GET",
+    path: "/api/agent-tokens",
+    auth: "admin",
+    id: "listAgentTokens",
+    tag: "agents",
+    summary: "Every agent token: name, code location, creator, created, last used, revoked (never the secret)",
+    replies: { 200: json(AgentTokenListSchema, "the agent tokens, newest first") },
+  },
+  {
+    method: "POST",
+    path: "/api/agent-tokens",
+    auth: "admin",
+    id: "createAgentToken",
+    tag: "agents",
+    summary: "Create an agent token for one code location; the reply holds its secret, shown this once",
+    body: CreateAgentTokenSchema,
+    replies: { 201: json(CreatedAgentTokenReplySchema, "the token and its secret") },
+  },
+  {
+    method: "DELETE",
+    path: "/api/agent-tokens/{id}",
+    auth: "admin",
+    id: "revokeAgentToken",
+    tag: "agents",
+    summary: "Revoke an agent token: no agent can connect with it any more",
+    params: TokenParams,
+    replies: { 200: json(AgentTokenReplySchema, "the token, revoked") },
     errors: [404],
   },
   {

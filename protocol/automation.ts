@@ -25,6 +25,8 @@ export const RunFailureReasonSchema = z.enum([
   "HEARTBEAT_TIMEOUT",
   "MAX_RUNTIME",
   "LAUNCH_FAILED",
+  /** The agent running it closed its socket or stopped pinging (protocol/agents.ts), and it could not be resumed. */
+  "AGENT_LOST",
   "UNEXPECTED_ERROR",
 ]);
 export type RunFailureReason = z.infer<typeof RunFailureReasonSchema>;

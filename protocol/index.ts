@@ -1,4 +1,5 @@
 /** Every wire shape of Flightdeck, declared once. Imported by worker/, ui/ and runner/. */
+export * from "./agents";
 export * from "./alerts";
 export * from "./api";
 export * from "./api-routes";

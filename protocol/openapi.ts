@@ -56,6 +56,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: "The request conflicts with the current state (a name taken, a run not in a state that allows it, an ambiguous name).",
   413: "The body is over 1 MB.",
   422: "A body that parses but is not valid (`details` names each bad path), or an Idempotency-Key reused with another body.",
+  426: "Not a WebSocket upgrade: this route opens an agent's socket.",
   500: "A bug on the control plane's side; the message carries a request id to report.",
 };
 
@@ -80,12 +81,15 @@ const SECURITY: Record<ApiRoute["auth"], JsonSchemaObject[]> = {
   operator: PEOPLE,
   admin: PEOPLE,
   run_token: [{ runToken: [] }],
+  agent_token: [{ agentToken: [] }],
 };
 
 /** The sentence each operation's description opens with: who may call it. */
 function whoMayCall(route: ApiRoute): string {
   if (route.auth === "none") return "No credentials needed.";
   if (route.auth === "run_token") return "Called by a run worker with the run token of the run in the path.";
+  if (route.auth === "agent_token")
+    return "Called by `flightdeck agent` with an agent token; it acts for that token's code location only.";
   const own = route.ownRunsOnly
     ? " A `launcher` may do it only to a run it launched; `operator` and `admin` to any."
     : "";
@@ -115,6 +119,12 @@ const SECURITY_SCHEMES = {
     description:
       "A run token, sent to the code location server in the launch request: valid only for the run in the path and its current attempt, and for nothing else.",
   },
+  agentToken: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "An agent token (`fda_…`, made with `POST /api/agent-tokens`): lets `flightdeck agent` serve the one code location it was made for, and nothing else.",
+  },
 };
 
 const TAGS = [
@@ -128,6 +138,10 @@ const TAGS = [
   { name: "concurrency", description: "Op concurrency pools." },
   { name: "run workers", description: "Called by run workers with their run token, not by people." },
   { name: "access", description: "API tokens with roles, and the audit log of every change." },
+  {
+    name: "agents",
+    description: "Agents: `flightdeck agent` processes that dial out to serve a code location, and their tokens.",
+  },
 ];
 
 function stripDialect(schema: JsonSchemaObject): JsonSchemaObject {

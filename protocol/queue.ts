@@ -65,6 +65,15 @@ export const WaitReasonSchema = z.discriminatedUnion("reason", [
     /** What the last launch attempt got. */
     error: z.string(),
   }),
+  /** Its code location is served by agents and none has a free run: "no agent with free capacity for location L". */
+  z.object({
+    reason: z.literal("agent_capacity"),
+    location: z.string(),
+    /** The connected agents' max runs, summed, and the runs they hold. */
+    capacity: z.number().int().nonnegative(),
+    in_use: z.number().int().nonnegative(),
+    agents: z.number().int().nonnegative(),
+  }),
   /**
    * Every first step of the run needs a pool with no free slot (run_coordinator.block_op_concurrency_limited_runs):
    * `in_use` slots held, `waiting` claims in line, `launched` slots wanted by runs launched that have not claimed yet.
@@ -128,6 +137,17 @@ export const QueueReplySchema = z.object({
     max_concurrent_runs: z.object({ limit: z.number().int(), in_use: z.number().int().nonnegative() }),
     /** Every configured tag limit; a per-unique-value limit once per value in use (or once, value null, when none is). */
     tags: z.array(TagLimitUsageSchema),
+    /** Every code location served by agents: their capacity and the runs they hold. */
+    agents: z
+      .array(
+        z.object({
+          location: z.string(),
+          capacity: z.number().int().nonnegative(),
+          in_use: z.number().int().nonnegative(),
+          agents: z.number().int().nonnegative(),
+        }),
+      )
+      .default([]),
   }),
   now: TimestampSchema,
 });

@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { Definitions } from "../protocol";
 import { STEP_FLAG } from "./executors/step-messages";
 import { serveStep } from "./executors/step-process";
+import { hasLifeline, watchLifeline } from "./lifeline";
 import { runWorker } from "./run-worker";
 import { codeLocationOf } from "./sdk/code-location";
 import { describeCodeLocation } from "./sdk/definitions";
@@ -46,6 +47,7 @@ export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundle
     console.error("usage: node <bundle>.mjs <launch.json> | --standby");
     process.exit(2);
   }
+  if (hasLifeline()) watchLifeline();
   const code = await runWorker(loadModule, launchFile);
   // Exit now: user code may leave timers or sockets open, and the run is over.
   process.exit(code);
@@ -73,7 +75,8 @@ function readFirstLine(): Promise<string | null> {
     const finish = (line: string | null) => {
       process.stdin.off("data", onData);
       process.stdin.off("end", onEnd);
-      process.stdin.destroy();
+      // With a lifeline (lifeline.ts) stdin stays open: its end is the agent's.
+      if (!hasLifeline()) process.stdin.destroy();
       resolve(line);
     };
     const onData = (chunk: string) => {

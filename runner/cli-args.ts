@@ -7,11 +7,16 @@ import { basename, extname, join } from "node:path";
 export const USAGE = `Usage:
   flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
                           [--terminate-grace-seconds 10] [--standby-workers 1]
+  flightdeck agent <file> --control-plane <url> --token <agent token> [--max-runs 4]
+                          [--data-dir .flightdeck/<name>-agent] [--terminate-grace-seconds 10] [--standby-workers 1]
   flightdeck new <dir>
   flightdeck --help
 
 Serves the code location that <file> exports (export default defineCodeLocation({...})) to a
 Flightdeck control plane, and runs its jobs when the control plane launches them.
+agent serves the same code location without a port: it dials out to the control plane
+(behind NAT too) with an agent token made by an admin (POST /api/agent-tokens, one code location
+each), and runs up to --max-runs runs at once; start several on any machines for one location.
 new scaffolds a code location project in <dir> (absent or empty): package.json, tsconfig.json,
 location.ts with one example job, README.md.
 
@@ -19,7 +24,8 @@ location.ts with one example job, README.md.
 not wait for Node to start (each still runs exactly one run); 0 starts each run worker on launch.
 
 Environment:
-  FLIGHTDECK_WEBHOOK_SECRET        required: the code location's whsec_ secret; every request must be signed with it
+  FLIGHTDECK_WEBHOOK_SECRET        serve: required, the code location's whsec_ secret; every request must be signed with it
+  FLIGHTDECK_AGENT_TOKEN           agent: the agent token, instead of --token
   FLIGHTDECK_HEARTBEAT_SECONDS     run workers' heartbeat interval (default 10)
   FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)`;
 

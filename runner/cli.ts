@@ -1,10 +1,13 @@
 /**
  * The `flightdeck` command: Dagster's `dagster code-server start`, as `flightdeck serve <file>`,
- * `dagster project scaffold`, as `flightdeck new <dir>` (cli/new-project.ts), and the client verbs that speak to a control plane (`flightdeck run list`; cli/dispatch.ts).
+ * `dagster project scaffold`, as `flightdeck new <dir>` (cli/new-project.ts), an agent that dials
+ * out to the control plane, as `flightdeck agent <file>` (agent.ts), and the client verbs that speak to a control plane (`flightdeck run list`; cli/dispatch.ts).
  * Usage errors exit 2; a missing or malformed webhook secret refuses to start (exit 2).
  */
 import { existsSync } from "node:fs";
 import { isValidSecret } from "../protocol";
+import { type RunningAgent, startAgent } from "./agent";
+import { parseAgentArgs } from "./agent/agent-args";
 import { CLIENT_USAGE, isClientCommand, runClientCommand } from "./cli/dispatch";
 import { runNewCommand } from "./cli/new-project";
 import { parseCliArgs, USAGE } from "./cli-args";
@@ -17,6 +20,7 @@ function fail(message: string): never {
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === "new") process.exit(runNewCommand(argv.slice(1)));
+  if (argv[0] === "agent" && !argv.includes("--help")) return runAgent(argv.slice(1));
   if (isClientCommand(argv[0])) {
     process.exitCode = await runClientCommand(argv);
     return;
@@ -50,6 +54,29 @@ async function main(argv: readonly string[]): Promise<void> {
     stopping = true;
     console.error(`flightdeck: ${signal} received: terminating run workers and stopping`);
     void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+/** `flightdeck agent`: runs until SIGINT/SIGTERM, then terminates its run workers and exits. */
+async function runAgent(rest: readonly string[]): Promise<void> {
+  const args = parseAgentArgs(rest, process.env);
+  if (args.command === "error") fail(args.message);
+  if (!existsSync(args.file)) fail(`${args.file} does not exist`);
+  let agent: RunningAgent;
+  try {
+    agent = await startAgent(args);
+  } catch (error) {
+    console.error(`flightdeck agent: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`flightdeck agent: ${signal} received: terminating run workers and stopping`);
+    void agent.close().then(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -100,7 +100,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function loadDefinitions(bundlePath: string): Promise<LoadedLocation> {
+/** The bundle's definitions (the agent sends them to the control plane the same way this server serves them). */
+export async function loadDefinitions(bundlePath: string): Promise<LoadedLocation> {
   try {
     const module = (await import(`${pathToFileURL(bundlePath).href}?t=${Date.now()}`)) as { definitions?: unknown };
     if (typeof module.definitions !== "function") throw new Error(`${bundlePath} is not a Flightdeck bundle`);

@@ -11,6 +11,8 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorCode, ErrorEnvelope } from "../protocol";
+import { agentTokenRoutes } from "./api/agent-tokens";
+import { agentRoutes } from "./api/agents";
 import { alertRoutes } from "./api/alerts";
 import { auditRoutes } from "./api/audit";
 import { bulkTerminateRoutes } from "./api/bulk-terminate";
@@ -84,6 +86,8 @@ app.route("/api/queue", queueRoutes);
 app.route("/api/concurrency/pools", poolRoutes);
 app.route("/api/alerts", alertRoutes);
 app.route("/api/tokens", tokenRoutes);
+app.route("/api/agent-tokens", agentTokenRoutes);
+app.route("/api/agents", agentRoutes);
 app.route("/api/audit", auditRoutes);
 // Before the routes with `/:id`, which would otherwise take "stats" and "terminate" for run ids.
 app.route("/api/runs", runStatsRoutes);

@@ -9,11 +9,13 @@
 import type { EffectiveInstanceConfig } from "../protocol";
 import type { WorkspaceDeps } from "./code-locations/workspace";
 import { ConfiguredRunCoordinator } from "./coordinator/configured-run-coordinator";
+import { coordinatorStub } from "./coordinator/coordinator-stub";
 import { DefaultRunCoordinator } from "./coordinator/default-run-coordinator";
 import { QueuedRunCoordinator } from "./coordinator/queued-run-coordinator";
 import type { RunCoordinatorSeam } from "./coordinator/run-coordinator-seam";
 import { instanceConfigFromSaved, loadInstanceConfig } from "./instance/load-instance-config";
 import { HttpRunLauncher } from "./launcher/http-run-launcher";
+import { type AgentLaunches, LocationRoutingLauncher } from "./launcher/location-routing-launcher";
 import type { RunLauncher } from "./launcher/run-launcher";
 import { defaultFetch } from "./launcher/signed-fetch";
 import type { Database } from "./storage/db";
@@ -55,12 +57,16 @@ export function publicBaseUrl(env: Pick<Env, "PUBLIC_URL">): string | null {
 
 export const UNKNOWN_BASE_URL = "the control plane's URL is unknown (set PUBLIC_URL), so no run can be launched";
 
-/** `now`: the clock everything wired reads (the Durable Object passes its own). */
+/**
+ * `now`: the clock everything wired reads (the Durable Object passes its own). `agents`: what
+ * carries launches to agents (the object passes itself; elsewhere its stub).
+ */
 export function wire(
   env: Env,
   baseUrl: string | null,
   config?: EffectiveInstanceConfig,
   now: () => number = () => Date.now(),
+  agents: () => AgentLaunches = () => coordinatorStub(env),
 ): Deps {
   const db = openDatabase(env.DB);
   let known: Promise<EffectiveInstanceConfig> | undefined = config && Promise.resolve(config);
@@ -68,9 +74,10 @@ export function wire(
     known ??= loadInstanceConfig(env);
     return known;
   };
-  const launcher = new HttpRunLauncher(db, {
+  const http = new HttpRunLauncher(db, {
     timeoutMs: async () => (await instanceConfig()).config.run_launcher.request_timeout_seconds * 1000,
   });
+  const launcher = new LocationRoutingLauncher(db, http, agents);
   const eventsUrlFor = (runId: string) => {
     if (baseUrl === null) throw new Error(UNKNOWN_BASE_URL);
     return `${baseUrl}/api/runs/${encodeURIComponent(runId)}/events`;

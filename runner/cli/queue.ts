@@ -45,6 +45,8 @@ export function describeWait(wait: WaitReason): string {
       return `max_concurrent_runs: ${wait.in_use}/${wait.limit} in use`;
     case "code_location_unreachable":
       return `code location ${wait.location} unreachable since ${localTime(wait.since)}; next try at ${localTime(wait.next_try_at)}`;
+    case "agent_capacity":
+      return `no agent with free capacity for location ${wait.location} (${wait.in_use}/${wait.capacity} runs on ${wait.agents} agents)`;
     case "op_concurrency_pools":
       return describePoolWait(wait);
     case "launching":

@@ -34,6 +34,8 @@ export interface LauncherOptions {
   readonly withheldEnv: readonly string[];
   /** How many started run workers wait for the next launches (see standby.ts); 0 starts each on launch. */
   readonly standbyWorkers: number;
+  /** Run workers die with this process (an agent's; lifeline.ts). */
+  readonly lifeline?: boolean;
   /** Called when a launched run worker exits, with how (crash-report.ts turns a crash into the run's end). */
   readonly onExit?: (dir: string, exit: RunWorkerExit) => void;
 }
@@ -47,7 +49,7 @@ export class RunWorkerProcesses {
   constructor(private readonly options: LauncherOptions) {
     const env = { ...process.env };
     for (const name of options.withheldEnv) delete env[name];
-    this.spawnSettings = { bundlePath: options.bundlePath, env };
+    this.spawnSettings = { bundlePath: options.bundlePath, env, lifeline: options.lifeline === true };
     this.standby = new StandbyWorkers(this.spawnSettings, options.dataDir, options.standbyWorkers);
     this.standby.fill();
   }
@@ -108,6 +110,11 @@ export class RunWorkerProcesses {
   /** True while this server's run worker for that run dir is alive. */
   isRunning(dir: string): boolean {
     return [...this.workers.values()].some((w) => w.dir === dir && w.health.state === "running");
+  }
+
+  /** The run ids whose run worker is running. */
+  running(): string[] {
+    return [...this.workers.values()].filter((w) => w.health.state === "running").map((w) => w.runId);
   }
 
   /** Terminates every running run worker and waits until they are gone. */

@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { LIFELINE_ENV } from "../lifeline";
 import { STDERR_FILE, STDOUT_FILE } from "../run-files";
 
 export const STANDBY_FLAG = "--standby";
@@ -22,6 +23,8 @@ interface Spare {
 export interface SpawnSettings {
   readonly bundlePath: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Started by an agent: stdin stays open as the run worker's lifeline (lifeline.ts). */
+  readonly lifeline?: boolean;
 }
 
 /** Starts a run worker process in its own process group, its output going to `logDir`. */
@@ -31,14 +34,15 @@ export function spawnRunWorker(
   args: string[],
   stdin: "ignore" | "pipe",
 ): ChildProcess {
+  const lifeline = settings.lifeline === true;
   mkdirSync(logDir, { recursive: true });
   const stdout = openSync(join(logDir, STDOUT_FILE), "a");
   const stderr = openSync(join(logDir, STDERR_FILE), "a");
   try {
     return spawn(process.execPath, ["--enable-source-maps", settings.bundlePath, ...args], {
       detached: true,
-      stdio: [stdin, stdout, stderr],
-      env: settings.env,
+      stdio: [lifeline ? "pipe" : stdin, stdout, stderr],
+      env: lifeline ? { ...settings.env, [LIFELINE_ENV]: "1" } : settings.env,
     });
   } finally {
     closeSync(stdout);
@@ -76,7 +80,8 @@ export class StandbyWorkers {
     this.spares.splice(index, 1);
     for (const file of [STDOUT_FILE, STDERR_FILE]) renameSync(join(spare.dir, file), join(runDir, file));
     rmSync(spare.dir, { recursive: true, force: true });
-    spare.child.stdin?.end(`${launchFile}\n`);
+    if (this.settings.lifeline) spare.child.stdin?.write(`${launchFile}\n`);
+    else spare.child.stdin?.end(`${launchFile}\n`);
     this.fill();
     return spare.child;
   }

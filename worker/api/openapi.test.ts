@@ -259,6 +259,17 @@ describe("the OpenAPI document", () => {
       };
       await send("GET", "/api/tokens");
       await send("DELETE", "/api/tokens/{id}", { path: `/api/tokens/${made.token.id}` });
+      const agentToken = (
+        await send("POST", "/api/agent-tokens", { body: { name: "agents", location: "by-agents" }, expect: 201 })
+      ).body as { token: { id: string }; secret: string };
+      await send("GET", "/api/agent-tokens");
+      await send("PUT", "/api/agents/definitions", {
+        token: agentToken.secret,
+        body: { definitions: DEFINITIONS },
+      });
+      await send("GET", "/api/agents/connect", { token: agentToken.secret, expect: 426 });
+      await send("GET", "/api/agents");
+      await send("DELETE", "/api/agent-tokens/{id}", { path: `/api/agent-tokens/${agentToken.token.id}` });
       await send("GET", "/api/audit", { path: "/api/audit?action=revokeApiToken&limit=5" });
     } finally {
       spy.mockRestore();

@@ -41,6 +41,7 @@ export const queueRoutes = new Hono<AppEnv>()
       queued: snapshot.queued,
       inProgress: snapshot.inProgress,
       locationPauses: snapshot.locationPauses,
+      agentCapacity: snapshot.agentCapacity,
       poolGate: snapshot.poolGate,
       pools: snapshot.config.concurrency.pools,
       recentDurationsMs,

@@ -6,7 +6,7 @@
  * origin (origin-check.ts). Every change that succeeds is written to the audit log naming the
  * token or session that made it — by the handler when it records details of its own
  * (actor.ts `auditActor`), here otherwise. Run-token routes check their token in their handler,
- * which needs the run's attempt (run-token-scope.ts).
+ * which needs the run's attempt (run-token-scope.ts); agent-token routes likewise (agent-token.ts).
  */
 import { createMiddleware } from "hono/factory";
 import { hasRole, TAG } from "../../protocol";
@@ -24,7 +24,7 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
   // Not in the table, so not served: answered here, so nothing unlisted can run unchecked.
   if (!match) return c.notFound();
   const { route, params } = match;
-  if (route.auth === "none" || route.auth === "run_token") return next();
+  if (route.auth === "none" || route.auth === "run_token" || route.auth === "agent_token") return next();
 
   const { db } = c.get("deps");
   const now = Date.now();

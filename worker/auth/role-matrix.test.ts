@@ -53,7 +53,7 @@ beforeAll(async () => {
 afterAll(() => stopIntercepting());
 
 describe("the role matrix, from the route table", () => {
-  const people = API_ROUTES.filter((r) => r.auth !== "none" && r.auth !== "run_token");
+  const people = API_ROUTES.filter((r) => r.auth !== "none" && r.auth !== "run_token" && r.auth !== "agent_token");
 
   it("covers every route of the table", () => {
     expect(API_ROUTES.length).toBeGreaterThan(50);
@@ -87,6 +87,16 @@ describe("the role matrix, from the route table", () => {
       for (const role of RoleSchema.options) {
         const res = await send(route, secrets[role]);
         expect([401, 403], `${role}: ${res.status}`).toContain(res.status);
+      }
+    });
+  }
+
+  for (const route of API_ROUTES.filter((r) => r.auth === "agent_token")) {
+    it(`${route.method} ${route.path} (agent token) refuses every role's token`, async () => {
+      for (const role of RoleSchema.options) {
+        const before = await snapshot();
+        await expectError(await send(route, secrets[role]), 401, "unauthorized");
+        expect(await snapshot()).toEqual(before);
       }
     });
   }

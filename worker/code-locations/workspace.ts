@@ -6,7 +6,7 @@
  */
 
 import type { CodeLocation, CreateCodeLocation } from "../../protocol";
-import { isValidSecret } from "../../protocol";
+import { isAgentLocationUrl, isValidSecret } from "../../protocol";
 import { ConflictError, NotFoundError, ValidationFailedError } from "../errors";
 import type { FetchFn } from "../launcher/signed-fetch";
 import {
@@ -19,6 +19,7 @@ import {
   upsertCodeLocation,
 } from "../storage/code-locations-repo";
 import type { Database } from "../storage/db";
+import { agentLocationReloadRefused } from "./agent-location";
 import { loadDefinitions } from "./load-definitions";
 
 export type WorkspaceDeps = { db: Database; fetch: FetchFn; timeoutMs: number; now: () => number };
@@ -73,6 +74,7 @@ export async function replaceCodeLocation(
 export async function reloadCodeLocation(deps: WorkspaceDeps, name: string): Promise<CodeLocation> {
   const endpoint = await getCodeLocationEndpoint(deps.db, name);
   if (!endpoint) throw locationNotFound(name);
+  if (isAgentLocationUrl(endpoint.url)) throw agentLocationReloadRefused(name);
   const outcome = await loadDefinitions(deps.fetch, endpoint, { timeoutMs: deps.timeoutMs, now: deps.now() });
   if (!(await saveLoadOutcome(deps.db, name, outcome, deps.now()))) throw locationNotFound(name);
   return readBack(deps.db, name);

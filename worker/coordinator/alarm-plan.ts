@@ -56,6 +56,11 @@ export class AlarmPlan {
   }
 
   /** When the alarm should fire: the earlier of the two, or null when neither is pending. */
+  /** Whether a duty of either is due at `now` (unknown counts as due): if not, the alarm was for something else (agents' pings). */
+  isDue(now: number): boolean {
+    return [this.#coordinatorAt, this.#sensorsAt].some((t) => t === undefined || (typeof t === "number" && t <= now));
+  }
+
   nextAlarmAt(): number | null {
     const times = [this.#coordinatorAt, this.#sensorsAt].filter((t): t is number => typeof t === "number");
     return times.length === 0 ? null : Math.min(...times);

@@ -4,6 +4,7 @@
  * object has to import the object's class (and, through it, everything the object runs).
  */
 import type {
+  Agent,
   InstanceConfig,
   Pool,
   PoolListReply,
@@ -12,7 +13,9 @@ import type {
   Run,
   Tags,
 } from "../../protocol";
+import type { AgentLaunches } from "../launcher/location-routing-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
+import type { AgentLocationCapacity } from "./agents/agent-capacity";
 import type { PoolClaimInput, PoolGateView } from "./pools/pool-slots";
 import type { PoolNeeds } from "./queue/first-step-pools";
 import type { StoredInProgressRun } from "./queue/in-progress-store";
@@ -37,11 +40,15 @@ export type QueueSnapshot = {
   inProgress: readonly StoredInProgressRun[];
   /** Code locations whose runs wait after a launch could not reach them (those over included). */
   locationPauses: LocationPause[];
+  /** Every code location served by agents: their capacity and the runs they hold. */
+  agentCapacity: AgentLocationCapacity[];
   /** Runs waiting for op concurrency pools (queue/op-concurrency.ts); null when that setting is off. */
   poolGate: PoolGateView | null;
 };
 
-export interface CoordinatorRpc extends Rpc.DurableObjectBranded {
+export interface CoordinatorRpc extends Rpc.DurableObjectBranded, AgentLaunches {
+  /** The connected agents (GET /api/agents). */
+  agents(): Promise<Agent[]>;
   /** A run already QUEUED in D1 joins the queue; admits. */
   enqueue(run: EnqueueInput): Promise<void>;
   /** A new run, not yet in D1: stored (and claimed, when admitted at once); returns once D1 has it. */

@@ -33,6 +33,13 @@ export class ObjectAlarm {
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
+  /** Also wakes the object at `at` (an agents' ping check), never later than it is armed already. */
+  async armAt(at: number | null): Promise<void> {
+    if (at === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
   /** Runs a daemon pass (one that never throws) in the background, kept alive and tracked. */
   inBackground(pass: Promise<void>): void {
     const tracked = pass.finally(() => this.#passes.delete(tracked));

@@ -5,6 +5,7 @@
  */
 import type { InstanceConfig } from "../../protocol";
 import { loadInstanceConfig } from "../instance/load-instance-config";
+import type { AgentLaunches } from "../launcher/location-routing-launcher";
 import { type Deps, publicBaseUrl, wire } from "../wiring";
 import type { Clock } from "./clock";
 
@@ -14,12 +15,20 @@ export class ObjectWiring {
   constructor(
     private readonly env: Env,
     private readonly clock: Clock,
+    /** The object's own agent sockets: its launches to agents go straight to them. */
+    private readonly agents: AgentLaunches,
   ) {}
 
   async deps(): Promise<Deps> {
     if (!this.#deps) {
       const config = await loadInstanceConfig(this.env);
-      this.#deps ??= wire(this.env, publicBaseUrl(this.env), config, () => this.clock.now());
+      this.#deps ??= wire(
+        this.env,
+        publicBaseUrl(this.env),
+        config,
+        () => this.clock.now(),
+        () => this.agents,
+      );
     }
     return this.#deps;
   }

@@ -16,9 +16,11 @@
  * and the code location server takes a repeated run and attempt as one launch.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { LaunchRequest } from "../../protocol";
 import { runMonitoringBetweenTicks, runSensorsBetweenTicks } from "../daemon/daemon";
 import type { Deps } from "../wiring";
 import { publicBaseUrl } from "../wiring";
+import { CoordinatorAgents } from "./agents/coordinator-agents";
 import { type Clock, readThrough, systemClock } from "./clock";
 import { interruptedLaunches } from "./coordinator-decisions";
 import type { CoordinatorRpc, EnqueueInput, PriorityChange, QueueSnapshot, SubmitInput } from "./coordinator-rpc";
@@ -50,13 +52,20 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   readonly #launches: LaunchAttempts;
   readonly #alarm: ObjectAlarm;
   readonly #wiring: ObjectWiring;
+  /** Agents' sockets, capacity and placements (agents/coordinator-agents.ts). */
+  readonly #agents: CoordinatorAgents;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new QueueStore(ctx.storage);
     this.#pools = new PoolSlots(ctx.storage, this.#time);
     this.#alarm = new ObjectAlarm(ctx, this.#time);
-    this.#wiring = new ObjectWiring(env, this.#time);
+    this.#agents = new CoordinatorAgents(ctx, this.#time, {
+      deps: () => this.#deps(),
+      inBackground: (work) => this.#alarm.inBackground(work),
+      admit: () => this.#admit(),
+    });
+    this.#wiring = new ObjectWiring(env, this.#time, this.#agents);
     this.#pauses = new LocationPauseStore(ctx.storage);
     this.#launches = new LaunchAttempts({
       store: this.#store,
@@ -117,6 +126,7 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** Runs reached a terminal status: free their slots and admit. */
   async runsEnded(runIds: readonly string[]): Promise<void> {
     this.#pools.releaseRuns(runIds);
+    this.#agents.release(runIds);
     if (this.#store.free(runIds) > 0) await this.#admit();
   }
 
@@ -150,8 +160,39 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
       queued,
       inProgress,
       locationPauses: this.#pauses.list(),
+      agentCapacity: this.#agents.capacities(inProgress, this.#time.now()),
       poolGate: this.#pools.gateView(config, queued, inProgress, this.#time.now()),
     };
+  }
+
+  /** An agent's WebSocket upgrade, forwarded by the Worker (api/agents.ts); hibernatable sockets from here on. */
+  override async fetch(request: Request): Promise<Response> {
+    return this.#agents.accept(request);
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.#agents.message(ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.#agents.closed(ws, `its socket closed (${code}${reason ? ` ${reason}` : ""})`);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.#agents.closed(ws, "its socket failed");
+  }
+
+  /** The connected agents (GET /api/agents). */
+  async agents() {
+    return this.#agents.list(this.#time.now());
+  }
+
+  async launchOnAgent(request: LaunchRequest) {
+    return this.#agents.launchOnAgent(request);
+  }
+
+  async terminateOnAgent(runId: string) {
+    return this.#agents.terminateOnAgent(runId);
   }
 
   /** A step claims a slot of its op's pool before it starts; may wait for one (pools/pool-slots.ts). */
@@ -202,6 +243,8 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     const now = this.#time.now();
     // Pool leases that ran out are freed on every alarm, whoever it was armed for (pools/pool-slots.ts).
     if (await this.#pools.expire((await this.#wiring.config()).concurrency.pools, now)) await this.#admit();
+    this.#agents.checkPings(now);
+    if (!this.#alarm.plan.isDue(now)) return this.#arm(); // armed for the agents' pings only
     const due = this.#alarm.plan.takeDue(now);
     if (due.sensors) this.#alarm.inBackground(this.#runSensors(now));
     if (!due.coordinator) return this.#arm();
@@ -243,10 +286,15 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   #admissionPass(config: AdmissionConfig) {
     const now = this.#time.now();
     const pools = this.#pools.gate(config, this.#store.inProgress(), now);
-    return runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now), pools);
+    const agents = this.#agents.capacityFor(this.#store.inProgress(), now);
+    const admitted = runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now), pools, agents);
+    this.#agents.placeAdmitted(admitted, now);
+    return admitted;
   }
 
-  #arm(): Promise<void> {
-    return this.#alarm.arm(this.#store, this.#pauses.nextEnd(this.#time.now()));
+  async #arm(): Promise<void> {
+    const now = this.#time.now();
+    await this.#alarm.arm(this.#store, this.#pauses.nextEnd(now));
+    await this.#alarm.armAt(this.#agents.nextPingCheckAt(now));
   }
 }

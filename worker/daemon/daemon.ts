@@ -15,7 +15,7 @@ import { stateKey } from "../storage/instigator-state-key";
 import { listSensorStates } from "../storage/sensors-repo";
 import { type Deps, publicBaseUrl, UNKNOWN_BASE_URL, wire } from "../wiring";
 import { wakeDaemonAt } from "./daemon-wake";
-import type { MonitoringOutcome } from "./monitoring";
+import type { MonitoringDeps, MonitoringOutcome } from "./monitoring";
 import { monitorRuns } from "./monitoring";
 import { evaluateRemotely } from "./remote-evaluation";
 import type { RetryOutcome } from "./retries";
@@ -28,9 +28,10 @@ import { nextSensorDueAt } from "./sensor-timing";
 import type { SensorOutcome } from "./sensors";
 import { evaluateSensors } from "./sensors";
 
-export async function runMonitoringPass(deps: Deps, now: number): Promise<MonitoringOutcome[]> {
+/** What run monitoring acts with, from the wiring (also for the runs of a lost agent, agent-lost.ts). */
+export async function monitoringDepsOf(deps: Deps, now: number): Promise<MonitoringDeps> {
   const { db, launcher, env } = deps;
-  return monitorRuns({
+  return {
     db,
     now,
     config: (await deps.instanceConfig()).config.run_monitoring,
@@ -41,7 +42,11 @@ export async function runMonitoringPass(deps: Deps, now: number): Promise<Monito
       await tellCoordinatorRunEnded(env, runId);
       await alertRunsEnded(env, [runId], { now });
     },
-  });
+  };
+}
+
+export async function runMonitoringPass(deps: Deps, now: number): Promise<MonitoringOutcome[]> {
+  return monitorRuns(await monitoringDepsOf(deps, now));
 }
 
 export async function runRetriesPass(deps: Deps, now: number): Promise<RetryOutcome[]> {

@@ -75,6 +75,11 @@ function engineEvent(run: Run, now: number, message: string, data: JsonObject, l
   return { runId: run.id, attempt: run.attempt, type: "ENGINE_EVENT", ts: now, level, message, data } as const;
 }
 
+/** Carries out a decision made elsewhere about one run (an agent lost with it: agent-lost.ts). */
+export function carryOutMonitoring(deps: MonitoringDeps, run: Run, decision: MonitoringDecision): Promise<boolean> {
+  return carryOut(deps, run, decision, null);
+}
+
 async function carryOut(
   deps: MonitoringDeps,
   run: Run,

@@ -4,7 +4,7 @@
  * or answers something unreadable: then only heartbeats can tell (the machine may be gone).
  */
 import type { Run, RunWorkerHealth } from "../../protocol";
-import { parseBoundedJson, RunWorkerHealthSchema } from "../../protocol";
+import { isAgentLocationUrl, parseBoundedJson, RunWorkerHealthSchema } from "../../protocol";
 import type { FetchFn } from "../launcher/signed-fetch";
 import { sendSignedRequest } from "../launcher/signed-fetch";
 import { getCodeLocationEndpoint } from "../storage/code-locations-repo";
@@ -19,7 +19,8 @@ export async function checkRunWorkerHealth(
   run: Pick<Run, "id" | "location">,
 ): Promise<RunWorkerHealth | null> {
   const endpoint = await getCodeLocationEndpoint(db, run.location);
-  if (!endpoint) return null;
+  // An agent location has no URL to ask: its agents' sockets tell when they are lost (agent-lost.ts).
+  if (!endpoint || isAgentLocationUrl(endpoint.url)) return null;
   const reply = await sendSignedRequest(fetchFn, {
     method: "GET",
     baseUrl: endpoint.url,

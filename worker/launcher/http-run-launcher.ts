@@ -20,6 +20,28 @@ import { defaultFetch, sendSignedRequest } from "./signed-fetch";
  * passes it as a function, so the instance config is read only when a request leaves); the
  * config's default when not given.
  */
+/** The launch request of a run attempt (DESIGN.md §5.2), whichever way it travels (HTTP, or an agent's socket). */
+export async function buildLaunchRequest(
+  db: Database,
+  { run, runToken, eventsUrl, resume }: Omit<LaunchInput, "endpoint">,
+): Promise<LaunchRequest> {
+  const body: LaunchRequest = {
+    run_id: run.id,
+    attempt: run.attempt,
+    location: run.location,
+    job: run.job,
+    run_config: run.run_config,
+    tags: run.tags,
+    events_url: eventsUrl,
+    run_token: runToken,
+  };
+  // Only a re-execution has a plan, and only a run with a parent can be one: no read otherwise.
+  const plan = run.parent_run_id === null ? null : await getReexecutionPlan(db, run.id);
+  if (plan) body.reexecution = { parent_run_id: plan.parent_run_id, step_keys: plan.step_keys };
+  if (resume) Object.assign(body, { resume: true, succeeded_step_keys: [...resume.succeededStepKeys] });
+  return body;
+}
+
 export type HttpRunLauncherOptions = { fetch?: FetchFn; timeoutMs?: number | (() => Promise<number>) };
 
 export class HttpRunLauncher implements RunLauncher {
@@ -38,20 +60,7 @@ export class HttpRunLauncher implements RunLauncher {
   async launchRun({ run, runToken, eventsUrl, resume, endpoint: known }: LaunchInput): Promise<LaunchOutcome> {
     const endpoint = known ?? (await getCodeLocationEndpoint(this.db, run.location));
     if (!endpoint) return { ok: false, reason: `code location ${run.location} no longer exists` };
-    const body: LaunchRequest = {
-      run_id: run.id,
-      attempt: run.attempt,
-      location: run.location,
-      job: run.job,
-      run_config: run.run_config,
-      tags: run.tags,
-      events_url: eventsUrl,
-      run_token: runToken,
-    };
-    // Only a re-execution has a plan, and only a run with a parent can be one: no read otherwise.
-    const plan = run.parent_run_id === null ? null : await getReexecutionPlan(this.db, run.id);
-    if (plan) body.reexecution = { parent_run_id: plan.parent_run_id, step_keys: plan.step_keys };
-    if (resume) Object.assign(body, { resume: true, succeeded_step_keys: [...resume.succeededStepKeys] });
+    const body = await buildLaunchRequest(this.db, { run, runToken, eventsUrl, resume });
     const reply = await sendSignedRequest(this.#fetch, {
       method: "POST",
       baseUrl: endpoint.url,

@@ -106,6 +106,7 @@ export type RunRow = typeof runs.$inferSelect;
 export type EventLogRow = typeof eventLog.$inferSelect;
 export type NewEventLogRow = typeof eventLog.$inferInsert;
 export * from "./schema-access";
+export * from "./schema-agents";
 export * from "./schema-alerts";
 export * from "./schema-coordinator";
 export * from "./schema-daemon";

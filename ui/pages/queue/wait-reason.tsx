@@ -1,8 +1,9 @@
 /**
  * Why a queued run waits, in words (DESIGN.md §8): which limit, how full, held by which runs —
  * each holder a link to its run — or that the queue is paused, that a limit of 0 blocks it, or
- * that its code location's server could not be reached, or that the op concurrency pools its
- * first steps need are full (`run_coordinator.block_op_concurrency_limited_runs`).
+ * that its code location's server could not be reached, that the op concurrency pools its
+ * first steps need are full (`run_coordinator.block_op_concurrency_limited_runs`), or that its
+ * agents are all full.
  */
 import type { TagLimitUsage, WaitReason as Wait } from "../../../protocol/queue";
 import { Link } from "../../components/link";
@@ -108,6 +109,14 @@ export function WaitReason({ wait, inProgressIds }: Props) {
           <span class="reason-kind tone-warn">Unreachable</span>
           code location <span class="mono">{wait.location}</span>'s server could not be reached since{" "}
           <AbsoluteTime ms={wait.since} />; next try at <AbsoluteTime ms={wait.next_try_at} />.
+        </span>
+      );
+    case "agent_capacity":
+      return (
+        <span class="reason" data-testid="queue-reason" data-reason="agent_capacity">
+          <span class="reason-kind tone-queue">Agents full</span>
+          no agent with free capacity for location <span class="mono">{wait.location}</span>:{" "}
+          <Usage inUse={wait.in_use} limit={wait.capacity} /> on {wait.agents} {wait.agents === 1 ? "agent" : "agents"}.
         </span>
       );
     case "op_concurrency_pools":

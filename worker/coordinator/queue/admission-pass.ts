@@ -7,6 +7,7 @@
  */
 import type { RunCoordinatorConfig } from "../../../protocol";
 import { countInProgressRuns } from "../../../protocol/tag-limits";
+import type { LocationCapacity } from "../agents/agent-capacity";
 import type { PoolsConfig } from "../pools/pool-leases";
 import type { LocationPause } from "./location-pauses";
 import type { OpConcurrencyGate } from "./op-concurrency";
@@ -18,7 +19,8 @@ export type AdmissionConfig = RunCoordinatorConfig & { readonly pools: PoolsConf
 
 /**
  * `pausedLocations`: code locations whose runs wait after their server could not be reached
- * (location-pauses.ts); `opConcurrency`: the pools runs' first steps need (op-concurrency.ts).
+ * (location-pauses.ts); `opConcurrency`: the pools runs' first steps need (op-concurrency.ts);
+ * `agentCapacity`: the free runs of the agent locations' agents (agents/agent-capacity.ts).
  */
 export function runAdmissionPass(
   store: QueueStore,
@@ -26,6 +28,7 @@ export function runAdmissionPass(
   now: number,
   pausedLocations?: ReadonlyMap<string, LocationPause>,
   opConcurrency?: OpConcurrencyGate | null,
+  agentCapacity?: LocationCapacity,
 ): readonly StoredQueuedRun[] {
   const inProgress = store.inProgress();
   const paused = store.isPaused();
@@ -42,6 +45,7 @@ export function runAdmissionPass(
     paused,
     pausedLocations,
     opConcurrency,
+    agentCapacity,
   });
   if (launch.length > 0) store.admit(launch, now);
   return launch;

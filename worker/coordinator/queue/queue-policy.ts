@@ -27,6 +27,7 @@ import { readPriorityTag } from "../../../protocol/priority-tag";
 import type { PausedBy, WaitReason } from "../../../protocol/queue";
 import { type ConcurrencyCounter, countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
 import { TAG } from "../../../protocol/tags";
+import type { LocationCapacity } from "../agents/agent-capacity";
 import type { LocationPause } from "./location-pauses";
 import type { OpConcurrencyGate } from "./op-concurrency";
 
@@ -71,6 +72,8 @@ export interface QueueInput<R extends QueuedRun = QueuedRun> {
   readonly paused: boolean;
   /** Code locations whose runs wait because their server could not be reached (location-pauses.ts). */
   readonly pausedLocations?: ReadonlyMap<string, LocationPause>;
+  /** Agent locations' free runs (agents/agent-capacity.ts); each run admitted takes one. */
+  readonly agentCapacity?: LocationCapacity;
   /** Op concurrency pools the runs' first steps need (op-concurrency.ts); absent or null: not checked. */
   readonly opConcurrency?: OpConcurrencyGate | null;
 }
@@ -178,6 +181,7 @@ export function explainWait(
   counter: ConcurrencyCounter,
   pausedBy: PausedBy | null = null,
   pausedLocations?: ReadonlyMap<string, LocationPause>,
+  agentCapacity?: LocationCapacity,
 ): WaitReason | null {
   if (pausedBy) return { reason: "paused", paused_by: pausedBy };
   if (counter.maxConcurrentRuns === 0) return globalLimitReason(counter);
@@ -186,6 +190,8 @@ export function explainWait(
   if (zero) return { reason: "blocked_by_zero_limit", limit: { kind: zero.kind, key: zero.key, value: zero.value } };
   const locationPause = locationPauseOf(run, pausedLocations);
   if (locationPause) return unreachableReason(locationPause);
+  const noAgent = "location" in run ? agentCapacity?.reasonFor(run) : null;
+  if (noAgent) return noAgent;
   const [first, ...others] = limits.filter((usage) => usage.in_use >= usage.limit);
   if (first) return { reason: "tag_limit", limits: [first, ...others] };
   return counter.hasGlobalRoom() ? null : globalLimitReason(counter);
@@ -196,9 +202,10 @@ function explainBlocked(
   counter: ConcurrencyCounter,
   pausedLocations: ReadonlyMap<string, LocationPause> | undefined,
   poolWait: WaitReason | null,
+  agentCapacity: LocationCapacity | undefined,
 ): WaitReason {
   // A limit that filled after the run's pools were found full is the more lasting reason.
-  const reason = explainWait(run, counter, null, pausedLocations) ?? poolWait;
+  const reason = explainWait(run, counter, null, pausedLocations, agentCapacity) ?? poolWait;
   // Counts only grow during a pass, so a run blocked when read is still blocked at the end.
   if (!reason) throw new Error(`run ${run.id} was left in the queue without a full limit`);
   return reason;
@@ -231,6 +238,7 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
     if (
       pausedBy ||
       locationPauseOf(run, input.pausedLocations) ||
+      input.agentCapacity?.reasonFor(run) ||
       (limited && (!counter.hasGlobalRoom() || counter.isBlockedByTags(run)))
     ) {
       blocked.push({ run, poolWait: null });
@@ -244,13 +252,14 @@ function scanQueue<R extends QueuedRun>(input: QueueInput<R>, stopWhenFull: bool
     }
     launch.push(run);
     counter.add(run);
+    input.agentCapacity?.take(run);
     input.opConcurrency?.launched(run);
   }
   const waiting = blocked.map(({ run, poolWait }) => ({
     runId: run.id,
     reason: pausedBy
       ? { reason: "paused" as const, paused_by: pausedBy }
-      : explainBlocked(run, counter, input.pausedLocations, poolWait),
+      : explainBlocked(run, counter, input.pausedLocations, poolWait, input.agentCapacity),
   }));
   return { launch, waiting, rest };
 }

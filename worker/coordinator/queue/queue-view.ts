@@ -7,6 +7,7 @@
 import type { QueueReply, RunCoordinatorConfig, TagLimitUsage } from "../../../protocol";
 import { readPriorityTag, TAG, tagLimitKind } from "../../../protocol";
 import { countInProgressRuns, type TaggedRun } from "../../../protocol/tag-limits";
+import { type AgentLocationCapacity, trackAgentCapacity } from "../agents/agent-capacity";
 import type { PoolsConfig } from "../pools/pool-leases";
 import type { PoolGateView } from "../pools/pool-slots";
 import type { StoredInProgressRun } from "./in-progress-store";
@@ -26,6 +27,8 @@ export type QueueViewInput = {
   recentDurationsMs: readonly number[];
   /** The code locations' pauses the object keeps (location-pauses.ts); those over at `now` are not shown. */
   locationPauses: readonly LocationPause[];
+  /** Every code location served by agents, with its capacity (agents/agent-capacity.ts). */
+  agentCapacity?: readonly AgentLocationCapacity[];
   /** The object's view of the pools the page's runs' first steps need (op-concurrency.ts); null: not checked. */
   poolGate?: PoolGateView | null;
   pools?: PoolsConfig;
@@ -74,6 +77,8 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     limited ? config : { ...config, max_concurrent_runs: -1, tag_concurrency_limits: [] },
     inProgress,
   );
+  const agentCapacity = input.agentCapacity ?? [];
+  const agents = trackAgentCapacity(agentCapacity);
   const needs = new Map((input.poolGate?.needs ?? []).map((entry) => [entry.runId, entry.needs]));
   const gate =
     limited && input.poolGate && input.pools
@@ -108,7 +113,7 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     coordinator: config.type,
     total_queued: input.totalQueued,
     queued: input.queued.map((run, index) => {
-      const reason = explainWait(run, counter, pausedBy, pausedLocations) ?? gate?.waitOf(run) ?? null;
+      const reason = explainWait(run, counter, pausedBy, pausedLocations, agents) ?? gate?.waitOf(run) ?? null;
       return {
         run_id: run.id,
         ...jobOf(run.id),
@@ -130,6 +135,12 @@ export function buildQueueView(input: QueueViewInput): QueueReply {
     limits: {
       max_concurrent_runs: { limit: limited ? config.max_concurrent_runs : -1, in_use: inProgress.length },
       tags: limited ? summarizeTagLimits(config, inProgress) : [],
+      agents: agentCapacity.map((usage) => ({
+        location: usage.location,
+        capacity: usage.capacity,
+        in_use: usage.inUse,
+        agents: usage.agents,
+      })),
     },
     now,
   };

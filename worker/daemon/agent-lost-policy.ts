@@ -1,0 +1,34 @@
+/**
+ * What becomes of a run whose agent was lost (its socket closed, or it stopped pinging): run
+ * monitoring's rules (monitoring-policy.ts, Dagster's monitor_started_run) applied at once, since
+ * the loss is known rather than inferred from silence. A STARTED run is resumed as its next
+ * attempt, on another agent, while `max_resume_run_attempts` allows, else it fails with
+ * AGENT_LOST; a STARTING run cannot be resumed (nothing of it ran) and fails the same way; a
+ * CANCELING run is CANCELED (nothing is left to stop). Pure: the run, the config, why.
+ */
+import type { MonitoredRun, MonitoringConfig, MonitoringDecision } from "./monitoring-policy";
+
+export function decideAgentLost(run: MonitoredRun, config: MonitoringConfig, why: string): MonitoringDecision {
+  switch (run.status) {
+    case "STARTED": {
+      const resumes = run.attempt - 1;
+      if (resumes < config.max_resume_run_attempts) {
+        return {
+          kind: "resume",
+          message: `${why}; resuming the run as attempt ${run.attempt + 1} (resume ${resumes + 1} of ${config.max_resume_run_attempts}).`,
+        };
+      }
+      const tail =
+        config.max_resume_run_attempts > 0
+          ? ` after ${resumes} resume attempts`
+          : "; resuming is off (max_resume_run_attempts 0)";
+      return { kind: "fail", reason: "AGENT_LOST", terminate: false, message: `${why}${tail}.` };
+    }
+    case "STARTING":
+      return { kind: "fail", reason: "AGENT_LOST", terminate: false, message: `${why} before the run started.` };
+    case "CANCELING":
+      return { kind: "cancel", message: `${why} while the run was canceling; marking it CANCELED.` };
+    default:
+      return { kind: "none" };
+  }
+}
