@@ -3,23 +3,18 @@
  * the only place admission is decided, so decisions are serialized without locks. Dagster's
  * QueuedRunCoordinatorDaemon, but event-driven: every submit, run end, limit change, priority
  * change and resume runs an admission pass at once. Its one alarm re-sends launches a restart cut
- * off, admits the runs of a code location whose pause ended, heals the object from D1 (runs that
- * ended without telling it; runs it never heard of) and runs the daemon's run monitoring and
- * sensors passes between cron minutes (alarm-plan.ts).
+ * off, admits runs whose code location pause ended, frees expired pool leases, notices agents that
+ * stopped pinging, heals the object from D1 and runs the daemon's monitoring and sensors passes
+ * between cron minutes (alarm-plan.ts).
  *
- * Thin on purpose: state lives in QueueStore and PoolSlots (its SQLite), decisions in
- * queue/queue-policy.ts (queue/op-concurrency.ts for runs waiting for pools) and coordinator-decisions.ts, launches are carried out by
- * launch-attempts.ts, reconciliation by reconcile.ts, the alarm by object-alarm.ts; dependencies
- * come from wiring.ts (object-wiring.ts) and time from one clock (`clock`). A launch is guarded by the
- * conditional QUEUED → STARTING in D1, so nothing launches twice, even across a restart; a launch
- * interrupted by a restart is re-sent with the run token it was claimed with (launch-tokens.ts),
- * and the code location server takes a repeated run and attempt as one launch.
+ * Thin on purpose: state lives in its SQLite stores, decisions in queue/ (admission-pass.ts),
+ * pools/, agents/ and coordinator-decisions.ts; launches are carried out by launch-attempts.ts;
+ * dependencies come from object-wiring.ts and time from one clock. A launch is guarded by the
+ * conditional QUEUED → STARTING in D1, so nothing launches twice, even across a restart.
  */
-import { DurableObject } from "cloudflare:workers";
-import type { LaunchRequest } from "../../protocol";
 import { runMonitoringBetweenTicks, runSensorsBetweenTicks } from "../daemon/daemon";
-import type { Deps } from "../wiring";
 import { publicBaseUrl } from "../wiring";
+import { AgentFacingObject } from "./agents/agent-facing-object";
 import { CoordinatorAgents } from "./agents/coordinator-agents";
 import { type Clock, readThrough, systemClock } from "./clock";
 import { interruptedLaunches } from "./coordinator-decisions";
@@ -36,43 +31,36 @@ import { changeQueuedPriority } from "./queue/priority-change";
 import { QueueStore } from "./queue/queue-store";
 import { reconcileWithD1 } from "./reconcile";
 
-export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc {
-  /**
-   * The object's one clock: every time it decides on and every timer it waits on. The wall clock
-   * in production; a workerd test sets its own through `runInDurableObject` to move time the way
-   * miniflare's `Timers` let tests do. Everything the object built reads it through `#time`.
-   */
+export class RunCoordinator extends AgentFacingObject implements CoordinatorRpc {
+  /** The object's one clock, read by all it built (`#time`); a workerd test sets its own through `runInDurableObject`. */
   clock: Clock = systemClock;
   readonly #time = readThrough(() => this.clock);
-  readonly #store: QueueStore;
-  /** Op concurrency pools (pools/pool-slots.ts): slot leases, in their own tables. */
-  readonly #pools: PoolSlots;
-  /** Code locations whose runs wait after a launch could not reach them (queue/location-pause-store.ts). */
-  readonly #pauses: LocationPauseStore;
+  readonly #store = new QueueStore(this.ctx.storage);
+  readonly #pools = new PoolSlots(this.ctx.storage, this.#time);
+  /** Code locations whose runs wait after a launch could not reach them. */
+  readonly #pauses = new LocationPauseStore(this.ctx.storage);
+  readonly #alarm = new ObjectAlarm(this.ctx, this.#time);
   readonly #launches: LaunchAttempts;
-  readonly #alarm: ObjectAlarm;
   readonly #wiring: ObjectWiring;
-  /** Agents' sockets, capacity and placements (agents/coordinator-agents.ts). */
-  readonly #agents: CoordinatorAgents;
+  readonly #db = async () => (await this.#wiring.deps()).db;
+  readonly #poolLimits = async () => (await this.#wiring.config()).concurrency.pools;
+  /** Agents' sockets, capacity and placements (agents/coordinator-agents.ts); the sockets' entry points are AgentFacingObject's. */
+  protected readonly agentHub: CoordinatorAgents;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#store = new QueueStore(ctx.storage);
-    this.#pools = new PoolSlots(ctx.storage, this.#time);
-    this.#alarm = new ObjectAlarm(ctx, this.#time);
-    this.#agents = new CoordinatorAgents(ctx, this.#time, {
-      deps: () => this.#deps(),
+    this.agentHub = new CoordinatorAgents(ctx, this.#time, {
+      deps: () => this.#wiring.deps(),
       inBackground: (work) => this.#alarm.inBackground(work),
       admit: () => this.#admit(),
     });
-    this.#wiring = new ObjectWiring(env, this.#time, this.#agents);
-    this.#pauses = new LocationPauseStore(ctx.storage);
+    this.#wiring = new ObjectWiring(env, this.#time, this.agentHub);
     this.#launches = new LaunchAttempts({
       store: this.#store,
       pauses: this.#pauses,
       tokens: new LaunchTokens(ctx.storage),
       clock: this.#time,
-      deps: () => this.#deps(),
+      deps: () => this.#wiring.deps(),
       waitUntil: (work) => ctx.waitUntil(work),
       admit: () => this.#admit(),
     });
@@ -102,7 +90,7 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     for (const next of admitted) if (next.id !== run.id) void this.#launches.start(launchOf(next), config);
     if (!admitted.some((next) => next.id === run.id)) {
       this.#store.removeQueued(run.id); // out of the queue until D1 has it
-      await storeQueuedRun((await this.#deps()).db, run);
+      await storeQueuedRun((await this.#wiring.deps()).db, run);
       return this.enqueue(entry);
     }
     try {
@@ -120,20 +108,19 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (inFlight) await inFlight;
     if (!this.#store.removeQueued(runId)) return "not_queued";
     this.#pools.releaseRuns([runId]);
-    return (await cancelQueuedRun((await this.#deps()).db, runId, this.#time.now())) ? "canceled" : "not_queued";
+    return (await cancelQueuedRun(await this.#db(), runId, this.#time.now())) ? "canceled" : "not_queued";
   }
 
   /** Runs reached a terminal status: free their slots and admit. */
   async runsEnded(runIds: readonly string[]): Promise<void> {
     this.#pools.releaseRuns(runIds);
-    this.#agents.release(runIds);
+    this.agentHub.release(runIds);
     if (this.#store.free(runIds) > 0) await this.#admit();
   }
 
   /** The new priority, or null when the run is not queued. */
   async setPriority(runId: string, change: PriorityChange): Promise<number | null> {
-    const db = async () => (await this.#deps()).db;
-    const priority = await changeQueuedPriority(this.#store, db, runId, change, this.#time.now());
+    const priority = await changeQueuedPriority(this.#store, this.#db, runId, change, this.#time.now());
     if (priority !== null) await this.#admit();
     return priority;
   }
@@ -160,48 +147,18 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
       queued,
       inProgress,
       locationPauses: this.#pauses.list(),
-      agentCapacity: this.#agents.capacities(inProgress, this.#time.now()),
+      agentCapacity: this.agentHub.capacities(inProgress, this.#time.now()),
       poolGate: this.#pools.gateView(config, queued, inProgress, this.#time.now()),
     };
   }
 
-  /** An agent's WebSocket upgrade, forwarded by the Worker (api/agents.ts); hibernatable sockets from here on. */
-  override async fetch(request: Request): Promise<Response> {
-    return this.#agents.accept(request);
-  }
-
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.#agents.message(ws, message);
-  }
-
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.#agents.closed(ws, `its socket closed (${code}${reason ? ` ${reason}` : ""})`);
-  }
-
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    this.#agents.closed(ws, "its socket failed");
-  }
-
-  /** The connected agents (GET /api/agents). */
-  async agents() {
-    return this.#agents.list(this.#time.now());
-  }
-
-  async launchOnAgent(request: LaunchRequest) {
-    return this.#agents.launchOnAgent(request);
-  }
-
-  async terminateOnAgent(runId: string) {
-    return this.#agents.terminateOnAgent(runId);
-  }
-
   /** A step claims a slot of its op's pool before it starts; may wait for one (pools/pool-slots.ts). */
   async claimPoolSlot(claim: PoolClaimInput) {
-    return this.#pools.claim(claim, async () => (await this.#wiring.config()).concurrency.pools);
+    return this.#pools.claim(claim, this.#poolLimits);
   }
 
   async renewPoolSlots(runId: string, stepKeys: string[]) {
-    return this.#pools.renew(runId, stepKeys, (await this.#wiring.config()).concurrency.pools);
+    return this.#pools.renew(runId, stepKeys, await this.#poolLimits());
   }
 
   /** A slot freed may let a run waiting for its pool launch (queue/op-concurrency.ts). */
@@ -213,23 +170,23 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Every known pool (`named`: those the definitions' ops name), or one, with limits, holders and waiting claims. */
   async pools(named: string[]) {
-    return this.#pools.list((await this.#wiring.config()).concurrency.pools, named, this.#time.now());
+    return this.#pools.list(await this.#poolLimits(), named, this.#time.now());
   }
 
   async pool(name: string) {
-    return this.#pools.pool(name, (await this.#wiring.config()).concurrency.pools, this.#time.now());
+    return this.#pools.pool(name, await this.#poolLimits(), this.#time.now());
   }
 
   /** Waits until no launch and no pass the alarm started is under way (tests, the bench, and a cancel racing a launch). */
   async settle(): Promise<void> {
-    for (let work = this.#underWay(); work.length > 0; work = this.#underWay()) await Promise.allSettled(work);
+    const underWay = () => [...this.#launches.underWay(), ...this.#alarm.passes()];
+    for (let work = underWay(); work.length > 0; work = underWay()) await Promise.allSettled(work);
   }
 
   /** Heals the object from D1 (DESIGN §2): frees slots of runs that ended unseen, adopts runs it never heard of. */
   async reconcile(): Promise<void> {
     this.#wiring.forget();
-    const { db } = await this.#deps();
-    await reconcileWithD1(this.#store, db, this.#launches, publicBaseUrl(this.env) ?? undefined);
+    await reconcileWithD1(this.#store, await this.#db(), this.#launches, publicBaseUrl(this.env) ?? undefined);
     await this.#admit();
   }
 
@@ -242,8 +199,8 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   override async alarm(): Promise<void> {
     const now = this.#time.now();
     // Pool leases that ran out are freed on every alarm, whoever it was armed for (pools/pool-slots.ts).
-    if (await this.#pools.expire((await this.#wiring.config()).concurrency.pools, now)) await this.#admit();
-    this.#agents.checkPings(now);
+    if (await this.#pools.expire(await this.#poolLimits(), now)) await this.#admit();
+    this.agentHub.checkPings(now);
     if (!this.#alarm.plan.isDue(now)) return this.#arm(); // armed for the agents' pings only
     const due = this.#alarm.plan.takeDue(now);
     if (due.sensors) this.#alarm.inBackground(this.#runSensors(now));
@@ -253,21 +210,13 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
       void this.#launches.start(launch, config);
     await this.reconcile();
     // Run monitoring between the daemon's one-minute ticks; in the background, never throws.
-    this.#alarm.inBackground(runMonitoringBetweenTicks(await this.#deps(), now));
+    this.#alarm.inBackground(runMonitoringBetweenTicks(await this.#wiring.deps(), now));
   }
 
   /** The sensors pass in the background (it never throws), then the alarm re-armed for the next due sensor. */
   async #runSensors(now: number): Promise<void> {
-    this.#alarm.plan.sensorsPassed(await runSensorsBetweenTicks(await this.#deps(), now));
+    this.#alarm.plan.sensorsPassed(await runSensorsBetweenTicks(await this.#wiring.deps(), now));
     await this.#arm();
-  }
-
-  #underWay(): Promise<void>[] {
-    return [...this.#launches.underWay(), ...this.#alarm.passes()];
-  }
-
-  #deps(): Promise<Deps> {
-    return this.#wiring.deps();
   }
 
   async #runCoordinatorConfig(): Promise<AdmissionConfig> {
@@ -286,15 +235,15 @@ export class RunCoordinator extends DurableObject<Env> implements CoordinatorRpc
   #admissionPass(config: AdmissionConfig) {
     const now = this.#time.now();
     const pools = this.#pools.gate(config, this.#store.inProgress(), now);
-    const agents = this.#agents.capacityFor(this.#store.inProgress(), now);
+    const agents = this.agentHub.capacityFor(this.#store.inProgress(), now);
     const admitted = runAdmissionPass(this.#store, config, now, this.#pauses.pausedAt(now), pools, agents);
-    this.#agents.placeAdmitted(admitted, now);
+    this.agentHub.placeAdmitted(admitted, now);
     return admitted;
   }
 
   async #arm(): Promise<void> {
     const now = this.#time.now();
     await this.#alarm.arm(this.#store, this.#pauses.nextEnd(now));
-    await this.#alarm.armAt(this.#agents.nextPingCheckAt(now));
+    await this.#alarm.armAt(this.agentHub.nextPingCheckAt(now));
   }
 }

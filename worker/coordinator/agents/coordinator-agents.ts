@@ -80,8 +80,8 @@ export class CoordinatorAgents implements AgentLaunches {
     this.#sockets.release(runIds);
   }
 
-  list(now: number) {
-    return this.#sockets.list(now);
+  list() {
+    return this.#sockets.list(this.clock.now());
   }
 
   async launchOnAgent(request: LaunchRequest): Promise<LaunchOutcome> {
