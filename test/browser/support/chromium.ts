@@ -24,6 +24,10 @@ export type Browser = {
 
 export async function launchBrowser(): Promise<Browser> {
   const { context, page, close } = await launchChromium();
+  // Playwright's 30 s default catches a hung page, but on 2 cores shared with two other stacks a
+  // page load has taken longer; the test's own timeout (120 s) still catches a hang.
+  context.setDefaultNavigationTimeout(90_000);
+  context.setDefaultTimeout(90_000);
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
   page.on("dialog", (dialog) => {
