@@ -1,25 +1,21 @@
 /**
  * The dashboard as people use it, in Chromium against the real control plane and real run
- * workers: every page passes axe-core with no serious or critical violation and fits a phone
- * (390×844) without sideways scrolling; the nav folds behind a menu button; a skip link, the
- * current page marked for screen readers, a tab title per page; readable short run ids with a
- * copy button; a terminated run's step reads canceled; ctx.log lines in the step's stderr; a
- * not-found page stops polling; editing a pool limit with Enter; instance settings edited in a
- * form with their history; API tokens made, shown once and revoked, and the audit log filtered;
- * and launching a job and reordering
- * the queue with the keyboard alone. Screenshots of every page at 1440×900 and 390×844 go to
- * test-results/browser/.
+ * workers: the nav folds behind a menu button on a phone; a skip link, the current page marked for
+ * screen readers, a tab title per page; readable short run ids with a copy button; a terminated
+ * run's step reads canceled; ctx.log lines in the step's stderr; a not-found page stops polling;
+ * editing a pool limit with Enter; instance settings edited in a form with their history; API
+ * tokens made, shown once and revoked, and the audit log filtered; and launching a job and
+ * reordering the queue with the keyboard alone. Every page's axe-core sweep is
+ * accessibility.test.ts.
  */
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Run } from "../../protocol/run";
 import { shortRunId } from "../../ui/lib/run-id";
+import { seriousViolations } from "./support/axe";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -39,31 +35,6 @@ const client = () => s.controlPlane.client;
 const byTestId = (id: string) => s.page.getByTestId(id);
 const sleepy = () =>
   client().submitRun({ location: "demo", job: "sleepy", run_config: { ops: { nap: { config: { seconds: 900 } } } } });
-
-/** Waits until the routed page has rendered and nothing on it is still loading. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector("main .page, [data-testid='not-found'], form[data-testid='sign-in-form']") !== null &&
-      document.querySelector(".loading") === null,
-  );
-}
-
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, not as a <script> tag: the dashboard's
-  // Content-Security-Policy rightly refuses inline scripts, and axe is the test's tool, not the page's.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await readFile(AXE_SOURCE, "utf8"));
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<unknown> } }).axe;
-    const result = (await axe.run(document, { resultTypes: ["violations"] })) as { violations: AxeViolation[] };
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
 
 /** Presses Tab until the element with `testId` (in the queue row of `runId`, when given) has the focus. */
 async function tabUntil(page: Page, testId: string, runId?: string, maxTabs = 80): Promise<void> {
@@ -101,56 +72,6 @@ describe("the dashboard for people", () => {
     await s.open("/");
     await s.signIn();
   });
-
-  // A test per page, not one for all of them: forty page loads with axe take minutes on a loaded machine.
-  const pages: [name: string, path: () => string][] = [
-    ["overview", () => "/"],
-    ["runs", () => "/runs"],
-    ["runs-timeline", () => "/runs?view=timeline"],
-    ["run", () => `/runs/${done.id}`],
-    ["run-failed", () => `/runs/${failed.id}`],
-    ["queue", () => "/queue"],
-    ["jobs", () => "/jobs"],
-    ["job", () => "/jobs/demo/diamond"],
-    ["launchpad", () => "/jobs/demo/greet/launchpad"],
-    ["launchpad-from-run", () => `/jobs/demo/diamond/launchpad?from_run=${done.id}`],
-    ["schedules", () => "/schedules"],
-    ["sensors", () => "/sensors"],
-    ["schedule", () => "/schedules/demo/greet_weekdays"],
-    ["sensor", () => "/sensors/demo/new_files"],
-    ["locations", () => "/locations"],
-    ["pools", () => "/pools"],
-    ["instance", () => "/instance"],
-    ["tokens", () => "/tokens"],
-    ["audit", () => "/audit"],
-    ["not-found", () => "/no/such/page"],
-  ];
-  it.each(pages)(
-    "the %s page passes axe-core with no serious or critical violation, is titled, and fits a phone",
-    async (name, pathOf) => {
-      const { page } = s;
-      const path = pathOf();
-      const problems: string[] = [];
-      // Restored in a finally, so a failure here leaves the next tests at desktop size.
-      try {
-        for (const size of [DESKTOP, PHONE]) {
-          await page.setViewportSize(size);
-          const label = size === DESKTOP ? "desktop" : "phone";
-          await s.open(path);
-          await settled(page);
-          for (const v of await seriousViolations(page)) problems.push(`${path} (${label}): ${v}`);
-          const title = await page.title();
-          if (!/^.+ · Flightdeck$/.test(title)) problems.push(`${path}: tab titled "${title}"`);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-          if (overflow > 0) problems.push(`${path} (${label}): ${overflow} px wider than the screen`);
-          await s.browser.screenshot(`people-${name}-${label}`);
-        }
-      } finally {
-        await page.setViewportSize(DESKTOP);
-      }
-      expect(problems).toEqual([]);
-    },
-  );
 
   it("titles each tab after its page and marks the current nav item for screen readers", async () => {
     const { page } = s;

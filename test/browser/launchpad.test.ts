@@ -6,14 +6,12 @@
  * editor, and axe-core with the completion list and the docs showing. Screenshots at 1440×900 and
  * 390×844 in test-results/browser/.
  */
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { seriousViolations } from "./support/axe";
 import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -61,21 +59,6 @@ async function screenshots(name: string): Promise<void> {
   await s.page.setViewportSize(PHONE);
   await s.browser.screenshot(`${name}-phone`);
   await s.page.setViewportSize(DESKTOP);
-}
-
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Through the DevTools protocol: the dashboard's CSP rightly refuses inline scripts.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await readFile(AXE_SOURCE, "utf8"));
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<unknown> } }).axe;
-    const result = (await axe.run(document, { resultTypes: ["violations"] })) as { violations: AxeViolation[] };
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
 }
 
 describe("the launchpad", () => {
