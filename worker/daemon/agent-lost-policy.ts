@@ -6,24 +6,12 @@
  * AGENT_LOST; a STARTING run cannot be resumed (nothing of it ran) and fails the same way; a
  * CANCELING run is CANCELED (nothing is left to stop). Pure: the run, the config, why.
  */
-import type { MonitoredRun, MonitoringConfig, MonitoringDecision } from "./monitoring-policy";
+import { type MonitoredRun, type MonitoringConfig, type MonitoringDecision, resumeOrFail } from "./monitoring-policy";
 
 export function decideAgentLost(run: MonitoredRun, config: MonitoringConfig, why: string): MonitoringDecision {
   switch (run.status) {
-    case "STARTED": {
-      const resumes = run.attempt - 1;
-      if (resumes < config.max_resume_run_attempts) {
-        return {
-          kind: "resume",
-          message: `${why}; resuming the run as attempt ${run.attempt + 1} (resume ${resumes + 1} of ${config.max_resume_run_attempts}).`,
-        };
-      }
-      const tail =
-        config.max_resume_run_attempts > 0
-          ? ` after ${resumes} resume attempts`
-          : "; resuming is off (max_resume_run_attempts 0)";
-      return { kind: "fail", reason: "AGENT_LOST", terminate: false, message: `${why}${tail}.` };
-    }
+    case "STARTED":
+      return resumeOrFail(run, config, why, { reason: "AGENT_LOST", terminate: false });
     case "STARTING":
       return { kind: "fail", reason: "AGENT_LOST", terminate: false, message: `${why} before the run started.` };
     case "CANCELING":

@@ -126,6 +126,22 @@ function decideStarted(
   const why = exited
     ? `Run worker exited unexpectedly (${describeExit(facts.health)})`
     : `Run worker sent nothing for ${Math.round(silentMs / 1000)} seconds (heartbeat timeout ${config.heartbeat_timeout_seconds} s)`;
+  return resumeOrFail(run, config, why, {
+    reason: exited ? "RUN_WORKER_CRASHED" : "HEARTBEAT_TIMEOUT",
+    terminate: !exited,
+  });
+}
+
+/**
+ * A STARTED run whose worker is gone: resumed as its next attempt while `max_resume_run_attempts`
+ * allows (Dagster's monitor_started_run), else failed for `reason`, the message saying why either way.
+ */
+export function resumeOrFail(
+  run: MonitoredRun,
+  config: MonitoringConfig,
+  why: string,
+  failure: { reason: RunFailureReason; terminate: boolean },
+): MonitoringDecision {
   const resumes = run.attempt - 1;
   if (resumes < config.max_resume_run_attempts) {
     return {
@@ -137,12 +153,7 @@ function decideStarted(
     config.max_resume_run_attempts > 0
       ? ` after ${resumes} resume attempts`
       : "; resuming is off (max_resume_run_attempts 0)";
-  return {
-    kind: "fail",
-    reason: exited ? "RUN_WORKER_CRASHED" : "HEARTBEAT_TIMEOUT",
-    terminate: !exited,
-    message: `${why}${tail}.`,
-  };
+  return { kind: "fail", ...failure, message: `${why}${tail}.` };
 }
 
 function describeExit(health: RunWorkerHealth | null): string {
