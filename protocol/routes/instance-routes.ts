@@ -1,0 +1,100 @@
+/** The instance itself: health, the API document and its reference page, dashboard sessions, the instance config and its history. */
+import { HealthSchema } from "../api";
+import { EffectiveInstanceConfigSchema, InstanceConfigOverridesSchema } from "../instance-config";
+import { InstancePatchReplySchema } from "../queue";
+import {
+  CreateSessionSchema,
+  InstanceHistoryQuerySchema,
+  InstanceHistoryReplySchema,
+  SessionReplySchema,
+} from "../ui-api";
+import { type ApiRoute, json, OpenApiDocumentSchema } from "./route-table";
+
+export const INSTANCE_ROUTES: readonly ApiRoute[] = [
+  {
+    method: "GET",
+    path: "/api/health",
+    auth: "none",
+    id: "getHealth",
+    tag: "instance",
+    summary: "Liveness and version",
+    replies: { 200: json(HealthSchema, "the control plane is up") },
+  },
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    auth: "none",
+    id: "getOpenApiDocument",
+    tag: "instance",
+    summary: "This document: the API's contract as OpenAPI 3.1",
+    replies: { 200: json(OpenApiDocumentSchema, "the OpenAPI document") },
+  },
+  {
+    method: "GET",
+    path: "/api/docs",
+    auth: "none",
+    id: "getApiReference",
+    tag: "instance",
+    summary: "This document as a readable reference page",
+    replies: { 200: { html: true, description: "an HTML page" } },
+  },
+  {
+    method: "POST",
+    path: "/api/session",
+    auth: "none",
+    id: "createSession",
+    tag: "session",
+    summary: "Sign in: trade the admin token for an HttpOnly, SameSite=Strict session cookie",
+    body: CreateSessionSchema,
+    replies: { 200: json(SessionReplySchema, "signed in; the cookie is set") },
+    errors: [401, 403],
+  },
+  {
+    method: "GET",
+    path: "/api/session",
+    auth: "none",
+    id: "getSession",
+    tag: "session",
+    summary: "Whether the session cookie is signed in, and until when",
+    replies: { 200: json(SessionReplySchema, "signed in") },
+    errors: [401],
+  },
+  {
+    method: "DELETE",
+    path: "/api/session",
+    auth: "none",
+    id: "deleteSession",
+    tag: "session",
+    summary: "Sign out: clear the session cookie",
+    replies: { 204: null },
+  },
+  {
+    method: "GET",
+    path: "/api/instance",
+    auth: "viewer",
+    id: "getInstance",
+    tag: "instance",
+    summary: "The effective instance config, each value with its source",
+    replies: { 200: json(EffectiveInstanceConfigSchema, "the effective config") },
+  },
+  {
+    method: "PATCH",
+    path: "/api/instance",
+    auth: "admin",
+    id: "patchInstance",
+    tag: "instance",
+    summary: "Override settings (a deep-partial config), validated, audited and applied at once",
+    body: InstanceConfigOverridesSchema,
+    replies: { 200: json(InstancePatchReplySchema, "the effective config afterwards and what changed") },
+  },
+  {
+    method: "GET",
+    path: "/api/instance/history",
+    auth: "viewer",
+    id: "getInstanceHistory",
+    tag: "instance",
+    summary: "The audit trail of instance setting changes: overrides, pool limits, pause and resume",
+    query: InstanceHistoryQuerySchema,
+    replies: { 200: json(InstanceHistoryReplySchema, "the changes, newest first") },
+  },
+];
