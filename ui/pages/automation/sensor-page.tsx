@@ -5,82 +5,32 @@
  */
 import { getSensor, listSensorTicks, setSensorCursor, setSensorRunning, testSensor } from "../../api/automation";
 import { Link } from "../../components/link";
-import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
-import { PageHeader } from "../../components/page-header";
 import { RelativeTime } from "../../components/time";
-import { now } from "../../lib/time";
 import type { RouteProps } from "../../routes";
-import { isNotFound, usePoll } from "../../stores/poll";
+import { usePoll } from "../../stores/poll";
+import { InstigatorFrame, InstigatorTicks } from "./instigator-frame";
 import { InstigatorRuns } from "./instigator-runs";
 import { InstigatorTest } from "./instigator-test";
 import { SensorCursor } from "./sensor-cursor";
-import { TickTimeline } from "./tick-timeline";
-import { StatusToggle, TickTable } from "./ticks";
 import "./automation.css";
-
-function SensorTicks({ location, name }: { location: string; name: string }) {
-  const ticks = usePoll((signal) => listSensorTicks(location, name, signal, 100), [location, name]);
-  const list = ticks.data.value?.ticks.map((t) => ({ ...t, at: t.started_at }));
-  return (
-    <section class="card" data-testid="sensor-ticks">
-      <h2>Ticks</h2>
-      <ErrorNotice error={ticks.error.value} title="The ticks could not be listed." />
-      {list === undefined ? null : (
-        <>
-          <TickTimeline ticks={list} now={now.value} />
-          <TickTable ticks={list} />
-        </>
-      )}
-    </section>
-  );
-}
 
 export default function SensorPage({ params }: RouteProps) {
   const location = params.location ?? "";
   const name = params.name ?? "";
   const sensor = usePoll((signal) => getSensor(location, name, signal), [location, name]);
-  const s = sensor.data.value;
-  if (isNotFound(sensor.error.value)) {
-    return (
-      <div class="page">
-        <PageHeader title={name} />
-        <EmptyState title="No such sensor" testId="sensor-not-found">
-          No sensor "{name}" in code location "{location}". <Link href="/sensors">See the sensors there are.</Link>
-        </EmptyState>
-      </div>
-    );
-  }
   const saveCursor = async (cursor: string | null) => {
     await setSensorCursor(location, name, cursor);
     sensor.refresh();
   };
   return (
-    <div class="page" data-testid="sensor-page">
-      <PageHeader
-        title={name}
-        sub={
-          <>
-            <Link href="/sensors">Sensors</Link> · {location}
-          </>
-        }
-        actions={
-          s ? (
-            <StatusToggle
-              running={s.status === "RUNNING"}
-              onToggle={async (running) => {
-                await setSensorRunning(location, name, running);
-                sensor.refresh();
-              }}
-            />
-          ) : null
-        }
-      />
-      <ErrorNotice error={sensor.error.value} title="The sensor could not be loaded." />
-      {!s ? (
-        sensor.error.value ? null : (
-          <Loading what="the sensor" />
-        )
-      ) : (
+    <InstigatorFrame
+      kind="sensor"
+      location={location}
+      name={name}
+      polled={sensor}
+      setRunning={(running) => setSensorRunning(location, name, running)}
+    >
+      {(s) => (
         <>
           <section class="card">
             <div class="kv">
@@ -125,10 +75,16 @@ export default function SensorPage({ params }: RouteProps) {
               saveCursor={saveCursor}
             />
           )}
-          <SensorTicks location={location} name={name} />
+          <InstigatorTicks
+            kind="sensor"
+            deps={[location, name]}
+            load={async (signal) =>
+              (await listSensorTicks(location, name, signal, 100)).ticks.map((t) => ({ ...t, at: t.started_at }))
+            }
+          />
           <InstigatorRuns kind="sensor" location={location} name={name} />
         </>
       )}
-    </div>
+    </InstigatorFrame>
   );
 }
