@@ -5,11 +5,10 @@
  */
 import { ScheduleListSchema, ScheduleReplySchema, ScheduleTickListSchema } from "../../protocol";
 import type { Noun, Verb } from "./command";
-import { limitFlag, stringFlag } from "./command";
+import { stringFlag } from "./command";
 import { previewVerb } from "./instigator-preview";
-import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
+import { LOCATION_FLAG, statusVerb, ticksVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
-import { shortRunId } from "./run-id";
 
 const list: Verb = {
   name: "list",
@@ -42,37 +41,7 @@ const list: Verb = {
   },
 };
 
-const ticks: Verb = {
-  name: "ticks",
-  usage: "<name> [--location <name>] [--limit n]",
-  summary: "A schedule's tick history, newest first",
-  flags: { ...LOCATION_FLAG, limit: { type: "string" } },
-  args: { min: 1, max: 1 },
-  async run({ client, flags, args, json, out }) {
-    const reply = await client().request(
-      "GET",
-      `/api/schedules/${encodeURIComponent(args[0] ?? "")}/ticks`,
-      ScheduleTickListSchema,
-      { query: { location: stringFlag(flags, "location"), limit: limitFlag(flags, 20, 100) } },
-    );
-    if (json) {
-      out.json(reply);
-      return 0;
-    }
-    if (reply.ticks.length === 0) out.line("No ticks yet.");
-    printTable(
-      out,
-      ["SCHEDULED FOR", "STATUS", "RUNS", "REASON"],
-      reply.ticks.map((t) => [
-        localTime(t.scheduled_time),
-        paintStatus(out, t.status),
-        t.run_ids.map(shortRunId).join(" ") || "-",
-        t.error ?? t.skip_reason ?? "",
-      ]),
-    );
-    return 0;
-  },
-};
+const ticks = ticksVerb("schedules", ScheduleTickListSchema, { header: "SCHEDULED FOR", at: (t) => t.scheduled_time });
 
 export const scheduleNoun: Noun = {
   name: "schedule",

@@ -7,12 +7,11 @@
 import { SensorListSchema, SensorReplySchema, SensorTickListSchema } from "../../protocol";
 import type { ApiClient } from "./api-client";
 import type { Noun, Verb } from "./command";
-import { limitFlag, stringFlag } from "./command";
+import { stringFlag } from "./command";
 import { UsageError } from "./errors";
 import { previewVerb } from "./instigator-preview";
-import { LOCATION_FLAG, statusVerb } from "./instigator-verbs";
+import { LOCATION_FLAG, statusVerb, ticksVerb } from "./instigator-verbs";
 import { localTime, paintStatus, printTable } from "./output";
-import { shortRunId } from "./run-id";
 
 async function listSensors(api: ApiClient, location: string | undefined) {
   const { sensors } = await api.request("GET", "/api/sensors", SensorListSchema);
@@ -48,38 +47,9 @@ const list: Verb = {
   },
 };
 
-const ticks: Verb = {
-  name: "ticks",
-  usage: "<name> [--location <name>] [--limit n]",
-  summary: "A sensor's tick history, newest first",
-  flags: { ...LOCATION_FLAG, limit: { type: "string" } },
-  args: { min: 1, max: 1 },
-  async run({ client, flags, args, json, out }) {
-    const reply = await client().request(
-      "GET",
-      `/api/sensors/${encodeURIComponent(args[0] ?? "")}/ticks`,
-      SensorTickListSchema,
-      { query: { location: stringFlag(flags, "location"), limit: limitFlag(flags, 20, 100) } },
-    );
-    if (json) {
-      out.json(reply);
-      return 0;
-    }
-    if (reply.ticks.length === 0) out.line("No ticks yet.");
-    printTable(
-      out,
-      ["STARTED", "STATUS", "RUNS", "CURSOR", "REASON"],
-      reply.ticks.map((t) => [
-        localTime(t.started_at),
-        paintStatus(out, t.status),
-        t.run_ids.map(shortRunId).join(" ") || "-",
-        t.cursor ?? "-",
-        t.error ?? t.skip_reason ?? "",
-      ]),
-    );
-    return 0;
-  },
-};
+const ticks = ticksVerb("sensors", SensorTickListSchema, { header: "STARTED", at: (t) => t.started_at }, [
+  { header: "CURSOR", cell: (t) => t.cursor ?? "-" },
+]);
 
 const cursor: Verb = {
   name: "cursor",
