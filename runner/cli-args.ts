@@ -3,6 +3,7 @@
  * is tested without starting anything. Dagster's `dagster code-server start` flags, renamed.
  */
 import { basename, extname, join } from "node:path";
+import { parseFileAndFlags, parseRunWorkerFlags, RUN_WORKER_FLAGS } from "./command-flags";
 
 export const USAGE = `Usage:
   flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
@@ -44,12 +45,7 @@ export type CliArgs =
   | { readonly command: "help" }
   | { readonly command: "error"; readonly message: string };
 
-const FLAGS = ["--host", "--port", "--data-dir", "--terminate-grace-seconds", "--standby-workers"] as const;
-type Flag = (typeof FLAGS)[number];
-
-function isFlag(name: string): name is Flag {
-  return (FLAGS as readonly string[]).includes(name);
-}
+const FLAGS = ["--host", "--port", "--data-dir", ...RUN_WORKER_FLAGS] as const;
 
 /** The default data dir's name: the file's name, or its folder's when the file is a generic location/index. */
 export function defaultLocationName(file: string): string {
@@ -62,28 +58,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { command: "help" };
   const [command, ...rest] = argv;
   if (command !== "serve") return { command: "error", message: `unknown command "${command}"` };
-  const values = new Map<Flag, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? "";
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
-    }
-    const [name = "", inline] = arg.split(/=(.*)/s, 2);
-    if (!isFlag(name)) return { command: "error", message: `unknown flag "${name}"` };
-    const value = inline ?? rest[++i];
-    if (value === undefined || value === "") return { command: "error", message: `${name} needs a value` };
-    values.set(name, value);
-  }
-  if (positional.length !== 1) {
-    return {
-      command: "error",
-      message:
-        positional.length === 0 ? "serve needs the file of a code location" : `unexpected argument "${positional[1]}"`,
-    };
-  }
-  const file = positional[0] ?? "";
+  const parsed = parseFileAndFlags("serve", rest, FLAGS);
+  if (!parsed.ok) return { command: "error", message: parsed.message };
+  const { file, values } = parsed;
   const port = Number(values.get("--port") ?? "4000");
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return {
@@ -91,21 +68,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       message: `--port must be a whole number from 0 to 65535, not "${values.get("--port")}"`,
     };
   }
-  const grace = Number(values.get("--terminate-grace-seconds") ?? "10");
-  if (!Number.isFinite(grace) || grace < 0) {
-    return { command: "error", message: "--terminate-grace-seconds must be a number of seconds, 0 or more" };
-  }
-  const standby = Number(values.get("--standby-workers") ?? "1");
-  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
-    return { command: "error", message: "--standby-workers must be a whole number from 0 to 16" };
-  }
+  const runWorkers = parseRunWorkerFlags(values);
+  if (!runWorkers.ok) return { command: "error", message: runWorkers.message };
   return {
     command: "serve",
     file,
     host: values.get("--host") ?? "127.0.0.1",
     port,
     dataDir: values.get("--data-dir") ?? join(".flightdeck", defaultLocationName(file)),
-    terminateGraceSeconds: grace,
-    standbyWorkers: standby,
+    terminateGraceSeconds: runWorkers.terminateGraceSeconds,
+    standbyWorkers: runWorkers.standbyWorkers,
   };
 }

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { AGENT_TOKEN_PREFIX, MAX_AGENT_RUNS } from "../../protocol";
 import { defaultLocationName } from "../cli-args";
+import { parseFileAndFlags, parseRunWorkerFlags, RUN_WORKER_FLAGS } from "../command-flags";
 
 export const AGENT_TOKEN_ENV = "FLIGHTDECK_AGENT_TOKEN";
 
@@ -20,16 +21,7 @@ export interface AgentArgs {
   readonly standbyWorkers: number;
 }
 
-const FLAGS = [
-  "--control-plane",
-  "--token",
-  "--max-runs",
-  "--data-dir",
-  "--terminate-grace-seconds",
-  "--standby-workers",
-] as const;
-type Flag = (typeof FLAGS)[number];
-const isFlag = (name: string): name is Flag => (FLAGS as readonly string[]).includes(name);
+const FLAGS = ["--control-plane", "--token", "--max-runs", "--data-dir", ...RUN_WORKER_FLAGS] as const;
 
 type Parsed = AgentArgs | { readonly command: "error"; readonly message: string };
 
@@ -38,26 +30,9 @@ function error(message: string): Parsed {
 }
 
 export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv = {}): Parsed {
-  const values = new Map<Flag, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? "";
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
-    }
-    const [name = "", inline] = arg.split(/=(.*)/s, 2);
-    if (!isFlag(name)) return error(`unknown flag "${name}"`);
-    const value = inline ?? rest[++i];
-    if (value === undefined || value === "") return error(`${name} needs a value`);
-    values.set(name, value);
-  }
-  if (positional.length !== 1) {
-    return error(
-      positional.length === 0 ? "agent needs the file of a code location" : `unexpected argument "${positional[1]}"`,
-    );
-  }
-  const file = positional[0] ?? "";
+  const parsed = parseFileAndFlags("agent", rest, FLAGS);
+  if (!parsed.ok) return error(parsed.message);
+  const { file, values } = parsed;
   const controlPlane = values.get("--control-plane");
   if (!controlPlane) return error("agent needs --control-plane <url>, the control plane's URL");
   if (!/^https?:\/\/[^/]+/.test(controlPlane)) return error("--control-plane must be an http:// or https:// URL");
@@ -69,13 +44,8 @@ export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv =
   if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > MAX_AGENT_RUNS) {
     return error(`--max-runs must be a whole number from 1 to ${MAX_AGENT_RUNS}`);
   }
-  const grace = Number(values.get("--terminate-grace-seconds") ?? "10");
-  if (!Number.isFinite(grace) || grace < 0)
-    return error("--terminate-grace-seconds must be a number of seconds, 0 or more");
-  const standby = Number(values.get("--standby-workers") ?? "1");
-  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
-    return error("--standby-workers must be a whole number from 0 to 16");
-  }
+  const runWorkers = parseRunWorkerFlags(values);
+  if (!runWorkers.ok) return error(runWorkers.message);
   return {
     command: "agent",
     file,
@@ -83,7 +53,7 @@ export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv =
     token,
     maxRuns,
     dataDir: values.get("--data-dir") ?? join(".flightdeck", `${defaultLocationName(file)}-agent`),
-    terminateGraceSeconds: grace,
-    standbyWorkers: standby,
+    terminateGraceSeconds: runWorkers.terminateGraceSeconds,
+    standbyWorkers: runWorkers.standbyWorkers,
   };
 }
