@@ -6,14 +6,15 @@
  *
  * - submit → launch received by an agent, p50/p95, beside the queue bench's floors (a bare
  *   Worker → DO RPC with one SQLite write, queue.ts's harness; the same with a D1 write first) and
- *   a bare local WebSocket message. "Received" is observed without touching the agent: the agent
- *   creates `<data dir>/runs/<run id>/` to write the launch request there (runner/server/
- *   run-worker-processes.ts) the moment its socket handed it the launch, before starting the run
- *   worker, and the bench sees that directory appear through inotify (`fs.watch`), event-driven and
- *   well under a millisecond after it. Not the file's mtime: Linux stamps files with a coarse clock
- *   (a scheduler tick, up to 10 ms), as coarse as what is measured. Not the agent's "started run"
- *   line: it comes after the agent forked a new standby run worker. Each round waits for the run's
- *   SUCCESS before the floors and the next submit, so the run worker does not compete with them.
+ *   a bare local WebSocket message (server to client, both in the bench's process). "Received" is
+ *   observed without touching the agent: the agent creates `<data dir>/runs/<run id>/` to write
+ *   the launch request there (runner/server/run-worker-processes.ts) as soon as its socket handed
+ *   it the launch (a JSON parse later), before it starts the run worker, and the bench sees that
+ *   directory appear through inotify (`fs.watch`): an event, no polling. Not the file's mtime:
+ *   Linux stamps files with a coarse clock (a scheduler tick, up to 10 ms), as coarse as what is
+ *   measured. Not the agent's "started run" line: it comes after the agent forked a run worker (a
+ *   new standby, or the run's own). Each round waits for the run's SUCCESS before the floors and
+ *   the next submit, so the run worker does not compete with them.
  * - submit → SUCCESS through one agent, 250 ms apart and back to back (first-slice.ts's
  *   measurement), beside first-slice.ts's floor (spawn node + 3 HTTP round trips).
  * - an agent killed with SIGKILL while holding --max-runs sleepy runs → all of them handled
@@ -207,7 +208,8 @@ type AgentStarter = (name: string) => Promise<AgentProcess>;
 
 /**
  * `kills` times: --max-runs sleepy runs started on the only connected agent, the agent SIGKILLed,
- * then the time until every one of them is handled; the agent is started again after each kill.
+ * then the time until every one of them is handled; the agent is started again (`start("a1")`,
+ * the same data dir) after each kill.
  */
 async function measureKills(
   client: FlightdeckClient,
@@ -215,7 +217,7 @@ async function measureKills(
   start: AgentStarter,
   kills: number,
   maxRuns: number,
-): Promise<{ figures: KillFigures; agent: AgentProcess }> {
+): Promise<KillFigures> {
   const samples: number[] = [];
   let failed = 0;
   let resumed = 0;
@@ -251,15 +253,12 @@ async function measureKills(
     agent = await start("a1");
   }
   return {
-    figures: {
-      n: samples.length,
-      runsPerKill: maxRuns,
-      p50: percentile(samples, 50),
-      max: Math.max(...samples),
-      failed,
-      resumed,
-    },
-    agent,
+    n: samples.length,
+    runsPerKill: maxRuns,
+    p50: percentile(samples, 50),
+    max: Math.max(...samples),
+    failed,
+    resumed,
   };
 }
 
@@ -350,22 +349,21 @@ export async function runAgentBench(
     return agent;
   };
   try {
-    let agent = await start("a1");
+    const agent = await start("a1");
     console.log(`agents: submit → launch received over an agent's socket, ${opts.launches} submits…`);
     const launch = await measureSubmitToLaunch(cp.client, agent, path.join(dir, "harness"), opts.launches);
     console.log(`agents: submit → SUCCESS through one agent, ${opts.runs} runs 250 ms apart and back to back…`);
     const spaced = await measureSubmitToSuccess(cp.client, opts.runs, 250, LOCATION);
     const backToBack = await measureSubmitToSuccess(cp.client, opts.runs, 0, LOCATION);
     const processFloor = await measureProcessAndHttpFloor(opts.runs);
-    console.log(
-      `agents: ${opts.throughputRuns} no-op runs at once through 1 agent, then 3 (--max-runs ${opts.maxRuns})…`,
-    );
+    console.log(`agents: ${opts.throughputRuns} no-op runs at once through 1 agent (--max-runs ${opts.maxRuns})…`);
     const oneAgent = await measureThroughput(cp.client, opts.throughputRuns);
     const oneAgentFloor = await measureThroughputFloor(opts.throughputRuns, opts.maxRuns);
     console.log(`agents: ${opts.kills} agents killed with SIGKILL, each holding ${opts.maxRuns} runs…`);
-    const kills = await measureKills(cp.client, agent, start, opts.kills, opts.maxRuns);
-    agent = kills.agent;
+    const killToHandled = await measureKills(cp.client, agent, start, opts.kills, opts.maxRuns);
     const killFloor = await measureKillFloor(opts.kills);
+    console.log(`agents: ${opts.throughputRuns} no-op runs at once through 3 agents…`);
+    // The last kill's agent was started again (measureKills): with two more, three serve the location.
     await Promise.all([start("a2"), start("a3")]);
     const threeAgents = await measureThroughput(cp.client, opts.throughputRuns);
     const threeAgentsFloor = await measureThroughputFloor(opts.throughputRuns, 3 * opts.maxRuns);
@@ -374,7 +372,7 @@ export async function runAgentBench(
       latency: spaced,
       backToBack,
       processFloor,
-      killToHandled: kills.figures,
+      killToHandled,
       killFloor,
       maxRuns: opts.maxRuns,
       oneAgent,
