@@ -22,17 +22,19 @@ function summarize(samples: number[]): LatencyResult {
 /**
  * Submit → SUCCESS as a client sees it, for `n` sequential runs of the demo's noop job: from
  * sending `POST /api/runs` until a `GET /api/runs/:id` polled every 5 ms answers SUCCESS.
- * The first 3 runs warm caches and are dropped.
+ * The first 3 runs warm caches and are dropped. `location`: the code location serving the demo's
+ * module, a pushed server ("demo") or agents.
  */
 export async function measureSubmitToSuccess(
   client: FlightdeckClient,
   n: number,
   gapMs: number,
+  location = "demo",
 ): Promise<LatencyResult> {
   const samples: number[] = [];
   for (let i = 0; i < n + 3; i++) {
     const start = performance.now();
-    const run = await client.submitRun({ location: "demo", job: "noop" });
+    const run = await client.submitRun({ location, job: "noop" });
     const done = await client.waitForRun(run.id, { intervalMs: 5, timeoutMs: 30_000 });
     const elapsed = performance.now() - start;
     if (done.status !== "SUCCESS") throw new Error(`bench run ${run.id} ended ${done.status}`);

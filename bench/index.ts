@@ -4,7 +4,10 @@
  * `wrangler dev` with local D1, the demo code location server, real run workers.
  *
  * Flags: --runs <n> (submit → SUCCESS samples, default 60), --batches <n> (ingestion, default 100),
- * --alerts <n> (run FAILURE → alert samples, default 30).
+ * --alerts <n> (run FAILURE → alert samples, default 30), --agent-runs <n> (agents' submit → launch
+ * and submit → SUCCESS samples, default 30), --agent-kills <n> (agents killed, default 3),
+ * --agent-burst <n> (runs submitted at once for agents' runs/s, default 60), --only agents (only
+ * the agents' figures, bench/agents.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -18,6 +21,7 @@ import {
   startControlPlane,
 } from "../scripts/lib/local-stack";
 import { runToCompletion } from "../scripts/lib/processes";
+import { agentRows, runAgentBench } from "./agents";
 import { alertRows, measureFailureToAlert, measureQueueAndPostFloor } from "./alerts";
 import { daemonRows, measureDeathToFailure } from "./daemon";
 import { executorRows, measureExecutors } from "./executors";
@@ -37,18 +41,60 @@ const { values } = parseArgs({
     runs: { type: "string", default: "60" },
     batches: { type: "string", default: "100" },
     alerts: { type: "string", default: "30" },
+    "agent-runs": { type: "string", default: "30" },
+    "agent-kills": { type: "string", default: "3" },
+    "agent-burst": { type: "string", default: "60" },
+    only: { type: "string" },
   },
 });
+if (values.only !== undefined && values.only !== "agents")
+  throw new Error(`--only: "agents" is the one part that runs alone`);
+const agentOptions = {
+  launches: Number(values["agent-runs"]),
+  runs: Number(values["agent-runs"]),
+  kills: Number(values["agent-kills"]),
+  throughputRuns: Number(values["agent-burst"]),
+  maxRuns: 4,
+};
 const runs = Number(values.runs);
 const batches = Number(values.batches);
 const alertSamples = Number(values.alerts);
 const BATCH_SIZE = 100;
 
-async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-bench-"));
+function printRows(rows: string[][]): void {
+  const width = Math.max(...rows.map(([k]) => (k ?? "").length));
+  console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
+}
+
+async function writeResults(results: Record<string, unknown>): Promise<void> {
+  await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
+  await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+async function buildUi(): Promise<void> {
   await runToCompletion(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "ui", "--logLevel", "warn"], {
     cwd: REPO_ROOT,
   });
+}
+
+/** `--only agents`: a control plane and the agents' figures, nothing else. */
+async function mainAgentsOnly() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-bench-"));
+  await buildUi();
+  const cp = await startControlPlane({ persistDir: path.join(dir, "state"), adminToken: generateAdminToken() });
+  try {
+    const agents = await runAgentBench(cp, path.join(dir, "agents"), agentOptions);
+    printRows(agentRows(agents));
+    await writeResults({ at: new Date().toISOString(), only: "agents", agents });
+  } finally {
+    await cp.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-bench-"));
+  await buildUi();
   const cp = await startControlPlane({ persistDir: path.join(dir, "state"), adminToken: generateAdminToken() });
   const location = await startCodeLocation({
     name: "demo",
@@ -72,6 +118,7 @@ async function main() {
     console.log(`run FAILURE → alert at a receiver, ${alertSamples} runs, and its floor…`);
     const alert = await measureFailureToAlert(cp, alertSamples);
     const alertFloor = await measureQueueAndPostFloor(path.join(dir, "alert-floor"), alertSamples);
+    const agents = await runAgentBench(cp, path.join(dir, "agents"), agentOptions);
 
     const rows = [
       ["submit → SUCCESS (noop job, 250 ms apart)", formatLatency(latency)],
@@ -85,6 +132,7 @@ async function main() {
       ...daemonRows(deathToFailure),
       ...queueRows(queue),
       ...alertRows(alert, alertFloor),
+      ...agentRows(agents),
     ];
     // The dashboard's figures start their own control plane: stop this one first so they do not compete.
     await Promise.allSettled([location.stop(), cp.stop()]);
@@ -98,10 +146,8 @@ async function main() {
     const runPage = await runRunPageBench(path.join(dir, "run-page"));
     rows.push(...runPageRows(runPage));
 
-    const width = Math.max(...rows.map(([k]) => (k ?? "").length));
-    console.log(`\n${rows.map(([k, v]) => `${(k ?? "").padEnd(width)}  ${v}`).join("\n")}\n`);
-
-    const results = {
+    printRows(rows);
+    await writeResults({
       at: new Date().toISOString(),
       latency,
       backToBack,
@@ -113,16 +159,15 @@ async function main() {
       queue,
       alert,
       alertFloor,
+      agents,
       executors,
       ui,
       runPage,
-    };
-    await mkdir(path.join(REPO_ROOT, "bench-results"), { recursive: true });
-    await writeFile(path.join(REPO_ROOT, "bench-results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    });
   } finally {
     await Promise.allSettled([location.stop(), cp.stop()]);
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+await (values.only === "agents" ? mainAgentsOnly() : main());

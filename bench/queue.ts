@@ -20,9 +20,9 @@ function summarize(samples: number[]): Percentiles {
 }
 
 /** The harness Worker (bench/floors/queue-bench.worker.ts) under `wrangler dev`, and a GET to it. */
-type QueueHarness = { get: (p: string) => Promise<Record<string, number>>; stop: () => Promise<void> };
+export type QueueHarness = { get: (p: string) => Promise<Record<string, number>>; stop: () => Promise<void> };
 
-async function startQueueHarness(persistDir: string): Promise<QueueHarness> {
+export async function startQueueHarness(persistDir: string): Promise<QueueHarness> {
   const { url, stop } = await startFloorWorker("bench/floors/queue.wrangler.toml", persistDir);
   const get = async (p: string) => {
     const res = await fetch(`${url}${p}`);

@@ -7,9 +7,9 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentListSchema, CreatedAgentTokenReplySchema, QueueReplySchema, type Run } from "../../protocol";
-import { REPO_ROOT } from "../../scripts/lib/local-stack";
-import { type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
+import { AgentListSchema, QueueReplySchema, type Run } from "../../protocol";
+import { createAgentToken, startAgent as startAgentProcess } from "../../scripts/lib/agents";
+import type { Spawned } from "../../scripts/lib/processes";
 import {
   DEMO_LOCATION_FILE,
   type E2EStack,
@@ -28,27 +28,17 @@ let token = "";
 const agents = new Map<string, { proc: Spawned; dataDir: string; id: string }>();
 
 async function startAgent(name: string): Promise<void> {
-  const dataDir = path.join(stack.dir, name);
-  const proc = spawnGroup(
-    process.execPath,
-    [
-      // The runner compiled once for the run (test/support/provided.ts), as the code location servers are.
-      compiledCli(),
-      "agent",
-      DEMO_LOCATION_FILE,
-      "--control-plane",
-      stack.controlPlane.url,
-      "--max-runs",
-      String(MAX_RUNS),
-      "--data-dir",
-      dataDir,
-      "--standby-workers",
-      "0",
-    ],
-    { cwd: REPO_ROOT, env: { FLIGHTDECK_AGENT_TOKEN: token } },
-  );
-  const match = await waitForOutput(proc, /connected to \S+ as (agent_[0-9a-f]+)/);
-  agents.set(name, { proc, dataDir, id: match[1] ?? "" });
+  const agent = await startAgentProcess({
+    // The runner compiled once for the run (test/support/provided.ts), as the code location servers are.
+    cli: compiledCli(),
+    file: DEMO_LOCATION_FILE,
+    controlPlane: stack.controlPlane.url,
+    token,
+    maxRuns: MAX_RUNS,
+    dataDir: path.join(stack.dir, name),
+    standbyWorkers: 0,
+  });
+  agents.set(name, { proc: agent.process, dataDir: agent.dataDir, id: agent.id });
 }
 
 async function listAgents() {
@@ -61,11 +51,7 @@ async function queue() {
 
 beforeAll(async () => {
   stack = await startE2EStack();
-  const made = await stack.controlPlane.client.request("POST", "/api/agent-tokens", CreatedAgentTokenReplySchema, {
-    name: "fleet agents",
-    location: "fleet",
-  });
-  token = made.secret;
+  token = await createAgentToken(stack.controlPlane.client, "fleet agents", "fleet");
   // The first agent registers the location; the others join it.
   await startAgent("a1");
   await Promise.all([startAgent("a2"), startAgent("a3")]);
