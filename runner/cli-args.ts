@@ -3,12 +3,16 @@
  * is tested without starting anything. Dagster's `dagster code-server start` flags, renamed.
  */
 import { basename, extname, join } from "node:path";
+import { defaultMaxStandbyWorkers } from "./server/standby-pool-size";
+
+const MAX_STANDBY = 16;
 
 export const USAGE = `Usage:
   flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
-                          [--terminate-grace-seconds 10] [--standby-workers 1]
+                          [--terminate-grace-seconds 10] [--standby-workers 1] [--max-standby-workers 4]
   flightdeck agent <file> --control-plane <url> --token <agent token> [--max-runs 4]
-                          [--data-dir .flightdeck/<name>-agent] [--terminate-grace-seconds 10] [--standby-workers 1]
+                          [--data-dir .flightdeck/<name>-agent] [--terminate-grace-seconds 10]
+                          [--standby-workers 1] [--max-standby-workers 4]
   flightdeck new <dir>
   flightdeck --help
 
@@ -20,14 +24,18 @@ each), and runs up to --max-runs runs at once; start several on any machines for
 new scaffolds a code location project in <dir> (absent or empty): package.json, tsconfig.json,
 location.ts with one example job, README.md.
 
---standby-workers is how many run worker processes are started ahead of launches, so a run does
-not wait for Node to start (each still runs exactly one run); 0 starts each run worker on launch.
+--standby-workers is how many run worker processes are kept started ahead of launches, so a run
+does not wait for Node to start (each still runs exactly one run). While launches come closer
+together than one of them takes to start, more are kept, up to --max-standby-workers (default 4,
+or 0 when --standby-workers is 0); 10 s after the launches stop, the extra ones are stopped.
+--standby-workers 0 starts each run worker on launch.
 
 Environment:
   FLIGHTDECK_WEBHOOK_SECRET        serve: required, the code location's whsec_ secret; every request must be signed with it
   FLIGHTDECK_AGENT_TOKEN           agent: the agent token, instead of --token
   FLIGHTDECK_HEARTBEAT_SECONDS     run workers' heartbeat interval (default 10)
-  FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)`;
+  FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)
+  FLIGHTDECK_STANDBY_WINDOW_SECONDS how long a launch keeps extra standby workers started (default 10)`;
 
 export interface ServeArgs {
   readonly command: "serve";
@@ -37,6 +45,7 @@ export interface ServeArgs {
   readonly dataDir: string;
   readonly terminateGraceSeconds: number;
   readonly standbyWorkers: number;
+  readonly maxStandbyWorkers: number;
 }
 
 export type CliArgs =
@@ -44,7 +53,14 @@ export type CliArgs =
   | { readonly command: "help" }
   | { readonly command: "error"; readonly message: string };
 
-const FLAGS = ["--host", "--port", "--data-dir", "--terminate-grace-seconds", "--standby-workers"] as const;
+const FLAGS = [
+  "--host",
+  "--port",
+  "--data-dir",
+  "--terminate-grace-seconds",
+  "--standby-workers",
+  "--max-standby-workers",
+] as const;
 type Flag = (typeof FLAGS)[number];
 
 function isFlag(name: string): name is Flag {
@@ -95,10 +111,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (!Number.isFinite(grace) || grace < 0) {
     return { command: "error", message: "--terminate-grace-seconds must be a number of seconds, 0 or more" };
   }
-  const standby = Number(values.get("--standby-workers") ?? "1");
-  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
-    return { command: "error", message: "--standby-workers must be a whole number from 0 to 16" };
-  }
+  const standby = parseStandbyFlags(values.get("--standby-workers"), values.get("--max-standby-workers"));
+  if (typeof standby === "string") return { command: "error", message: standby };
   return {
     command: "serve",
     file,
@@ -106,6 +120,23 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     port,
     dataDir: values.get("--data-dir") ?? join(".flightdeck", defaultLocationName(file)),
     terminateGraceSeconds: grace,
-    standbyWorkers: standby,
+    standbyWorkers: standby.min,
+    maxStandbyWorkers: standby.max,
   };
+}
+
+/** `--standby-workers` (the floor) and `--max-standby-workers` (the ceiling), or what is wrong with them. */
+export function parseStandbyFlags(
+  minFlag: string | undefined,
+  maxFlag: string | undefined,
+): { min: number; max: number } | string {
+  const min = Number(minFlag ?? "1");
+  if (!Number.isInteger(min) || min < 0 || min > MAX_STANDBY) {
+    return `--standby-workers must be a whole number from 0 to ${MAX_STANDBY}`;
+  }
+  const max = maxFlag === undefined ? defaultMaxStandbyWorkers(min) : Number(maxFlag);
+  if (!Number.isInteger(max) || max < min || max > MAX_STANDBY) {
+    return `--max-standby-workers must be a whole number from --standby-workers (${min}) to ${MAX_STANDBY}`;
+  }
+  return { min, max };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { AGENT_TOKEN_PREFIX, MAX_AGENT_RUNS } from "../../protocol";
-import { defaultLocationName } from "../cli-args";
+import { defaultLocationName, parseStandbyFlags } from "../cli-args";
 
 export const AGENT_TOKEN_ENV = "FLIGHTDECK_AGENT_TOKEN";
 
@@ -18,6 +18,7 @@ export interface AgentArgs {
   readonly dataDir: string;
   readonly terminateGraceSeconds: number;
   readonly standbyWorkers: number;
+  readonly maxStandbyWorkers: number;
 }
 
 const FLAGS = [
@@ -27,6 +28,7 @@ const FLAGS = [
   "--data-dir",
   "--terminate-grace-seconds",
   "--standby-workers",
+  "--max-standby-workers",
 ] as const;
 type Flag = (typeof FLAGS)[number];
 const isFlag = (name: string): name is Flag => (FLAGS as readonly string[]).includes(name);
@@ -72,10 +74,8 @@ export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv =
   const grace = Number(values.get("--terminate-grace-seconds") ?? "10");
   if (!Number.isFinite(grace) || grace < 0)
     return error("--terminate-grace-seconds must be a number of seconds, 0 or more");
-  const standby = Number(values.get("--standby-workers") ?? "1");
-  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
-    return error("--standby-workers must be a whole number from 0 to 16");
-  }
+  const standby = parseStandbyFlags(values.get("--standby-workers"), values.get("--max-standby-workers"));
+  if (typeof standby === "string") return error(standby);
   return {
     command: "agent",
     file,
@@ -84,6 +84,7 @@ export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv =
     maxRuns,
     dataDir: values.get("--data-dir") ?? join(".flightdeck", `${defaultLocationName(file)}-agent`),
     terminateGraceSeconds: grace,
-    standbyWorkers: standby,
+    standbyWorkers: standby.min,
+    maxStandbyWorkers: standby.max,
   };
 }
