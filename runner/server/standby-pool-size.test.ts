@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  currentBootMs,
   decideStandbyPoolSize,
   defaultMaxStandbyWorkers,
   nextBootEstimate,
@@ -56,6 +57,11 @@ describe("the standby pool's size", () => {
     expect(peakLaunchesPerBoot([5, 5, 5], 0)).toBe(1);
   });
 
+  it("takes a spare still booting as proof that a boot takes at least its age", () => {
+    expect(currentBootMs(300, [], NOW)).toBe(300);
+    expect(currentBootMs(300, [NOW - 100, NOW - 800], NOW)).toBe(800);
+  });
+
   it("moves the boot estimate part of the way towards each sample and ignores nonsense", () => {
     expect(nextBootEstimate(300, 400)).toBeCloseTo(330);
     expect(nextBootEstimate(300, Number.NaN)).toBe(300);
@@ -89,21 +95,33 @@ describe("the standby pool's size, for any launches", () => {
 
   it("never shrinks when launches come faster (the same launches squeezed towards now) or boots take longer", () => {
     fc.assert(
-      fc.property(arbLaunches, arbBoot, arbSettings, fc.double({ min: 0, max: 1, noNaN: true }), (launches, boot, s, k) => {
-        const squeezed = launches.map((t) => NOW - Math.floor((NOW - t) * k));
-        const slow = decideStandbyPoolSize(launches, NOW, boot, s).target;
-        expect(decideStandbyPoolSize(squeezed, NOW, boot, s).target).toBeGreaterThanOrEqual(slow);
-        expect(decideStandbyPoolSize(launches, NOW, boot + 100, s).target).toBeGreaterThanOrEqual(slow);
-      }),
+      fc.property(
+        arbLaunches,
+        arbBoot,
+        arbSettings,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (launches, boot, s, k) => {
+          const squeezed = launches.map((t) => NOW - Math.floor((NOW - t) * k));
+          const slow = decideStandbyPoolSize(launches, NOW, boot, s).target;
+          expect(decideStandbyPoolSize(squeezed, NOW, boot, s).target).toBeGreaterThanOrEqual(slow);
+          expect(decideStandbyPoolSize(launches, NOW, boot + 100, s).target).toBeGreaterThanOrEqual(slow);
+        },
+      ),
     );
   });
 
   it("never shrinks when one more launch comes", () => {
     fc.assert(
-      fc.property(arbLaunches, fc.integer({ min: NOW - 15_000, max: NOW }), arbBoot, arbSettings, (launches, extra, boot, s) => {
-        const before = decideStandbyPoolSize(launches, NOW, boot, s).target;
-        expect(decideStandbyPoolSize([...launches, extra], NOW, boot, s).target).toBeGreaterThanOrEqual(before);
-      }),
+      fc.property(
+        arbLaunches,
+        fc.integer({ min: NOW - 15_000, max: NOW }),
+        arbBoot,
+        arbSettings,
+        (launches, extra, boot, s) => {
+          const before = decideStandbyPoolSize(launches, NOW, boot, s).target;
+          expect(decideStandbyPoolSize([...launches, extra], NOW, boot, s).target).toBeGreaterThanOrEqual(before);
+        },
+      ),
     );
   });
 

@@ -73,6 +73,15 @@ export function decideStandbyPoolSize(
   return { target, recheckAt: oldest === undefined ? null : oldest + settings.windowMs };
 }
 
+/**
+ * The boot time to size the pool with: the estimate, or longer when a spare has been booting for
+ * longer than that already (its boot takes at least its age). Before the first spare is ready,
+ * and when the machine suddenly slows, that is the only measure there is.
+ */
+export function currentBootMs(estimateMs: number, bootingSince: readonly number[], now: number): number {
+  return Math.max(estimateMs, ...bootingSince.map((t) => now - t));
+}
+
 /** The boot-time estimate after one more measured spawn → ready. */
 export function nextBootEstimate(previousMs: number, sampleMs: number): number {
   if (!Number.isFinite(sampleMs) || sampleMs < 0) return previousMs;

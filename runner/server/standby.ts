@@ -18,7 +18,13 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { LIFELINE_ENV } from "../lifeline";
 import { STDERR_FILE, STDOUT_FILE } from "../run-files";
-import { decideStandbyPoolSize, INITIAL_BOOT_MS, nextBootEstimate, type PoolSizeSettings } from "./standby-pool-size";
+import {
+  currentBootMs,
+  decideStandbyPoolSize,
+  INITIAL_BOOT_MS,
+  nextBootEstimate,
+  type PoolSizeSettings,
+} from "./standby-pool-size";
 
 export const STANDBY_FLAG = "--standby";
 
@@ -75,6 +81,8 @@ export interface TakenSpare {
 export class StandbyWorkers {
   private spares: Spare[] = [];
   private launches: number[] = [];
+  /** Spares, idle or taken, that have not said ready yet. */
+  private readonly booting = new Set<Spare>();
   private bootMs = INITIAL_BOOT_MS;
   private target: number;
   private recheck: NodeJS.Timeout | null = null;
@@ -93,7 +101,10 @@ export class StandbyWorkers {
   /** Brings the pool to its target for now: starts spares, or retires idle ones above it. */
   fill(): void {
     if (this.closed) return;
-    const decision = decideStandbyPoolSize(this.launches, this.now(), this.bootMs, this.pool);
+    // Taken spares count too: one still warming up when its launch came is the clearest sign of a slow boot.
+    const booting = [...this.booting].map((s) => s.spawnedAt);
+    const bootMs = currentBootMs(this.bootMs, booting, this.now());
+    const decision = decideStandbyPoolSize(this.launches, this.now(), bootMs, this.pool);
     this.target = decision.target;
     this.launches = this.launches.filter((t) => t > this.now() - this.pool.windowMs);
     this.spares = this.spares.filter((s) => s.alive);
@@ -108,22 +119,14 @@ export class StandbyWorkers {
     }
   }
 
-  /** The spares idle now, and how many the pool aims for (for tests and diagnostics). */
-  state(): { idle: number; ready: number; target: number; bootMs: number } {
-    const alive = this.spares.filter((s) => s.alive);
-    return { idle: alive.length, ready: alive.filter((s) => s.ready).length, target: this.target, bootMs: this.bootMs };
-  }
-
   /**
    * Hands a standby process the launch request at `launchFile` and moves its compute logs into
-   * `runDir` (same file system: the open files follow). A ready spare is preferred, else the
-   * oldest still booting. Null when none is alive; then the caller starts a process itself.
+   * `runDir` (same file system: the open files follow). The oldest spare goes first: it has had
+   * the longest to warm up. Null when none is alive; then the caller starts a process itself.
    */
   take(launchFile: string, runDir: string): TakenSpare | null {
     this.launches.push(this.now());
-    const usable = (s: Spare) => s.alive && s.child.exitCode === null && s.child.signalCode === null;
-    let index = this.spares.findIndex((s) => usable(s) && s.ready);
-    if (index < 0) index = this.spares.findIndex(usable);
+    const index = this.spares.findIndex((s) => s.alive && s.child.exitCode === null && s.child.signalCode === null);
     const spare = this.spares[index];
     if (!spare) {
       this.fill();
@@ -160,6 +163,7 @@ export class StandbyWorkers {
     // leaving the window), so a broken bundle cannot spin.
     child.once("exit", () => {
       spare.alive = false;
+      this.booting.delete(spare);
     });
     child.stdin?.on("error", () => {
       spare.alive = false;
@@ -167,6 +171,7 @@ export class StandbyWorkers {
     const readyPipe = child.stdio[READY_FD] as Readable | null | undefined;
     readyPipe?.once("data", () => {
       spare.ready = true;
+      this.booting.delete(spare);
       this.bootMs = nextBootEstimate(this.bootMs, this.now() - spare.spawnedAt);
     });
     // The pipe only carries that one line; losing it (the process died first) leaves the spare
@@ -174,5 +179,6 @@ export class StandbyWorkers {
     readyPipe?.on("error", () => undefined);
     readyPipe?.resume();
     this.spares.push(spare);
+    this.booting.add(spare);
   }
 }
