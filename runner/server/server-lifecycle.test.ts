@@ -7,7 +7,7 @@ import type { RunWorkerEvent } from "../../protocol";
 import { LAUNCH_FILE, runAttemptDir } from "../run-files";
 import { ControlPlaneStub } from "../testing/control-plane-stub";
 import { childProcesses } from "../testing/process-table";
-import { type ServeProcess, startServe, waitFor } from "../testing/serve-process";
+import { startServe, waitFor } from "../testing/serve-process";
 import { STANDBY_FLAG } from "./standby";
 import { WORKER_FILE } from "./worker-record";
 
