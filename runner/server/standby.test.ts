@@ -36,7 +36,8 @@ describe("the standby pool of an agent", () => {
       const taken = [1, 2, 3].map((i) => {
         const runDir = join(dataDir, "runs", `r${i}`);
         mkdirSync(runDir, { recursive: true });
-        // A launch file that is never read: the taken spares are ended below, like a dead agent's.
+        // No launch file there: a taken spare fails its "run" or dies with its lifeline, ended
+        // below; the idle spares are what this test is about.
         return pool.take(join(runDir, "launch.json"), runDir);
       });
       expect(taken.every((t) => t !== null)).toBe(true);
