@@ -161,10 +161,13 @@ export class StandbyWorkers {
     const spare: Spare = { child, dir, spawnedAt: this.now(), alive: true, ready: false };
     // A spare that dies idle is not replaced until the pool is next sized (a launch, or a launch
     // leaving the window), so a broken bundle cannot spin.
-    child.once("exit", () => {
+    const gone = () => {
       spare.alive = false;
       this.booting.delete(spare);
-    });
+    };
+    child.once("exit", gone);
+    // A process that could not start at all (EAGAIN, ENOMEM) emits "error" and no "exit".
+    child.once("error", gone);
     child.stdin?.on("error", () => {
       spare.alive = false;
     });
