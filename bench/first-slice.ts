@@ -19,31 +19,81 @@ function summarize(samples: number[]): LatencyResult {
   return { n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
+/** Where a submit → SUCCESS goes, phase by phase; each phase summarized over the same runs. */
+export interface SubmitPhases {
+  /** `POST /api/runs` as the client sees it: the run is created (created_at) somewhere inside it. */
+  readonly submitRequest: LatencyResult;
+  /** created_at → started_at (RUN_START's time): the launch, the run worker taking it, its first event. */
+  readonly createdToStarted: LatencyResult;
+  /** started_at → ended_at (RUN_SUCCESS's time): the op, with the executor and compute-log upload around it. */
+  readonly op: LatencyResult;
+  /** ended_at → the client's GET answering SUCCESS: the final events' delivery and storage, and the polling. */
+  readonly endedToSeen: LatencyResult;
+}
+
+export type SubmitToSuccessResult = LatencyResult & { readonly phases: SubmitPhases };
+
 /**
- * Submit → SUCCESS as a client sees it, for `n` sequential runs of the demo's noop job: from
- * sending `POST /api/runs` until a `GET /api/runs/:id` polled every 5 ms answers SUCCESS.
- * The first 3 runs warm caches and are dropped. `location`: the code location serving the demo's
- * module, a pushed server ("demo") or agents.
+ * Submit → SUCCESS as a client sees it, for `n` sequential runs of `location`'s noop job: from
+ * sending `POST /api/runs` until a `GET /api/runs/:id` polled every 5 ms answers SUCCESS, with
+ * the run record's timestamps splitting it into phases (one machine, so the control plane's and
+ * the run worker's clocks agree). The first 3 runs warm caches and are dropped. `location`: the
+ * code location serving the demo's module, a pushed server ("demo") or agents.
  */
 export async function measureSubmitToSuccess(
   client: FlightdeckClient,
   n: number,
   gapMs: number,
   location = "demo",
-): Promise<LatencyResult> {
+): Promise<SubmitToSuccessResult> {
   const samples: number[] = [];
+  const phases = {
+    submitRequest: [] as number[],
+    createdToStarted: [] as number[],
+    op: [] as number[],
+    endedToSeen: [] as number[],
+  };
   for (let i = 0; i < n + 3; i++) {
     const start = performance.now();
     const run = await client.submitRun({ location, job: "noop" });
+    const submitted = performance.now();
     const done = await client.waitForRun(run.id, { intervalMs: 5, timeoutMs: 30_000 });
+    const seenAt = Date.now();
     const elapsed = performance.now() - start;
     if (done.status !== "SUCCESS") throw new Error(`bench run ${run.id} ended ${done.status}`);
-    if (i >= 3) samples.push(elapsed);
-    // With a gap the code location server has its next standby run worker warm; without, a
-    // launch may find it still starting (the worst case of a burst).
+    if (done.started_at === null || done.ended_at === null)
+      throw new Error(`bench run ${run.id} has no start or end time`);
+    if (i >= 3) {
+      samples.push(elapsed);
+      phases.submitRequest.push(submitted - start);
+      phases.createdToStarted.push(done.started_at - done.created_at);
+      phases.op.push(done.ended_at - done.started_at);
+      phases.endedToSeen.push(seenAt - done.ended_at);
+    }
+    // With a gap the code location's standby pool has a warm run worker; without, launches come
+    // as fast as runs end, and the pool must grow to keep one warm (runner/server/standby-pool-size.ts).
     if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
   }
-  return summarize(samples);
+  return {
+    ...summarize(samples),
+    phases: {
+      submitRequest: summarize(phases.submitRequest),
+      createdToStarted: summarize(phases.createdToStarted),
+      op: summarize(phases.op),
+      endedToSeen: summarize(phases.endedToSeen),
+    },
+  };
+}
+
+/** Rows for the phases of a submit → SUCCESS, to print under its own row. */
+export function submitPhaseRows(result: SubmitToSuccessResult): [string, string][] {
+  const { phases } = result;
+  return [
+    ["    submit request (POST /api/runs)", formatLatency(phases.submitRequest)],
+    ["    created → started (launch, run worker, RUN_START)", formatLatency(phases.createdToStarted)],
+    ["    started → ended (the op)", formatLatency(phases.op)],
+    ["    ended → SUCCESS seen by the client", formatLatency(phases.endedToSeen)],
+  ];
 }
 
 /** The floor: what any design must pay at least — start a bare `node` and make three local HTTP round trips. */

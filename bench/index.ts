@@ -31,6 +31,7 @@ import {
   measureProcessAndHttpFloor,
   measureSubmitToSuccess,
   measureWorkerBundle,
+  submitPhaseRows,
 } from "./first-slice";
 import { queueRows, runQueueBench } from "./queue";
 import { runPageRows, runRunPageBench } from "./run-page";
@@ -122,9 +123,12 @@ async function main() {
 
     const rows = [
       ["submit → SUCCESS (noop job, 250 ms apart)", formatLatency(latency)],
+      ...submitPhaseRows(latency),
       ["submit → SUCCESS (noop job, back to back)", formatLatency(backToBack)],
+      ...submitPhaseRows(backToBack),
       ["  floor: spawn node + 3 HTTP round trips", formatLatency(floor)],
-      ["  ratio p50 / floor p50", `${(latency.p50 / floor.p50).toFixed(2)}× (target ≤ 2×, p50 ≤ 250 ms)`],
+      ["  ratio p50 / floor p50, 250 ms apart", `${(latency.p50 / floor.p50).toFixed(2)}× (target ≤ 1.5×)`],
+      ["  ratio p50 / floor p50, back to back", `${(backToBack.p50 / floor.p50).toFixed(2)}× (target ≤ 2×)`],
       ["event ingestion, batches of 100", `${ingestion.perSecond.toFixed(0)} events/s`],
       ["  floor: raw D1 batch insert", `${d1Floor.perSecond.toFixed(0)} rows/s`],
       ["  ratio", `${((100 * ingestion.perSecond) / d1Floor.perSecond).toFixed(0)}% of floor (target ≥ 50%)`],

@@ -14,6 +14,7 @@ import { loadDefinitions, SECRET_ENV } from "./server";
 import { bundleLocation } from "./server/bundle";
 import { RunWorkerProcesses } from "./server/run-worker-processes";
 import { SpoolSweeper } from "./server/spool-sweeper";
+import { readStandbyWindowMs } from "./server/standby-pool-size";
 
 export interface RunningAgent {
   close(): Promise<void>;
@@ -39,7 +40,7 @@ export async function startAgent(args: AgentArgs): Promise<RunningAgent> {
     bundlePath: bundle.path,
     terminateGraceMs: args.terminateGraceSeconds * 1000,
     withheldEnv: [AGENT_TOKEN_ENV, SECRET_ENV],
-    standbyWorkers: args.standbyWorkers,
+    standby: { min: args.standbyWorkers, max: args.maxStandbyWorkers, windowMs: readStandbyWindowMs(process.env) },
     lifeline: true,
     onExit: (dir, exit) => sweeper?.sweep(dir, exit),
   });

@@ -6,7 +6,7 @@
  * means the server serves exactly the definitions that runs execute, and a run worker starts
  * without a TypeScript loader.
  */
-import { realpathSync } from "node:fs";
+import { closeSync, realpathSync, writeSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -20,6 +20,8 @@ import { describeCodeLocation } from "./sdk/definitions";
 import { evaluateInstigator } from "./sdk/evaluate-instigator";
 
 const STANDBY_FLAG = "--standby";
+/** Same name as server/standby.ts's READY_FD_ENV; the bundle entry does not import the server. */
+const READY_FD_ENV = "FLIGHTDECK_READY_FD";
 
 export async function describeLocationModule(loadModule: () => Promise<unknown>): Promise<Definitions> {
   return describeCodeLocation(codeLocationOf(await loadModule()));
@@ -66,7 +68,25 @@ async function standBy(loadModule: () => Promise<unknown>): Promise<string | nul
   // Load failures are reported by the run itself, as RUN_FAILURE; here they only end the warm-up.
   await loadModule().catch(() => undefined);
   await warmUpHttpClient().catch(() => undefined);
+  signalReady();
   return line;
+}
+
+/**
+ * Tells the server this standby is warm: one line on the fd it named (server/standby.ts times
+ * spawn → ready to size its pool). The variable goes, so nothing this process starts inherits it.
+ */
+function signalReady(): void {
+  const fd = Number(process.env[READY_FD_ENV]);
+  delete process.env[READY_FD_ENV];
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    writeSync(fd, "ready\n");
+    closeSync(fd);
+  } catch (error) {
+    // EPIPE: the server is gone, and stdin's end is about to stop this process anyway.
+    console.error(`flightdeck: could not report this standby ready: ${String(error)}`);
+  }
 }
 
 function readFirstLine(): Promise<string | null> {

@@ -14,6 +14,7 @@ describe("parseCliArgs", () => {
         dataDir: ".flightdeck/demo",
         terminateGraceSeconds: 10,
         standbyWorkers: 1,
+        maxStandbyWorkers: 4,
       },
     },
     {
@@ -39,6 +40,25 @@ describe("parseCliArgs", () => {
         dataDir: "/tmp/d",
         terminateGraceSeconds: 2.5,
         standbyWorkers: 0,
+        maxStandbyWorkers: 0,
+      },
+    },
+    {
+      name: "takes a standby ceiling, and keeps it at least the floor",
+      argv: ["serve", "jobs.ts", "--standby-workers", "6", "--max-standby-workers=8"],
+      expected: expect.objectContaining({ standbyWorkers: 6, maxStandbyWorkers: 8 }) as CliArgs,
+    },
+    {
+      name: "raises the default standby ceiling to a floor above it",
+      argv: ["serve", "jobs.ts", "--standby-workers", "6"],
+      expected: expect.objectContaining({ standbyWorkers: 6, maxStandbyWorkers: 6 }) as CliArgs,
+    },
+    {
+      name: "refuses a standby ceiling below the floor",
+      argv: ["serve", "jobs.ts", "--standby-workers", "2", "--max-standby-workers", "1"],
+      expected: {
+        command: "error",
+        message: "--max-standby-workers must be a whole number from --standby-workers (2) to 16",
       },
     },
     { name: "shows help for --help", argv: ["serve", "--help"], expected: { command: "help" } },

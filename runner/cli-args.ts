@@ -7,9 +7,10 @@ import { parseFileAndFlags, parseRunWorkerFlags, RUN_WORKER_FLAGS } from "./comm
 
 export const USAGE = `Usage:
   flightdeck serve <file> [--host 127.0.0.1] [--port 4000] [--data-dir .flightdeck/<name>]
-                          [--terminate-grace-seconds 10] [--standby-workers 1]
+                          [--terminate-grace-seconds 10] [--standby-workers 1] [--max-standby-workers 4]
   flightdeck agent <file> --control-plane <url> --token <agent token> [--max-runs 4]
-                          [--data-dir .flightdeck/<name>-agent] [--terminate-grace-seconds 10] [--standby-workers 1]
+                          [--data-dir .flightdeck/<name>-agent] [--terminate-grace-seconds 10]
+                          [--standby-workers 1] [--max-standby-workers 4]
   flightdeck new <dir>
   flightdeck --help
 
@@ -21,14 +22,18 @@ each), and runs up to --max-runs runs at once; start several on any machines for
 new scaffolds a code location project in <dir> (absent or empty): package.json, tsconfig.json,
 location.ts with one example job, README.md.
 
---standby-workers is how many run worker processes are started ahead of launches, so a run does
-not wait for Node to start (each still runs exactly one run); 0 starts each run worker on launch.
+--standby-workers is how many run worker processes are kept started ahead of launches, so a run
+does not wait for Node to start (each still runs exactly one run). While launches come closer
+together than one of them takes to start, more are kept, up to --max-standby-workers (default 4,
+or 0 when --standby-workers is 0); 10 s after the launches stop, the extra ones are stopped.
+--standby-workers 0 starts each run worker on launch.
 
 Environment:
   FLIGHTDECK_WEBHOOK_SECRET        serve: required, the code location's whsec_ secret; every request must be signed with it
   FLIGHTDECK_AGENT_TOKEN           agent: the agent token, instead of --token
   FLIGHTDECK_HEARTBEAT_SECONDS     run workers' heartbeat interval (default 10)
-  FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)`;
+  FLIGHTDECK_FLUSH_TIMEOUT_SECONDS how long a run worker waits for its events to be acknowledged (default 600)
+  FLIGHTDECK_STANDBY_WINDOW_SECONDS how long a launch keeps extra standby workers started (default 10)`;
 
 export interface ServeArgs {
   readonly command: "serve";
@@ -38,6 +43,7 @@ export interface ServeArgs {
   readonly dataDir: string;
   readonly terminateGraceSeconds: number;
   readonly standbyWorkers: number;
+  readonly maxStandbyWorkers: number;
 }
 
 export type CliArgs =
@@ -78,5 +84,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     dataDir: values.get("--data-dir") ?? join(".flightdeck", defaultLocationName(file)),
     terminateGraceSeconds: runWorkers.terminateGraceSeconds,
     standbyWorkers: runWorkers.standbyWorkers,
+    maxStandbyWorkers: runWorkers.maxStandbyWorkers,
   };
 }

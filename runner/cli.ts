@@ -12,6 +12,7 @@ import { CLIENT_USAGE, isClientCommand, runClientCommand } from "./cli/dispatch"
 import { runNewCommand } from "./cli/new-project";
 import { parseCliArgs, USAGE } from "./cli-args";
 import { SECRET_ENV, startServer } from "./server";
+import { readStandbyWindowMs } from "./server/standby-pool-size";
 
 function fail(message: string): never {
   console.error(`flightdeck: ${message}\n\n${USAGE}`);
@@ -44,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
     dataDir: args.dataDir,
     secret,
     terminateGraceMs: args.terminateGraceSeconds * 1000,
-    standbyWorkers: args.standbyWorkers,
+    standby: { min: args.standbyWorkers, max: args.maxStandbyWorkers, windowMs: readStandbyWindowMs(process.env) },
   });
   console.log(`flightdeck: serving ${args.file} at ${server.url}`);
 

@@ -1,8 +1,9 @@
 /**
  * What `flightdeck serve` and `flightdeck agent` parse alike: one code location file and
  * `--flag value` / `--flag=value` pairs from a known list, and the run worker flags both take
- * (the termination grace and the standby workers). Pure: the callers turn an error into a usage line.
+ * (the termination grace and the standby pool's floor and ceiling). Pure: the callers turn an error into a usage line.
  */
+import { defaultMaxStandbyWorkers } from "./server/standby-pool-size";
 
 export type FlagsParsed<F extends string> =
   | { readonly ok: true; readonly file: string; readonly values: ReadonlyMap<F, string> }
@@ -38,10 +39,18 @@ export function parseFileAndFlags<F extends string>(
   return { ok: true, file: positional[0] ?? "", values };
 }
 
-export const RUN_WORKER_FLAGS = ["--terminate-grace-seconds", "--standby-workers"] as const;
+export const RUN_WORKER_FLAGS = ["--terminate-grace-seconds", "--standby-workers", "--max-standby-workers"] as const;
 type RunWorkerFlag = (typeof RUN_WORKER_FLAGS)[number];
 
-export type RunWorkerFlags = { readonly terminateGraceSeconds: number; readonly standbyWorkers: number };
+const MAX_STANDBY = 16;
+
+export type RunWorkerFlags = {
+  readonly terminateGraceSeconds: number;
+  /** The standby pool's floor (standby-pool-size.ts). */
+  readonly standbyWorkers: number;
+  /** The standby pool's ceiling. */
+  readonly maxStandbyWorkers: number;
+};
 
 export function parseRunWorkerFlags(
   values: ReadonlyMap<RunWorkerFlag | string, string>,
@@ -50,9 +59,17 @@ export function parseRunWorkerFlags(
   if (!Number.isFinite(grace) || grace < 0) {
     return { ok: false, message: "--terminate-grace-seconds must be a number of seconds, 0 or more" };
   }
-  const standby = Number(values.get("--standby-workers") ?? "1");
-  if (!Number.isInteger(standby) || standby < 0 || standby > 16) {
-    return { ok: false, message: "--standby-workers must be a whole number from 0 to 16" };
+  const min = Number(values.get("--standby-workers") ?? "1");
+  if (!Number.isInteger(min) || min < 0 || min > MAX_STANDBY) {
+    return { ok: false, message: `--standby-workers must be a whole number from 0 to ${MAX_STANDBY}` };
   }
-  return { ok: true, terminateGraceSeconds: grace, standbyWorkers: standby };
+  const maxFlag = values.get("--max-standby-workers");
+  const max = maxFlag === undefined ? defaultMaxStandbyWorkers(min) : Number(maxFlag);
+  if (!Number.isInteger(max) || max < min || max > MAX_STANDBY) {
+    return {
+      ok: false,
+      message: `--max-standby-workers must be a whole number from --standby-workers (${min}) to ${MAX_STANDBY}`,
+    };
+  }
+  return { ok: true, terminateGraceSeconds: grace, standbyWorkers: min, maxStandbyWorkers: max };
 }

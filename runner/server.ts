@@ -18,6 +18,7 @@ import { HttpError, headerReader, readBody, sendError, sendJson } from "./server
 import { handleRoute, type LoadedLocation, type RouteContext } from "./server/routes";
 import { RunWorkerProcesses } from "./server/run-worker-processes";
 import { SpoolSweeper } from "./server/spool-sweeper";
+import type { PoolSizeSettings } from "./server/standby-pool-size";
 
 export const SECRET_ENV = "FLIGHTDECK_WEBHOOK_SECRET";
 
@@ -28,7 +29,8 @@ export interface ServeOptions {
   readonly dataDir: string;
   readonly secret: string;
   readonly terminateGraceMs: number;
-  readonly standbyWorkers: number;
+  /** The standby pool's floor, ceiling and window (server/standby-pool-size.ts). */
+  readonly standby: PoolSizeSettings;
 }
 
 export interface RunningServer {
@@ -51,7 +53,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         bundlePath: bundle.path,
         terminateGraceMs: options.terminateGraceMs,
         withheldEnv: [SECRET_ENV],
-        standbyWorkers: options.standbyWorkers,
+        standby: options.standby,
         onExit: (dir, exit) => sweeper?.sweep(dir, exit),
       })
     : null;

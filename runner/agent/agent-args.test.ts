@@ -24,6 +24,7 @@ describe("parseAgentArgs", () => {
       dataDir: ".flightdeck/loc-agent",
       terminateGraceSeconds: 10,
       standbyWorkers: 1,
+      maxStandbyWorkers: 4,
     });
   });
 

@@ -19,6 +19,7 @@ export interface AgentArgs {
   readonly dataDir: string;
   readonly terminateGraceSeconds: number;
   readonly standbyWorkers: number;
+  readonly maxStandbyWorkers: number;
 }
 
 const FLAGS = ["--control-plane", "--token", "--max-runs", "--data-dir", ...RUN_WORKER_FLAGS] as const;
@@ -55,5 +56,6 @@ export function parseAgentArgs(rest: readonly string[], env: NodeJS.ProcessEnv =
     dataDir: values.get("--data-dir") ?? join(".flightdeck", `${defaultLocationName(file)}-agent`),
     terminateGraceSeconds: runWorkers.terminateGraceSeconds,
     standbyWorkers: runWorkers.standbyWorkers,
+    maxStandbyWorkers: runWorkers.maxStandbyWorkers,
   };
 }

@@ -12,6 +12,7 @@ import type { LaunchRequest, RunWorkerHealth } from "../../protocol";
 import { LAUNCH_FILE, runAttemptDir } from "../run-files";
 import type { RunWorkerExit } from "./crash-report";
 import { type SpawnSettings, StandbyWorkers, spawnRunWorker } from "./standby";
+import type { PoolSizeSettings } from "./standby-pool-size";
 import { readLivePid, readRecordedHealth, WORKER_FILE } from "./worker-record";
 
 interface TrackedWorker {
@@ -32,8 +33,12 @@ export interface LauncherOptions {
   readonly terminateGraceMs: number;
   /** Environment variables a run worker must not inherit (the webhook secret). */
   readonly withheldEnv: readonly string[];
-  /** How many started run workers wait for the next launches (see standby.ts); 0 starts each on launch. */
-  readonly standbyWorkers: number;
+  /**
+   * How many started run workers wait for the next launches (standby.ts): at least `min`, up to
+   * `max` while launches come closer together than a standby's boot time (standby-pool-size.ts).
+   * Both 0 starts each run worker on launch.
+   */
+  readonly standby: PoolSizeSettings;
   /** Run workers die with this process (an agent's; lifeline.ts). */
   readonly lifeline?: boolean;
   /** Called when a launched run worker exits, with how (crash-report.ts turns a crash into the run's end). */
@@ -50,7 +55,7 @@ export class RunWorkerProcesses {
     const env = { ...process.env };
     for (const name of options.withheldEnv) delete env[name];
     this.spawnSettings = { bundlePath: options.bundlePath, env, lifeline: options.lifeline === true };
-    this.standby = new StandbyWorkers(this.spawnSettings, options.dataDir, options.standbyWorkers);
+    this.standby = new StandbyWorkers(this.spawnSettings, options.dataDir, options.standby);
     this.standby.fill();
   }
 
@@ -66,9 +71,15 @@ export class RunWorkerProcesses {
     mkdirSync(dir, { recursive: true });
     // The launch request holds the run token: readable by this user only.
     writeFileSync(launchFile, JSON.stringify(request), { mode: 0o600 });
-    const child = this.standby.take(launchFile, dir) ?? spawnRunWorker(this.spawnSettings, dir, [launchFile], "ignore");
+    const spare = this.standby.take(launchFile, dir);
+    const child = spare?.child ?? spawnRunWorker(this.spawnSettings, dir, [launchFile], "ignore");
     const handle = `local:${child.pid ?? "unknown"}:${request.run_id}:${request.attempt}`;
-    writeFileSync(join(dir, WORKER_FILE), JSON.stringify({ pid: child.pid ?? null, handle, started_at: Date.now() }));
+    // `standby` says how the launch was served: a warm spare, one still booting, or a new process.
+    const standby = spare ? (spare.ready ? "ready" : "booting") : "none";
+    writeFileSync(
+      join(dir, WORKER_FILE),
+      JSON.stringify({ pid: child.pid ?? null, handle, started_at: Date.now(), standby }),
+    );
     const worker: TrackedWorker = {
       runId: request.run_id,
       attempt: request.attempt,

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { RunWorkerEvent } from "../../protocol";
 import { LAUNCH_FILE, runAttemptDir } from "../run-files";
 import { ControlPlaneStub } from "../testing/control-plane-stub";
+import { childProcesses } from "../testing/process-table";
 import { startServe, waitFor } from "../testing/serve-process";
+import { STANDBY_FLAG } from "./standby";
+import { WORKER_FILE } from "./worker-record";
 
 const controlPlane = new ControlPlaneStub();
 beforeAll(() => controlPlane.start());
@@ -70,6 +73,62 @@ describe("the server's life", () => {
       const request = launchRequest("diamond");
       expect((await serve.request("POST", "/runs", request)).status).toBe(202);
       expect(await finalType(request.run_id)).toBe("RUN_SUCCESS");
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it("serves a burst of launches from warm spares, and retires the spares above its floor once launches stop", async () => {
+    const serve = await startServe({
+      args: ["--standby-workers", "1", "--max-standby-workers", "3"],
+      // Launches count for 5 s, so the retirement comes soon after the second burst.
+      env: { FLIGHTDECK_STANDBY_WINDOW_SECONDS: "5" },
+    });
+    try {
+      const launched = new Set<number>();
+      const idleSpares = () =>
+        childProcesses(serve.child.pid ?? 0)
+          .filter((p) => p.args.includes(STANDBY_FLAG) && !launched.has(p.pid))
+          .map((p) => p.pid);
+      // Three launches at once: sent together, they land within one boot time even on a loaded machine.
+      const burst = async () => {
+        const requests = [launchRequest("noop"), launchRequest("noop"), launchRequest("noop")];
+        const pids = await Promise.all(
+          requests.map(async (request) => {
+            const reply = await serve.request("POST", "/runs", request);
+            expect(reply.status).toBe(202);
+            const pid = Number(((await reply.json()) as { handle: string }).handle.split(":")[1]);
+            launched.add(pid);
+            return pid;
+          }),
+        );
+        return { requests, pids };
+      };
+
+      await waitFor(() => idleSpares().length === 1 || undefined, 30_000, "the floor's one spare");
+      // One spare cannot keep up with three launches within a boot time, so the pool grows to three.
+      const first = await burst();
+      const warm = await waitFor(
+        () => (idleSpares().length === 3 ? idleSpares() : undefined),
+        30_000,
+        "three idle spares",
+      ).catch((e) => {
+        console.log(serve.output(), idleSpares(), childProcesses(serve.child.pid ?? 0));
+        throw e;
+      });
+      // The next burst takes exactly those three, oldest first; none waits for a new process.
+      const second = await burst();
+      expect(new Set(second.pids)).toEqual(new Set(warm));
+      for (const request of second.requests) {
+        const dir = runAttemptDir(serve.dataDir, request.run_id, 1);
+        const record = JSON.parse(readFileSync(join(dir, WORKER_FILE), "utf8")) as { standby: string };
+        expect(["ready", "booting"]).toContain(record.standby);
+      }
+      for (const request of [...first.requests, ...second.requests]) {
+        expect(await finalType(request.run_id)).toBe("RUN_SUCCESS");
+      }
+      // Once the launches have left the window, the spares above the floor get their stdin closed and exit.
+      await waitFor(() => idleSpares().length === 1 || undefined, 30_000, "the pool back at its floor");
     } finally {
       await serve.stop();
     }
