@@ -92,7 +92,7 @@ describe("three agents serving one code location", () => {
     submitted.push(extra);
     await waitUntil(
       async () => (await queue()).queued.some((q) => q.run_id === extra.id),
-      10_000,
+      60_000,
       "the extra run queued",
     );
     const waiting = (await queue()).queued.find((q) => q.run_id === extra.id);
