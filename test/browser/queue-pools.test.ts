@@ -14,12 +14,12 @@ import { waitUntil } from "../support/e2e-stack";
 import { useDashboardStack } from "./support/dashboard-stack";
 
 const s = useDashboardStack({
-    instanceConfig: {
-      run_coordinator: { type: "queued", block_op_concurrency_limited_runs: { enabled: true } },
-      concurrency: { pools: { limits: { warehouse: 1 } } },
-    },
-    location: { name: "pools", file: path.join(REPO_ROOT, "test/e2e/fixtures/pool-first-location.ts") },
-  });
+  instanceConfig: {
+    run_coordinator: { type: "queued", block_op_concurrency_limited_runs: { enabled: true } },
+    concurrency: { pools: { limits: { warehouse: 1 } } },
+  },
+  location: { name: "pools", file: path.join(REPO_ROOT, "test/e2e/fixtures/pool-first-location.ts") },
+});
 
 const client = () => s.controlPlane.client;
 

@@ -11,14 +11,14 @@ import type { Run } from "../../protocol/run";
 import { useDashboardStack } from "./support/dashboard-stack";
 
 const s = useDashboardStack({
-    instanceConfig: {
-      run_coordinator: {
-        type: "queued",
-        max_concurrent_runs: 1,
-        tag_concurrency_limits: [{ key: "lane", value: "frozen", limit: 0 }],
-      },
+  instanceConfig: {
+    run_coordinator: {
+      type: "queued",
+      max_concurrent_runs: 1,
+      tag_concurrency_limits: [{ key: "lane", value: "frozen", limit: 0 }],
     },
-  });
+  },
+});
 
 const client = () => s.controlPlane.client;
 const sleepy = (tags: Record<string, string> = {}) =>

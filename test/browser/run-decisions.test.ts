@@ -11,9 +11,9 @@ import { shortRunId } from "../../ui/lib/run-id";
 import { useDashboardStack } from "./support/dashboard-stack";
 
 const s = useDashboardStack({
-    daemon: true,
-    instanceConfig: { run_coordinator: { type: "default" }, run_retries: { enabled: true, max_retries: 1 } },
-  });
+  daemon: true,
+  instanceConfig: { run_coordinator: { type: "default" }, run_retries: { enabled: true, max_retries: 1 } },
+});
 
 /** One daemon iteration, as the cron would run it: schedules, sensors, run monitoring, run retries. */
 async function runScheduled(): Promise<void> {
