@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { CreatedAgentTokenReplySchema, generateSecret } from "../../protocol";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { runToCompletion, type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
+import { startTogether } from "../support/e2e-stack";
 import { type NpmStart, startAsNpmStart } from "../support/npm-start";
 
 let dir: string;
@@ -24,9 +25,9 @@ let stack: NpmStart | undefined;
 let served: Spawned | undefined;
 let agent: Spawned | undefined;
 
-/** The control plane as `npm start` starts it, started by the first test that needs it. */
-async function npmStarted(): Promise<NpmStart> {
-  stack ??= await startAsNpmStart(path.join(dir, "state"));
+/** The control plane as `npm start` starts it (in beforeAll). */
+function npmStarted(): NpmStart {
+  if (!stack) throw new Error("npm start's stack starts in beforeAll");
   return stack;
 }
 
@@ -52,8 +53,8 @@ async function expectHelloToSucceed(started: NpmStart, location: string, name: s
   expect(logs.some((line) => line.includes(`HELLO, ${name.toUpperCase()}!`))).toBe(true);
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-user-project-"));
+/** The runner packed, installed as a tool, a project scaffolded with it, and the tarball installed there. */
+async function installProject(): Promise<string> {
   await runToCompletion("npm", ["pack", "--pack-destination", dir], {
     cwd: path.join(REPO_ROOT, "runner"),
     env: USER_SHELL,
@@ -72,6 +73,19 @@ beforeAll(async () => {
   });
   // The runner is not on the registry: the tarball stands in for it; the rest comes from the registry.
   await npmInstall(project, tarball);
+  return project;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-user-project-"));
+  // npm start's stack starts while the runner is packed and installed: neither needs the other,
+  // and each is minutes of waiting on its own processes on a loaded machine.
+  [stack] = await startTogether<[NpmStart, string]>(
+    [startAsNpmStart(path.join(dir, "state")), installProject()],
+    async ([started]) => {
+      await started?.stop();
+    },
+  );
 }, 600_000);
 afterAll(async () => {
   await Promise.allSettled([served?.stop(), agent?.stop()]);
@@ -106,7 +120,7 @@ it("type-checks the scaffolded project with its own tsc, and the SDK's types are
 }, 180_000);
 
 it("serves the project, registers it with the control plane of npm start, and runs its job to SUCCESS", async () => {
-  const started = await npmStarted();
+  const started = npmStarted();
   const secret = generateSecret();
   served = spawnGroup(
     path.join(project, "node_modules/.bin/flightdeck"),
@@ -122,7 +136,7 @@ it("serves the project, registers it with the control plane of npm start, and ru
 }, 360_000);
 
 it("runs the project's job on `npx flightdeck agent`, connected to the control plane of npm start with an agent token", async () => {
-  const started = await npmStarted();
+  const started = npmStarted();
   // The admin makes the agent's token for its code location, as README.md's "Agents" shows.
   const made = await started.client.request("POST", "/api/agent-tokens", CreatedAgentTokenReplySchema, {
     name: "my agents",
