@@ -5,25 +5,15 @@
  * 390×844 go to test-results/browser/. A file of its own so it runs beside for-people.test.ts.
  */
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../protocol/run";
 import { seriousViolations, settled } from "./support/axe";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({ instanceConfig: { run_coordinator: { type: "queued", max_concurrent_runs: 1 } } });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
-});
+const s = useDashboardStack({ instanceConfig: { run_coordinator: { type: "queued", max_concurrent_runs: 1 } } });
 
 const client = () => s.controlPlane.client;
 const sleepy = () =>

@@ -3,23 +3,18 @@
  * policy created from the form, a test alert that a receiver on loopback verifies with the
  * `standardwebhooks` package, "send again" with the same webhook-id, an edit, and a delete.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlertReceiver, startAlertReceiver } from "../support/alert-receiver";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
+const s = useDashboardStack();
 let receiver: AlertReceiver;
 let secret: string | null = null;
 beforeAll(async () => {
-  s = await startDashboardStack();
   receiver = await startAlertReceiver(() => secret);
 });
 afterAll(async () => {
-  await Promise.allSettled([s?.teardown(), receiver?.stop()]);
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+  await receiver?.stop();
 });
 
 describe("the Alerts page", () => {

@@ -5,26 +5,16 @@
  * the real code location and shows the run requests with nothing launched; a sensor's cursor is
  * set, tested with and reset; ticks on the timeline; at desktop and phone sizes.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RunListSchema, SensorReplySchema } from "../../protocol";
 import { runScheduled } from "../support/e2e-stack";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 
-let s: DashboardStack;
-beforeAll(async () => {
-  // The daemon on demand (GET /__scheduled), so the sensor's ticks come from real daemon passes.
-  s = await startDashboardStack({ daemon: true });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
-});
+// The daemon on demand (GET /__scheduled), so the sensor's ticks come from real daemon passes.
+const s = useDashboardStack({ daemon: true });
 
 describe("automation pages", () => {
   it("shows the demo schedule in words with its next ticks, and starts and stops it", async () => {

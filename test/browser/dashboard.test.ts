@@ -3,20 +3,10 @@
  * code location server: sign in, a job's graph, the launchpad's inline validation, a run watched
  * live to SUCCESS, a step's events, a failed run's error, and terminate from the runs table.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { describe, expect, it } from "vitest";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack();
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
-});
+const s = useDashboardStack();
 
 const byTestId = (id: string) => s.page.getByTestId(id);
 

@@ -9,27 +9,17 @@
  * accessibility.test.ts.
  */
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Run } from "../../protocol/run";
 import { shortRunId } from "../../ui/lib/run-id";
 import { seriousViolations } from "./support/axe";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({ instanceConfig: { run_coordinator: { type: "queued", max_concurrent_runs: 1 } } });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
-});
+const s = useDashboardStack({ instanceConfig: { run_coordinator: { type: "queued", max_concurrent_runs: 1 } } });
 
 const client = () => s.controlPlane.client;
 const byTestId = (id: string) => s.page.getByTestId(id);
@@ -222,16 +212,19 @@ describe("the dashboard for people", () => {
       .locator('[data-testid="run-launched-by"]')
       .evaluateAll((els) => els.map((el) => el.getAttribute("data-kind")));
     expect(new Set(kinds)).toEqual(new Set(["manual"]));
-    await byTestId("runs-filter-created-after").fill(local(Date.now() + 3_600_000));
+    // Each value computed once: computed again for the check, it may fall in the next minute.
+    const inAnHour = local(Date.now() + 3_600_000);
+    await byTestId("runs-filter-created-after").fill(inAnHour);
     await byTestId("runs-empty").waitFor();
-    expect(new URL(page.url()).searchParams.get("created_after")).toBe(local(Date.now() + 3_600_000));
+    expect(new URL(page.url()).searchParams.get("created_after")).toBe(inAnHour);
     await byTestId("runs-filter-created-after").fill(local(done.created_at - 60_000));
-    await byTestId("runs-filter-created-before").fill(local(Date.now() + 120_000));
+    const inTwoMinutes = local(Date.now() + 120_000);
+    await byTestId("runs-filter-created-before").fill(inTwoMinutes);
     await page.locator(`[data-testid="run-row"][data-run-id="${done.id}"]`).waitFor();
     // The range survives a reload: it lives in the URL.
     await page.reload();
     await page.locator(`[data-testid="run-row"][data-run-id="${done.id}"]`).waitFor();
-    expect(await byTestId("runs-filter-created-before").inputValue()).toBe(local(Date.now() + 120_000));
+    expect(await byTestId("runs-filter-created-before").inputValue()).toBe(inTwoMinutes);
 
     await byTestId("runs-layout-timeline").click();
     await byTestId("runs-timeline").waitFor();

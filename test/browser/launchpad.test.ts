@@ -7,27 +7,22 @@
  * 390×844 in test-results/browser/.
  */
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { seriousViolations } from "./support/axe";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-let s: DashboardStack;
+const s = useDashboardStack();
 beforeAll(async () => {
-  s = await startDashboardStack();
   await s.open("/jobs/demo/greet/launchpad");
   await s.signIn();
 });
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  await s?.page.setViewportSize(DESKTOP);
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+// Runs before useDashboardStack's screenshot on failure (after-hooks run in reverse).
+afterEach(async () => {
+  await s.page.setViewportSize(DESKTOP);
 });
 
 const byTestId = (id: string) => s.page.getByTestId(id);

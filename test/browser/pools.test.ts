@@ -4,37 +4,28 @@
  * examples/pools/location.ts), and the limit edited from the page; a pool limit added (checked as
  * you type) and deleted, at desktop and phone sizes.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InstanceHistoryReplySchema } from "../../protocol";
 import { type CodeLocationServer, REPO_ROOT, registerCodeLocation } from "../../scripts/lib/local-stack";
 import { shortRunId } from "../../ui/lib/run-id";
 import { startCodeLocation } from "../support/e2e-stack";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
-let pools: CodeLocationServer;
-let dataDir = "";
+const s = useDashboardStack({ instanceConfig: { concurrency: { pools: { limits: { warehouse: 1 } } } } });
+let pools: CodeLocationServer | undefined;
 beforeAll(async () => {
-  s = await startDashboardStack({ instanceConfig: { concurrency: { pools: { limits: { warehouse: 1 } } } } });
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-browser-pools-"));
+  // In the stack's directory, which its teardown removes.
   pools = await startCodeLocation({
     name: "pools",
     file: path.join(REPO_ROOT, "examples/pools/location.ts"),
-    dataDir,
+    dataDir: path.join(s.dir, "pools"),
   });
   await registerCodeLocation(s.controlPlane, pools);
 });
+// Before the stack's teardown (after-hooks run in reverse): the location stops first.
 afterAll(async () => {
   await pools?.stop();
-  await s?.teardown();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
 });
 
 describe("pools page", () => {

@@ -7,28 +7,18 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PoolSchema } from "../../protocol";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { waitUntil } from "../support/e2e-stack";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({
-    instanceConfig: {
-      run_coordinator: { type: "queued", block_op_concurrency_limited_runs: { enabled: true } },
-      concurrency: { pools: { limits: { warehouse: 1 } } },
-    },
-    location: { name: "pools", file: path.join(REPO_ROOT, "test/e2e/fixtures/pool-first-location.ts") },
-  });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+const s = useDashboardStack({
+  instanceConfig: {
+    run_coordinator: { type: "queued", block_op_concurrency_limited_runs: { enabled: true } },
+    concurrency: { pools: { limits: { warehouse: 1 } } },
+  },
+  location: { name: "pools", file: path.join(REPO_ROOT, "test/e2e/fixtures/pool-first-location.ts") },
 });
 
 const client = () => s.controlPlane.client;

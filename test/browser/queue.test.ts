@@ -6,28 +6,18 @@
  * more. A tag limit of 0 shows the blocked reason.
  */
 import type { Locator } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run } from "../../protocol/run";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({
-    instanceConfig: {
-      run_coordinator: {
-        type: "queued",
-        max_concurrent_runs: 1,
-        tag_concurrency_limits: [{ key: "lane", value: "frozen", limit: 0 }],
-      },
+const s = useDashboardStack({
+  instanceConfig: {
+    run_coordinator: {
+      type: "queued",
+      max_concurrent_runs: 1,
+      tag_concurrency_limits: [{ key: "lane", value: "frozen", limit: 0 }],
     },
-  });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+  },
 });
 
 const client = () => s.controlPlane.client;

@@ -7,22 +7,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { SPOOL_EVENTS_FILE } from "../../runner/events/spool";
 import { runAttemptDir } from "../../runner/run-files";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { waitUntil } from "../support/e2e-stack";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const GATED = { name: "gated", file: path.join(REPO_ROOT, "runner/testing/fixtures/gated-location.ts") };
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({ location: GATED });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
+const s = useDashboardStack({ location: GATED });
 
 it("keeps a run page live through a control plane restart, without a reload", async () => {
   const { page } = s;

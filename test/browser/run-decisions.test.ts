@@ -5,24 +5,14 @@
  * config and tags, fails the same way and is not retried (its budget is spent). Both run pages
  * show those decisions in their own card, and the retry chain links the two runs.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run } from "../../protocol";
 import { shortRunId } from "../../ui/lib/run-id";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack({
-    daemon: true,
-    instanceConfig: { run_coordinator: { type: "default" }, run_retries: { enabled: true, max_retries: 1 } },
-  });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+const s = useDashboardStack({
+  daemon: true,
+  instanceConfig: { run_coordinator: { type: "default" }, run_retries: { enabled: true, max_retries: 1 } },
 });
 
 /** One daemon iteration, as the cron would run it: schedules, sensors, run monitoring, run retries. */

@@ -3,23 +3,16 @@
  * and its assets carry the headers, and signing in and walking every page raises no CSP
  * violation — the policy is strict without breaking the dashboard.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_CSP } from "../../protocol/security-headers";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
-let s: DashboardStack;
+const s = useDashboardStack();
 const violations: string[] = [];
-beforeAll(async () => {
-  s = await startDashboardStack();
+beforeAll(() => {
   s.page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
-});
-afterAll(async () => {
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") await s?.browser.screenshot("FAILED-security-headers");
 });
 
 describe("the dashboard's security headers", () => {

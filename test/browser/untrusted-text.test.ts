@@ -2,18 +2,12 @@
  * Every user-supplied string is text: a run tag and a log message holding `<script>` and
  * `<img onerror>` show literally on the runs table and the run page, and nothing runs.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { expect, it } from "vitest";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const PAYLOAD = `<script>window.__xss=1;alert("script")</script><img src="x" onerror="window.__xss=2;alert('img')">`;
 
-let s: DashboardStack;
-beforeAll(async () => {
-  s = await startDashboardStack();
-});
-afterAll(async () => {
-  await s?.teardown();
-});
+const s = useDashboardStack();
 
 async function assertNothingRan() {
   const { page } = s;

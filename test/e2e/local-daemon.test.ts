@@ -7,7 +7,7 @@
  *   at its first evaluation, at that same minute;
  * - the command npm start prints to run one daemon iteration by hand works.
  * The first two share the wait for that one minute boundary (they run concurrently); the
- * sub-minute evaluation of a sensor by the run coordinator's alarm is automation.test.ts's.
+ * sub-minute evaluation of a sensor by the run coordinator's alarm is automation-sensors.test.ts's.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   type CodeLocationServer,
   type ControlPlane,
@@ -105,5 +106,52 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
       await stopStack([location], controlPlane);
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The preamble of a browser test file: starts the file's dashboard stack in a beforeAll, takes a
+ * screenshot of the page when a test fails (test-results/browser/FAILED-<test>.png), and tears
+ * the stack down in an afterAll. What it returns reads the started stack, so use it in a test or a
+ * hook; a file's own hooks, registered after this call, run after the stack starts and (Vitest
+ * runs after-hooks in reverse) before the screenshot and the teardown.
+ */
+export function useDashboardStack(options: DashboardStackOptions = {}): Omit<DashboardStack, "teardown"> {
+  let started: DashboardStack | undefined;
+  const current = () => {
+    if (!started) throw new Error("the dashboard stack starts in beforeAll: use it in a test or a hook");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startDashboardStack(options);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === "fail")
+      await started?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+  });
+  afterAll(async () => {
+    await started?.teardown();
+  });
+  return {
+    get dir() {
+      return current().dir;
+    },
+    get controlPlane() {
+      return current().controlPlane;
+    },
+    get location() {
+      return current().location;
+    },
+    get adminToken() {
+      return current().adminToken;
+    },
+    get browser() {
+      return current().browser;
+    },
+    get page() {
+      return current().page;
+    },
+    open: (pathAndQuery) => current().open(pathAndQuery),
+    signIn: () => current().signIn(),
   };
 }
