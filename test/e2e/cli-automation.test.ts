@@ -5,7 +5,7 @@
  * command runs as its own Node process, as a user types it (test/support/cli.ts), logged in once.
  */
 import { describe, expect, it } from "vitest";
-import { ScheduleListSchema } from "../../protocol";
+import { ScheduleListSchema, ScheduleTickListSchema, SensorTickListSchema } from "../../protocol";
 import { expectOneLineError, useCliStack } from "../support/cli";
 
 const { cli } = useCliStack({ loggedIn: true });
@@ -22,6 +22,22 @@ describe("flightdeck schedule", () => {
     const stopped = await cli(["schedule", "stop", "greet_weekdays"]);
     expect(stopped.stdout).toBe("The schedule demo/greet_weekdays is STOPPED.\n");
     expectOneLineError(await cli(["schedule", "start", "no_such_schedule"]), /no_such_schedule/, 1);
+  });
+});
+
+describe("flightdeck schedule ticks and sensor ticks", () => {
+  it("read a tick history by name, as a table or JSON, and name what is unknown", async () => {
+    // No daemon pass has run for this schedule in this stack: an empty history, said in words.
+    expect((await cli(["schedule", "ticks", "greet_weekdays"])).stdout).toBe("No ticks yet.\n");
+    const schedule = await cli(["schedule", "ticks", "greet_weekdays", "--location", "demo", "--limit", "5", "--json"]);
+    expect(ScheduleTickListSchema.parse(JSON.parse(schedule.stdout)).ticks).toEqual([]);
+    const sensor = await cli(["sensor", "ticks", "new_files", "--json"]);
+    const { ticks } = SensorTickListSchema.parse(JSON.parse(sensor.stdout));
+    const table = (await cli(["sensor", "ticks", "new_files"])).stdout;
+    if (ticks.length === 0) expect(table).toBe("No ticks yet.\n");
+    else expect(table.split("\n")[0]).toMatch(/^STARTED\s+STATUS\s+RUNS\s+CURSOR\s+REASON$/);
+    expectOneLineError(await cli(["schedule", "ticks", "no_such_schedule"]), /no_such_schedule/, 1);
+    expectOneLineError(await cli(["sensor", "ticks", "new_files", "--limit", "0"]), /limit/, 2);
   });
 });
 
