@@ -24,6 +24,7 @@ const run = (id: string): Run => ({
   updated_at: 1,
   started_at: null,
   ended_at: null,
+  agent: null,
 });
 
 const starting = (runId: string) => ({
