@@ -57,7 +57,7 @@ function AgentRow({ agent, usual }: { agent: Agent; usual: string | undefined })
       <td data-testid="agent-last-ping">
         <RelativeTime ms={agent.last_ping_at} />
       </td>
-      <td>
+      <td class="agent-connected">
         <RelativeTime ms={agent.connected_at} />
       </td>
     </tr>
@@ -103,7 +103,7 @@ function LocationAgents({ group }: { group: AgentGroup }) {
           <code>flightdeck agent</code> with a token of this location).
         </p>
       ) : (
-        <table class="table" data-testid="agent-table">
+        <table class="table agent-table" data-testid="agent-table">
           <caption class="sr-only">Agents serving {group.location}</caption>
           <thead>
             <tr>
@@ -112,7 +112,9 @@ function LocationAgents({ group }: { group: AgentGroup }) {
               <th scope="col">Definitions</th>
               <th scope="col">Runs</th>
               <th scope="col">Last ping</th>
-              <th scope="col">Connected</th>
+              <th scope="col" class="agent-connected">
+                Connected
+              </th>
             </tr>
           </thead>
           <tbody>
