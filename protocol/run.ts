@@ -57,7 +57,10 @@ export const RunSchema = z.object({
   updated_at: TimestampSchema,
   started_at: TimestampSchema.nullable(),
   ended_at: TimestampSchema.nullable(),
-  /** Null unless its code location is served by agents and a launch went to one. */
-  agent: RunAgentSchema.nullable(),
+  /**
+   * Null unless its code location is served by agents and a launch went to one. Absent from an
+   * older control plane's replies, read as null, so a newer CLI still reads them.
+   */
+  agent: RunAgentSchema.nullable().default(null),
 });
 export type Run = z.infer<typeof RunSchema>;
