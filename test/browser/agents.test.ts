@@ -2,8 +2,9 @@
  * The Agents page in Chromium against the real control plane: two real `flightdeck agent`
  * processes serving the demo module as code location "fleet", listed under it with their host,
  * definitions version, runs held of their max and last ping; a run placed on one of them, linked
- * from its row, whose page names the agent — still after the run ended and the agent is gone —
- * and the location shown without agents once both stopped. Checked with axe and at phone width.
+ * from its row, whose page (and row in the runs list) names the agent — still after the run ended
+ * and the agent is gone — and the location shown without agents once both stopped. Checked with
+ * axe and at phone width.
  */
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,11 @@ describe("agents page", () => {
     expect((await client.getRun(run.id)).agent?.id).toBe(holder.id);
     await named.getByRole("link", { name: holder.id }).click();
     await page.getByTestId("agents-page").waitFor();
+    // The runs list names it too, compactly, under the code location.
+    await s.open("/runs");
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`);
+    await row.getByTestId("run-row-agent").filter({ hasText: holder.id }).waitFor();
+    await s.open("/agents");
   });
 
   it("shows the agent location with no agent connected once its agents stopped", async () => {
