@@ -3,8 +3,8 @@
  * processes serving the demo module as code location "fleet", listed under it with their host,
  * definitions version, runs held of their max and last ping; a run placed on one of them, linked
  * from its row, whose page (and row in the runs list) names the agent — still after the run ended
- * and the agent is gone — and the location shown without agents once both stopped. Checked with
- * axe and at phone width.
+ * and the agent is gone — and the location shown without agents once both stopped; their token
+ * listed on the tokens page. Checked with axe and at phone width.
  */
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -146,5 +146,15 @@ describe("agents page", () => {
     await fleet.getByTestId("agent-location-none").waitFor();
     expect(await fleet.getByTestId("agent-row").count()).toBe(0);
     await s.browser.screenshot("agents-none-connected");
+  });
+
+  it("lists the agent token beside the API tokens, with its code location", async () => {
+    const { page } = s;
+    await s.open("/tokens");
+    const row = page.locator('[data-testid="agent-token-row"][data-location="fleet"]');
+    await row.waitFor();
+    expect(await row.getAttribute("data-status")).toBe("active");
+    expect(await row.textContent()).toContain("fleet agents");
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
