@@ -35,6 +35,13 @@ export type RunConfig = z.infer<typeof RunConfigSchema>;
 /** Times are milliseconds since the Unix epoch. */
 export const TimestampSchema = z.number().int().nonnegative();
 
+/**
+ * The agent (protocol/agents.ts) the run's latest attempt was launched on: its id and what it said
+ * it runs on (host and pid). Recorded in D1 at launch, so it outlives the run and the agent.
+ */
+export const RunAgentSchema = z.object({ id: z.string(), host: z.string() });
+export type RunAgent = z.infer<typeof RunAgentSchema>;
+
 export const RunSchema = z.object({
   id: z.string(),
   location: z.string(),
@@ -50,5 +57,10 @@ export const RunSchema = z.object({
   updated_at: TimestampSchema,
   started_at: TimestampSchema.nullable(),
   ended_at: TimestampSchema.nullable(),
+  /**
+   * Null unless its code location is served by agents and a launch went to one. Absent from an
+   * older control plane's replies, read as null, so a newer CLI still reads them.
+   */
+  agent: RunAgentSchema.nullable().default(null),
 });
 export type Run = z.infer<typeof RunSchema>;

@@ -23,6 +23,7 @@ const NAV = [
   { key: "schedules", href: "/schedules", label: "Schedules" },
   { key: "sensors", href: "/sensors", label: "Sensors" },
   { key: "locations", href: "/locations", label: "Code locations" },
+  { key: "agents", href: "/agents", label: "Agents" },
   { key: "pools", href: "/pools", label: "Pools" },
   { key: "alerts", href: "/alerts", label: "Alerts" },
   { key: "instance", href: "/instance", label: "Instance" },

@@ -65,6 +65,7 @@ export const ROUTES: Route[] = [
     nav: "locations",
     page: lazyPage(() => import("./pages/code-locations")),
   },
+  { pattern: "/agents", title: "Agents", nav: "agents", page: lazyPage(() => import("./pages/agents/agents-page")) },
   { pattern: "/pools", title: "Pools", nav: "pools", page: lazyPage(() => import("./pages/pools/pools-page")) },
   { pattern: "/alerts", title: "Alerts", nav: "alerts", page: lazyPage(() => import("./pages/alerts/alerts-page")) },
   {

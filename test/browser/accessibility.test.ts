@@ -52,6 +52,7 @@ describe("every page of the dashboard", () => {
     ["schedule", () => "/schedules/demo/greet_weekdays"],
     ["sensor", () => "/sensors/demo/new_files"],
     ["locations", () => "/locations"],
+    ["agents", () => "/agents"],
     ["pools", () => "/pools"],
     ["instance", () => "/instance"],
     ["tokens", () => "/tokens"],

@@ -1,4 +1,6 @@
 /** API calls of the Tokens and Audit pages. */
+
+import { AgentTokenListSchema } from "../../protocol/agents";
 import {
   ApiTokenListSchema,
   ApiTokenReplySchema,
@@ -29,3 +31,7 @@ export function auditPath(f: AuditFilters): string {
 
 export const listAudit = (f: AuditFilters, signal?: AbortSignal) =>
   apiRequest("GET", auditPath(f), AuditListSchema, undefined, { signal });
+
+/** The agent tokens (admin): one code location each, listed without their secrets. */
+export const listAgentTokens = (signal?: AbortSignal) =>
+  apiRequest("GET", "/api/agent-tokens", AgentTokenListSchema, undefined, { signal });

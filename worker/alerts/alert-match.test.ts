@@ -47,6 +47,7 @@ function run(overrides: Partial<Run> = {}): Run {
     updated_at: NOW,
     started_at: NOW - 5 * MIN,
     ended_at: NOW,
+    agent: null,
     ...overrides,
   };
 }

@@ -26,6 +26,7 @@ const run: Run = {
   updated_at: NOW,
   started_at: NOW - 30_000,
   ended_at: NOW,
+  agent: null,
 };
 
 describe("alert messages", () => {

@@ -171,6 +171,35 @@ describe("an agent's socket", () => {
     expect(await eventTypes(second.id)).not.toContain("RUN_STARTING");
   });
 
+  it("records on the run which agent it was placed on (id and host), in D1 and its event log, kept after the agent is gone", async () => {
+    const { secret } = await makeAgentToken("fleet");
+    expect((await putDefinitions(secret)).status).toBe(200);
+    const agent = await connectAgent(secret);
+    agent.ws.send(JSON.stringify({ type: "hello", definitions_version: "v1", max_runs: 1, host: "box-1 (pid 42)" }));
+    const welcome = await agent.nextMessage();
+    if (welcome.type !== "welcome") throw new Error(`expected a welcome, got ${welcome.type}`);
+    const placed = { id: welcome.agent_id, host: "box-1 (pid 42)" };
+
+    const run = await submit();
+    expect(await agent.nextMessage()).toMatchObject({ type: "launch", request: { run_id: run.id } });
+    await coordinatorStub(env).settle();
+    expect((await getRunReply(run.id)).agent).toEqual(placed);
+    const log = (await (await call("GET", `/api/runs/${run.id}/events`)).json()) as {
+      events: { type: string; message: string | null; data?: Record<string, unknown> | null }[];
+    };
+    const launched = log.events.find((e) => e.type === "ENGINE_EVENT" && e.message?.startsWith("Launched on agent"));
+    expect(launched).toMatchObject({
+      message: `Launched on agent ${placed.id} (box-1 (pid 42)).`,
+      data: { agent_id: placed.id, agent_host: placed.host },
+    });
+
+    agent.ws.close(1000, "bye");
+    let ended = await getRunReply(run.id);
+    while (ended.status !== "FAILURE") ended = await getRunReply(run.id);
+    expect(ended.agent).toEqual(placed);
+    expect(AgentListSchema.parse(await (await call("GET", "/api/agents")).json()).agents).toEqual([]);
+  });
+
   it("declares an agent that stops pinging lost once AGENT_PING_TIMEOUT_MS passed, closing its socket and failing its runs", async () => {
     const clock = await manualClock();
     const { secret } = await makeAgentToken("fleet");

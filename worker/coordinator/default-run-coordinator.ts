@@ -51,7 +51,7 @@ export class DefaultRunCoordinator implements RunCoordinatorSeam {
     const endedAt = now();
     if (outcome.ok) {
       if (outcome.handle !== null) {
-        const saved = await saveLaunchHandle(db, run.id, run.attempt, outcome.handle, endedAt);
+        const saved = await saveLaunchHandle(db, run.id, run.attempt, outcome.handle, endedAt, outcome.agent);
         if (saved) return saved;
       }
     } else {

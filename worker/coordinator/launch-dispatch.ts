@@ -149,7 +149,9 @@ export async function launchClaimed(
     return { kind: "failed", run, reason: outcome.reason, unreachable, enqueues };
   }
   const saved =
-    outcome.handle === null ? null : await saveLaunchHandle(ctx.db, run.id, run.attempt, outcome.handle, ctx.now());
+    outcome.handle === null
+      ? null
+      : await saveLaunchHandle(ctx.db, run.id, run.attempt, outcome.handle, ctx.now(), outcome.agent);
   return { kind: "launched", run: saved ?? run };
 }
 

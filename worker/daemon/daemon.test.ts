@@ -77,6 +77,7 @@ async function submitGreet(extra: { tags?: Record<string, string> } = {}): Promi
     updated_at: now,
     started_at: null,
     ended_at: null,
+    agent: null,
   });
 }
 

@@ -15,7 +15,7 @@ import { runBatch } from "../storage/db";
 import type { ControlPlaneEvent } from "../storage/event-log-repo";
 import { appendControlPlaneEvent, eventIfPreviousChangedStatement } from "../storage/event-log-repo";
 import { listSucceededSteps } from "../storage/reexecution-repo";
-import { runTransitionStatement, transitionRun } from "../storage/runs-repo";
+import { recordRunAgent, runTransitionStatement, transitionRun } from "../storage/runs-repo";
 import type { MonitoringConfig, MonitoringDecision } from "./monitoring-policy";
 import { decideMonitoring, needsHealthCheck } from "./monitoring-policy";
 
@@ -235,7 +235,10 @@ async function resume(deps: MonitoringDeps, run: Run, message: string): Promise<
     eventsUrl: deps.eventsUrlFor(run.id),
     resume: { succeededStepKeys: succeeded },
   });
-  if (outcome.ok) return true;
+  if (outcome.ok) {
+    if (outcome.agent) await recordRunAgent(deps.db, run.id, next, outcome.agent, deps.now);
+    return true;
+  }
   const failMessage = `Resuming the run as attempt ${next} failed: ${outcome.reason}`;
   await endRun(deps, nextRun, "FAILURE", [
     engineEvent(nextRun, deps.now, failMessage, { failure_reason: "LAUNCH_FAILED", reason: outcome.reason }),

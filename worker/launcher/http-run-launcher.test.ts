@@ -26,6 +26,7 @@ const run: Run = {
   updated_at: 1,
   started_at: null,
   ended_at: null,
+  agent: null,
 };
 
 async function withLocation() {

@@ -2,11 +2,16 @@
  * The run launcher seam (Dagster's RunLauncher): starts a run worker for a run attempt and asks it
  * to stop. The coordinators depend on this interface only; the HTTP launcher is the one there is.
  */
-import type { Run } from "../../protocol";
+import type { Run, RunAgent } from "../../protocol";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 
-/** `unreachable`: the server could not be reached (signed-fetch.ts), as opposed to answering an error. */
-export type LaunchOutcome = { ok: true; handle: string | null } | { ok: false; reason: string; unreachable?: boolean };
+/**
+ * `unreachable`: the server could not be reached (signed-fetch.ts), as opposed to answering an
+ * error. `agent`: the agent a launch of an agent location went to, recorded on the run.
+ */
+export type LaunchOutcome =
+  | { ok: true; handle: string | null; agent?: RunAgent }
+  | { ok: false; reason: string; unreachable?: boolean };
 export type TerminateOutcome = { ok: true } | { ok: false; reason: string };
 
 export type LaunchInput = {

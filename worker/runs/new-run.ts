@@ -25,5 +25,6 @@ export function newRun({ lineage, ...fields }: NewRunFields, now: number, id: st
     updated_at: now,
     started_at: null,
     ended_at: null,
+    agent: null,
   };
 }

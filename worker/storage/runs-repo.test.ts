@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../../protocol";
 import { useCleanDatabase } from "../test/helpers";
 import { openDatabase, runBatch } from "./db";
-import { insertRunStatements, runTransitionStatement, transitionRun } from "./runs-repo";
+import {
+  getRun,
+  insertRunStatements,
+  recordRunAgent,
+  runTransitionStatement,
+  saveLaunchHandle,
+  transitionRun,
+} from "./runs-repo";
 
 useCleanDatabase();
 
@@ -24,6 +31,7 @@ const run = (id: string): Run => ({
   updated_at: 1,
   started_at: null,
   ended_at: null,
+  agent: null,
 });
 
 const starting = (runId: string) => ({
@@ -67,5 +75,29 @@ describe("transitionRun", () => {
     expect(() => runTransitionStatement(db(), { runId: "r1", to: "STARTED", from: ["NOT_STARTED"], now: 1 })).toThrow(
       /not a transition/,
     );
+  });
+});
+
+describe("the agent a run was launched on", () => {
+  const agent = { id: "agent_0a1b2c", host: "box-1 pid 42" };
+
+  it("is saved with the launch handle, with a launch event, and read back on the run", async () => {
+    await runBatch(db(), insertRunStatements(db(), run("r1")));
+    const saved = await saveLaunchHandle(db(), "r1", 1, `agent:${agent.id}`, 5, agent);
+    expect(saved?.agent).toEqual(agent);
+    expect((await getRun(db(), "r1"))?.agent).toEqual(agent);
+    const event = await env.DB.prepare("SELECT type, message FROM event_log WHERE run_id = ?").bind("r1").first();
+    expect(event).toEqual({ type: "ENGINE_EVENT", message: `Launched on agent ${agent.id} (box-1 pid 42).` });
+  });
+
+  it("is not recorded for an attempt that is no longer the run's, and a launch without an agent records none", async () => {
+    await runBatch(db(), insertRunStatements(db(), run("r1")));
+    await recordRunAgent(db(), "r1", 2, agent, 5);
+    await saveLaunchHandle(db(), "r1", 1, "http-handle", 6);
+    expect((await getRun(db(), "r1"))?.agent).toBeNull();
+    expect(await countEvents("r1")).toBe(0);
+    await recordRunAgent(db(), "r1", 1, agent, 7);
+    expect((await getRun(db(), "r1"))?.agent).toEqual(agent);
+    expect(await countEvents("r1")).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
  * is written — a conditional write built from the run state machine's predecessors.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Run, RunStatus } from "../../protocol";
+import type { Run, RunAgent, RunStatus } from "../../protocol";
 import { IN_PROGRESS_STATUSES } from "../../protocol";
 import { allowedPredecessors } from "../../protocol/run-state-machine";
 import { chunkForBoundParameters } from "./d1-limits";
@@ -30,6 +30,7 @@ export function toRun(row: RunRow): Run {
     updated_at: row.updatedAt,
     started_at: row.startedAt,
     ended_at: row.endedAt,
+    agent: row.agentId === null ? null : { id: row.agentId, host: row.agentHost ?? "" },
   };
 }
 
@@ -129,23 +130,69 @@ export async function transitionRun(
   return Array.isArray(changed) && changed.length > 0;
 }
 
-/** Records the launcher's handle for the attempt and reads the run back, in one round trip. */
+/**
+ * Records the launcher's handle for the attempt and reads the run back, in one round trip. A launch
+ * that went to an agent also records the agent (runAgentStatements).
+ */
 export async function saveLaunchHandle(
   db: Database,
   runId: string,
   attempt: number,
   handle: string,
   now: number,
+  agent: RunAgent | null = null,
 ): Promise<Run | null> {
-  const [, rows] = await runBatch(db, [
+  const results = await runBatch(db, [
     db
       .update(runs)
       .set({ launchHandle: handle, updatedAt: now })
       .where(and(eq(runs.id, runId), eq(runs.attempt, attempt))),
+    ...(agent ? runAgentStatements(db, runId, attempt, agent, now) : []),
     db.select().from(runs).where(eq(runs.id, runId)),
   ]);
+  const rows = results[results.length - 1];
   const row = Array.isArray(rows) ? (rows[0] as typeof runs.$inferSelect | undefined) : undefined;
   return row ? toRun(row) : null;
+}
+
+/** Records the agent an attempt was launched on, for a launch that saves no handle (a resumed attempt). */
+export async function recordRunAgent(
+  db: Database,
+  runId: string,
+  attempt: number,
+  agent: RunAgent,
+  now: number,
+): Promise<void> {
+  await runBatch(db, runAgentStatements(db, runId, attempt, agent, now));
+}
+
+/**
+ * The agent on the run (so the run page and `GET /api/runs/:id` show it after the run and the
+ * agent are gone), and Dagster's launch engine event in its log, so every attempt's agent stays
+ * readable; both only while the attempt is still the one launched.
+ */
+function runAgentStatements(
+  db: Database,
+  runId: string,
+  attempt: number,
+  agent: RunAgent,
+  now: number,
+): BatchStatement[] {
+  return [
+    db
+      .update(runs)
+      .set({ agentId: agent.id, agentHost: agent.host })
+      .where(and(eq(runs.id, runId), eq(runs.attempt, attempt))),
+    eventIfPreviousChangedStatement(db, {
+      runId,
+      attempt,
+      type: "ENGINE_EVENT",
+      ts: now,
+      level: "INFO",
+      message: `Launched on agent ${agent.id}${agent.host ? ` (${agent.host})` : ""}.`,
+      data: { agent_id: agent.id, agent_host: agent.host },
+    }),
+  ];
 }
 
 /** Every run D1 holds in progress, for the run coordinator to reconcile its slots with (DESIGN.md §2). */

@@ -47,6 +47,9 @@ export const runs = sqliteTable(
     runTokenHash: text("run_token_hash"),
     /** What the code location server answered to the launch (`{handle}`), to find the run worker again. */
     launchHandle: text("launch_handle"),
+    /** The agent the latest launch went to (id, and host and pid), kept after the run and the agent are gone. */
+    agentId: text("agent_id"),
+    agentHost: text("agent_host"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     startedAt: integer("started_at"),

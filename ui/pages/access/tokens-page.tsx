@@ -13,6 +13,7 @@ import { EmptyState, ErrorNotice, Loading } from "../../components/notices";
 import { PageHeader } from "../../components/page-header";
 import { AbsoluteTime, RelativeTime } from "../../components/time";
 import { usePoll } from "../../stores/poll";
+import { AgentTokens } from "./agent-tokens";
 
 const ROLE_HINT: Record<Role, string> = {
   viewer: "reads everything",
@@ -208,6 +209,7 @@ export default function TokensPage() {
           </table>
         </section>
       )}
+      <AgentTokens />
       {revoking.value ? (
         <ConfirmDialog
           title={`Revoke token ${revoking.value.name}?`}

@@ -130,6 +130,17 @@ export default function RunPage({ params }: RouteProps) {
             <dt>Code location</dt>
             <dd>{r.location}</dd>
           </div>
+          {r.agent ? (
+            <div>
+              <dt>Agent</dt>
+              <dd data-testid="run-agent">
+                <Link href={`/agents#${r.agent.id}`} class="mono">
+                  {r.agent.id}
+                </Link>
+                {r.agent.host ? <span class="muted small"> {r.agent.host}</span> : null}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>Created</dt>
             <dd>

@@ -74,7 +74,14 @@ export function RunsTable({ runs, selected, onToggle, onToggleAll, onPickTag }: 
               <td>
                 <Link href={`/jobs/${run.location}/${run.job}`}>{run.job}</Link>
               </td>
-              <td class="muted">{run.location}</td>
+              <td class="muted">
+                {run.location}
+                {run.agent ? (
+                  <div class="small mono" title={run.agent.host} data-testid="run-row-agent">
+                    on {run.agent.id}
+                  </div>
+                ) : null}
+              </td>
               <td>
                 <StatusBadge status={run.status} testId="run-row-status" />
               </td>

@@ -17,6 +17,7 @@ const run = (id: string, job: string, times: Partial<Pick<Run, "created_at" | "s
   updated_at: 0,
   started_at: null,
   ended_at: null,
+  agent: null,
   ...times,
 });
 

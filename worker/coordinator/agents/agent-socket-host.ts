@@ -144,7 +144,7 @@ export class AgentSocketHost {
     const now = this.clock.now();
     const agentId = this.store.agentOf(request.run_id) ?? this.#place(request.run_id, request.location, now);
     const socket = agentId === null ? null : this.#socketOf(agentId);
-    if (!socket) {
+    if (!socket || agentId === null) {
       if (agentId !== null) this.store.release([request.run_id]);
       return { ok: false, unreachable: true, reason: `no agent with free capacity for location ${request.location}` };
     }
@@ -152,7 +152,8 @@ export class AgentSocketHost {
       this.store.release([request.run_id]);
       return { ok: false, unreachable: true, reason: `agent ${agentId} could not be sent the launch` };
     }
-    return { ok: true, handle: `agent:${agentId}` };
+    const host = attachmentOf(socket)?.hello?.host ?? "";
+    return { ok: true, handle: `agent:${agentId}`, agent: { id: agentId, host } };
   }
 
   terminate(runId: string): TerminateOutcome {
