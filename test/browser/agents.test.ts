@@ -7,63 +7,43 @@
  * listed on the tokens page. Checked with axe and at phone width.
  */
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CreatedAgentTokenReplySchema, type Run } from "../../protocol";
-import { REPO_ROOT } from "../../scripts/lib/local-stack";
-import { type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../protocol";
+import { type AgentProcess, createAgentToken, startAgent } from "../../scripts/lib/agents";
 import { shortRunId } from "../../ui/lib/run-id";
 import { DEMO_LOCATION_FILE } from "../support/e2e-stack";
 import { compiledCli } from "../support/provided";
 import { seriousViolations, settled } from "./support/axe";
-import { type DashboardStack, startDashboardStack } from "./support/dashboard-stack";
+import { useDashboardStack } from "./support/dashboard-stack";
 
 const MAX_RUNS = 2;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 
-let s: DashboardStack;
-let token = "";
-const agents = new Map<string, { proc: Spawned; id: string }>();
-
-async function startAgent(name: string): Promise<void> {
-  const proc = spawnGroup(
-    process.execPath,
-    [
-      compiledCli(),
-      "agent",
-      DEMO_LOCATION_FILE,
-      "--control-plane",
-      s.controlPlane.url,
-      "--max-runs",
-      String(MAX_RUNS),
-      "--data-dir",
-      path.join(s.dir, name),
-      "--standby-workers",
-      "0",
-    ],
-    { cwd: REPO_ROOT, env: { FLIGHTDECK_AGENT_TOKEN: token } },
-  );
-  const match = await waitForOutput(proc, /connected to \S+ as (agent_[0-9a-f]+)/);
-  agents.set(name, { proc, id: match[1] ?? "" });
-}
+const s = useDashboardStack();
+const agents = new Map<string, AgentProcess>();
 
 beforeAll(async () => {
-  s = await startDashboardStack();
-  const made = await s.controlPlane.client.request("POST", "/api/agent-tokens", CreatedAgentTokenReplySchema, {
-    name: "fleet agents",
-    location: "fleet",
-  });
-  token = made.secret;
-  await startAgent("a1"); // the first registers the location; the second joins it
-  await startAgent("a2");
+  const token = await createAgentToken(s.controlPlane.client, "fleet agents", "fleet");
+  const start = async (name: string) => {
+    const agent = await startAgent({
+      // The runner compiled once for the run (test/support/provided.ts), as the code location servers are.
+      cli: compiledCli(),
+      file: DEMO_LOCATION_FILE,
+      controlPlane: s.controlPlane.url,
+      token,
+      dataDir: path.join(s.dir, name),
+      maxRuns: MAX_RUNS,
+      standbyWorkers: 0,
+    });
+    agents.set(name, agent);
+  };
+  await start("a1"); // the first registers the location; the second joins it
+  await start("a2");
 });
+// Registered after the stack's own hooks, so it runs before the stack's teardown.
 afterAll(async () => {
-  await Promise.allSettled([...agents.values()].map((agent) => agent.proc.stop()));
-  await s?.teardown();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail")
-    await s?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+  await Promise.allSettled([...agents.values()].map((agent) => agent.stop()));
 });
 
 describe("agents page", () => {
@@ -126,7 +106,7 @@ describe("agents page", () => {
     await named.filter({ hasText: holder.id }).waitFor();
     await client.terminateRun(run.id);
     await client.waitForRun(run.id, { timeoutMs: 60_000 });
-    await holder.proc.stop();
+    await holder.stop();
     await page.reload();
     await named.filter({ hasText: holder.id }).waitFor();
     expect((await client.getRun(run.id)).agent?.id).toBe(holder.id);
@@ -141,7 +121,7 @@ describe("agents page", () => {
 
   it("shows the agent location with no agent connected once its agents stopped", async () => {
     const { page } = s;
-    await Promise.all([...agents.values()].map((a) => a.proc.stop()));
+    await Promise.all([...agents.values()].map((a) => a.stop()));
     const fleet = page.locator('[data-testid="agent-location"][data-location="fleet"]');
     await fleet.getByTestId("agent-location-none").waitFor();
     expect(await fleet.getByTestId("agent-row").count()).toBe(0);
