@@ -19,7 +19,16 @@ beforeAll(async () => {
   if (!bundle.ok) throw new Error(bundle.error);
   bundlePath = bundle.path;
 });
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Every spare, taken or idle, has exited before its directory goes: a taken spare still writes
+// its run's files (it fails its "run" below), and would make them again after an early removal.
+afterAll(async () => {
+  await waitFor(
+    () => childProcesses(process.pid).every((p) => !p.args.includes(STANDBY_FLAG)) || undefined,
+    30_000,
+    "every spare to exit",
+  );
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("the standby pool of an agent", () => {
   it("grows with launches that come together and, once they leave the window, ends the extra spares' stdin so they exit", async () => {
