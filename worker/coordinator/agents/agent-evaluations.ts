@@ -2,8 +2,8 @@
  * Schedules and sensors of an agent location evaluated over an agent's socket (protocol/agents.ts
  * `evaluate` / `evaluation`): the run coordinator picks one of the location's connected agents
  * (agent-placement.ts `pickEvaluator`), sends the request and waits, in memory, for the answer with
- * the same request id, at most EVALUATION_TIMEOUT_MS — as long as a code location server is given
- * over HTTP. The object cannot hibernate while an RPC awaits this, so the waiting map lives as long
+ * the same request id, at most EVALUATION_TIMEOUT_MS on the object's clock — as long as a code
+ * location server is given over HTTP. The object cannot hibernate while an RPC awaits this, so the waiting map lives as long
  * as the request. Every failure to get an answer is "unreachable" (no agent connected, a send that
  * failed, no answer in time, the agent's socket closed first), so a schedule tick is evaluated
  * again once an agent is back instead of counting as a failure, exactly as for a server that is
@@ -31,7 +31,7 @@ type Pending = {
   agentId: string;
   path: string;
   settle: (result: AgentEvaluationResult) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: unknown;
 };
 
 function newRequestId(): string {
@@ -45,7 +45,6 @@ export class AgentEvaluations {
   constructor(
     private readonly sockets: EvaluationSockets,
     private readonly clock: Clock,
-    private readonly timeoutMs = EVALUATION_TIMEOUT_MS,
   ) {}
 
   /** `POST <path>` with `body` (JSON text) as an agent of `location` answers it. */
@@ -68,10 +67,13 @@ export class AgentEvaluations {
     }
     const requestId = newRequestId();
     return new Promise((settle) => {
-      const timer = setTimeout(
+      const timer = this.clock.setTimeout(
         () =>
-          this.#settle(requestId, unreachable(`agent ${agentId} did not answer ${path} within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
+          this.#settle(
+            requestId,
+            unreachable(`agent ${agentId} did not answer ${path} within ${EVALUATION_TIMEOUT_MS} ms`),
+          ),
+        EVALUATION_TIMEOUT_MS,
       );
       this.#pending.set(requestId, { agentId, path, settle, timer });
       if (!this.sockets.send(agentId, { type: "evaluate", request_id: requestId, path, body })) {
@@ -106,7 +108,7 @@ export class AgentEvaluations {
     const pending = this.#pending.get(requestId);
     if (!pending) return;
     this.#pending.delete(requestId);
-    clearTimeout(pending.timer);
+    this.clock.clearTimeout(pending.timer);
     pending.settle(result);
   }
 }
