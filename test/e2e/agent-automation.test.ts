@@ -1,12 +1,12 @@
 /**
  * Schedules and sensors of an agent location end to end: `wrangler dev --test-scheduled` (GET
- * /__scheduled runs scheduled() at the time the test names) and a real `flightdeck agent` serving
+ * /__scheduled runs scheduled()) and a real `flightdeck agent` serving
  * test/e2e/fixtures/agent-automation-location.ts, which nothing can dial: the run coordinator
  * hands each evaluation to the agent over its socket.
- * - a schedule's tick is evaluated by the agent and fires a run that the agent runs to SUCCESS;
  * - a 2 s sensor is evaluated again and again by the agent, its cursor kept from tick to tick;
- * - with no agent connected, a tick fails as for an unreachable server — not counted against its
- *   retries — and is evaluated again once an agent is back; the sensor's cursor survives it.
+ * - with no agent connected, a schedule's tick fails as for an unreachable server — not counted
+ *   against its retries — and once an agent is back it is evaluated again, by the agent, and fires
+ *   a run that the agent runs to SUCCESS; the sensor's cursor survives the outage.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -22,7 +22,7 @@ import {
 } from "../../protocol";
 import { type ControlPlane, generateAdminToken, REPO_ROOT, stopStack } from "../../scripts/lib/local-stack";
 import { type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
-import { startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
+import { runScheduled, startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
 import { compiledCli } from "../support/provided";
 
 const MINUTE = 60_000;
@@ -72,13 +72,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** scheduled() as the cron would run it at `time` (miniflare's `time` parameter), so the test names the tick. */
-async function runScheduledAt(time: number): Promise<void> {
-  const res = await fetch(`${controlPlane.url}/__scheduled?cron=*+*+*+*+*&time=${time}`);
-  if (res.status !== 200) throw new Error(`GET /__scheduled: ${res.status} ${await res.text()}`);
-  await res.text();
-}
-
 async function scheduleTick(scheduledTime: number) {
   const { ticks } = await controlPlane.client.request(
     "GET",
@@ -102,22 +95,6 @@ async function sensorTicks() {
   return [...ticks].sort((a, b) => a.id - b.id);
 }
 
-/** The next minute boundary: the tick under test, a little ahead of the wall clock, named by the test. */
-const T1 = Math.ceil((Date.now() + 1) / MINUTE) * MINUTE;
-const T2 = T1 + MINUTE;
-
-describe("an agent location's schedule", () => {
-  it("is evaluated by the agent, and fires a run that the agent runs to SUCCESS", async () => {
-    await runScheduledAt(T1);
-    const tick = await scheduleTick(T1);
-    expect(tick).toMatchObject({ status: "SUCCESS", failure_count: 0 });
-    const runs = await runsEvaluatedFor(T1);
-    expect(runs.map((run) => run.id)).toEqual(tick?.run_ids);
-    const run = await controlPlane.client.waitForRun(runs[0]?.id ?? "", { timeoutMs: 60_000 });
-    expect(run).toMatchObject({ status: "SUCCESS", location: "agentauto", job: "tick" });
-  });
-});
-
 describe("an agent location's sensor", () => {
   it("is evaluated by the agent tick after tick, its cursor kept", async () => {
     await controlPlane.client.request("POST", "/api/sensors/counting_sensor/start", SensorReplySchema);
@@ -131,8 +108,8 @@ describe("an agent location's sensor", () => {
   });
 });
 
-describe("with no agent connected", () => {
-  it("fails a tick as unreachable without counting it, and evaluates it again once an agent is back", async () => {
+describe("an agent location's schedule", () => {
+  it("fails a tick as unreachable, uncounted, while no agent is connected; once one is back, the agent evaluates it and runs its run to SUCCESS", async () => {
     await agent?.stop();
     agent = null;
     await waitUntil(
@@ -140,26 +117,35 @@ describe("with no agent connected", () => {
       30_000,
       "the agent to be gone",
     );
-    const cursorBefore = Number((await sensorTicks()).at(-1)?.cursor);
-    await runScheduledAt(T2);
-    const failed = await scheduleTick(T2);
+    const counted = (await sensorTicks()).filter((t) => t.status === "SKIPPED").map((t) => Number(t.cursor));
+    const cursorBefore = Math.max(...counted);
+
+    // The next minute's tick, the first due since the location loaded (wrangler dev fires no cron,
+    // and its /__scheduled runs scheduled() at the wall clock's time).
+    const minute = Math.ceil((Date.now() + 1) / MINUTE) * MINUTE;
+    await waitUntil(() => Date.now() >= minute + 300, 2 * MINUTE, "the next minute");
+    await runScheduled(controlPlane);
+    const failed = await scheduleTick(minute);
     expect(failed).toMatchObject({ status: "FAILURE", failure_count: 0, run_ids: [] });
     expect(failed?.error).toContain("Unable to reach the code location server for schedule agent_minute");
     expect(failed?.error).toContain("no agent of code location agentauto is connected");
 
     await startAgent();
-    await runScheduledAt(T2);
-    expect(await scheduleTick(T2)).toMatchObject({ status: "SUCCESS" });
-    const [run] = await runsEvaluatedFor(T2);
-    expect((await controlPlane.client.waitForRun(run?.id ?? "", { timeoutMs: 60_000 })).status).toBe("SUCCESS");
+    await runScheduled(controlPlane);
+    const retried = await scheduleTick(minute);
+    expect(retried).toMatchObject({ status: "SUCCESS" });
+    const runs = await runsEvaluatedFor(minute);
+    expect(runs.map((run) => run.id)).toEqual(retried?.run_ids);
+    const run = await controlPlane.client.waitForRun(runs[0]?.id ?? "", { timeoutMs: 60_000 });
+    expect(run).toMatchObject({ status: "SUCCESS", location: "agentauto", job: "tick" });
 
-    // The sensor's cursor went on from where it was, the failed evaluations in between left it be.
+    // The sensor's cursor went on from where it was: the failed evaluations in between left it be.
+    const counts = async () => (await sensorTicks()).filter((t) => t.status === "SKIPPED").map((t) => Number(t.cursor));
     await waitUntil(
-      async () => (await sensorTicks()).some((t) => t.status === "SKIPPED" && Number(t.cursor) > cursorBefore),
+      async () => (await counts()).some((c) => c > cursorBefore),
       60_000,
       "counting_sensor evaluated by the agent again",
     );
-    const next = (await sensorTicks()).find((t) => t.status === "SKIPPED" && Number(t.cursor) > cursorBefore);
-    expect(Number(next?.cursor)).toBe(cursorBefore + 1);
-  });
+    expect((await counts()).find((c) => c > cursorBefore)).toBe(cursorBefore + 1);
+  }, 240_000);
 });
