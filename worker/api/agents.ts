@@ -11,8 +11,8 @@ import type { AppEnv } from "../app-env";
 import { authorizeAgentToken } from "../auth/agent-token";
 import { definitionsVersion, saveAgentLocation } from "../code-locations/agent-location";
 import { AGENT_LOCATION_HEADER } from "../coordinator/agents/coordinator-agents";
-import { takeUpLoadedSchedules } from "../daemon/location-loaded";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { takeUpLoadedSchedules } from "../daemon/location-loaded";
 import { DomainError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 
