@@ -22,6 +22,16 @@ export const AGENT_PING_TIMEOUT_MS = 5_000;
 export const AGENT_PING = '{"type":"ping"}';
 export const AGENT_PONG = '{"type":"pong"}';
 
+/**
+ * The largest evaluation body (JSON text) either way on the socket: a request to evaluate, and the
+ * agent's answer. The Durable Object refuses a received WebSocket message above 1 MiB (it closes
+ * the socket), so the body, escaped inside its message, must stay well below that; the agent
+ * answers a larger one with an error instead (runner/agent/agent-evaluations.ts).
+ */
+export const MAX_EVALUATION_BODY_CHARS = 512 * 1024;
+/** The longest received agent message the coordinator reads: an evaluation answer at its largest, escaped. */
+export const MAX_AGENT_MESSAGE_CHARS = 1024 * 1024;
+
 /** How an agent location's code location records its (missing) URL: nothing dials it. */
 export const AGENT_LOCATION_URL_PREFIX = "agent://";
 export function agentLocationUrl(location: string): string {
@@ -88,6 +98,21 @@ export const AgentHelloSchema = z.object({
 });
 export type AgentHello = z.infer<typeof AgentHelloSchema>;
 
+const EvaluationRequestIdSchema = z.string().min(1).max(64);
+
+/**
+ * The answer to an `evaluate`: what the code location server's HTTP route would have answered
+ * (runner/server/evaluation-route.ts), its status and its body as JSON text — the run requests,
+ * or the protocol's error envelope.
+ */
+export const AgentEvaluationSchema = z.object({
+  type: z.literal("evaluation"),
+  request_id: EvaluationRequestIdSchema,
+  status: z.number().int().min(100).max(599),
+  body: z.string().max(MAX_EVALUATION_BODY_CHARS),
+});
+export type AgentEvaluation = z.infer<typeof AgentEvaluationSchema>;
+
 /**
  * Everything an agent sends. Pings (AGENT_PING) are answered by the runtime without waking the
  * coordinator; how a run ended is in the run's own events, which go to the events webhook.
@@ -95,6 +120,7 @@ export type AgentHello = z.infer<typeof AgentHelloSchema>;
 export const AgentMessageSchema = z.discriminatedUnion("type", [
   AgentHelloSchema,
   z.object({ type: z.literal("ping") }),
+  AgentEvaluationSchema,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 
@@ -106,6 +132,17 @@ export const CoordinatorMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("launch"), request: LaunchRequestSchema }),
   z.object({ type: z.literal("terminate"), run_id: z.string() }),
   z.object({ type: z.literal("pong") }),
+  /**
+   * Evaluate a schedule tick or a sensor as a code location server's `POST <path>` would
+   * (`/schedules/<name>/evaluate`, `/sensors/<name>/evaluate`); `body` is that request's JSON text.
+   * The agent answers with an `evaluation` of the same `request_id`.
+   */
+  z.object({
+    type: z.literal("evaluate"),
+    request_id: EvaluationRequestIdSchema,
+    path: z.string().min(1).max(1024),
+    body: z.string().max(MAX_EVALUATION_BODY_CHARS),
+  }),
 ]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessageSchema>;
 

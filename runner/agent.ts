@@ -6,12 +6,16 @@
  * location server's own launcher (server/run-worker-processes.ts) — events go to the events webhook
  * as they do from a server, spooled and idempotent (server/spool-sweeper.ts delivers what a dead
  * run worker left). Its run workers hold a lifeline (lifeline.ts): when the agent dies, they die.
+ * Schedules and sensors are evaluated on the same socket, by the server's own evaluation route
+ * (agent/agent-evaluations.ts).
  */
 import { AgentDefinitionsReplySchema, type Definitions, type LaunchRequest } from "../protocol";
 import { AGENT_TOKEN_ENV, type AgentArgs } from "./agent/agent-args";
 import { AgentConnection } from "./agent/agent-connection";
-import { loadDefinitions, SECRET_ENV } from "./server";
+import { answerEvaluation } from "./agent/agent-evaluations";
+import { loadDefinitions, loadEvaluator, SECRET_ENV } from "./server";
 import { bundleLocation } from "./server/bundle";
+import { evaluateByPath } from "./server/evaluation-route";
 import { RunWorkerProcesses } from "./server/run-worker-processes";
 import { SpoolSweeper } from "./server/spool-sweeper";
 import { readStandbyWindowMs } from "./server/standby-pool-size";
@@ -29,6 +33,7 @@ export async function startAgent(args: AgentArgs): Promise<RunningAgent> {
   const location = await loadDefinitions(bundle.path);
   if (!location.ok) throw new Error(`${args.file} failed to load:\n${location.error}`);
   const { definitions } = location;
+  const evaluator = await loadEvaluator(bundle.path);
   const registered = await registerDefinitions(args, definitions);
   log(
     `serving code location ${registered.location} (definitions ${registered.definitions_version}), up to ${args.maxRuns} runs`,
@@ -53,6 +58,7 @@ export async function startAgent(args: AgentArgs): Promise<RunningAgent> {
     definitionsVersion: registered.definitions_version,
     maxRuns: args.maxRuns,
     onLaunch: (request) => launch(launcher, definitions, request),
+    onEvaluate: (request) => answerEvaluation((path, body) => evaluateByPath(location, evaluator, path, body), request),
     onTerminate: (runId) => {
       if (!launcher.terminate(runId)) log(`asked to terminate run ${runId}, which has no run worker here`);
     },

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { DefinitionsSchema } from "../protocol";
 import { authenticate, ReplayGuard } from "./server/auth";
 import { bundleLocation } from "./server/bundle";
-import { type EvaluateFn, handleEvaluation, matchEvaluation } from "./server/evaluation-route";
+import { type EvaluateFn, evaluateByPath } from "./server/evaluation-route";
 import { HttpError, headerReader, readBody, sendError, sendJson } from "./server/http-util";
 import { handleRoute, type LoadedLocation, type RouteContext } from "./server/routes";
 import { RunWorkerProcesses } from "./server/run-worker-processes";
@@ -74,10 +74,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           Math.floor(Date.now() / 1000),
         );
         if (!auth.ok) throw new HttpError(401, "unauthorized", auth.message);
-        const evaluation = matchEvaluation(req.method ?? "GET", req.url ?? "/");
-        const reply = evaluation
-          ? await handleEvaluation(location, evaluator, evaluation, body)
-          : handleRoute(context, req.method ?? "GET", req.url ?? "/", body);
+        const evaluation =
+          req.method === "POST" ? await evaluateByPath(location, evaluator, req.url ?? "/", body) : null;
+        const reply = evaluation ?? handleRoute(context, req.method ?? "GET", req.url ?? "/", body);
         sendJson(res, reply.status, reply.body);
       } catch (error) {
         if (error instanceof HttpError) return sendError(res, error);
@@ -114,8 +113,8 @@ export async function loadDefinitions(bundlePath: string): Promise<LoadedLocatio
   }
 }
 
-/** The bundle's `evaluate` export: schedules' and sensors' functions (evaluation-route.ts). */
-async function loadEvaluator(bundlePath: string): Promise<EvaluateFn | null> {
+/** The bundle's `evaluate` export: schedules' and sensors' functions (evaluation-route.ts), for this server and an agent. */
+export async function loadEvaluator(bundlePath: string): Promise<EvaluateFn | null> {
   const module = (await import(pathToFileURL(bundlePath).href)) as { evaluate?: unknown };
   return typeof module.evaluate === "function" ? (module.evaluate as EvaluateFn) : null;
 }

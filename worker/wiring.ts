@@ -2,8 +2,9 @@
  * The composition root: `wire` builds, once per request, per daemon tick or per launch of the
  * Durable Object, everything the control plane's handlers, passes and coordinators are handed —
  * the storage handle, the clock, the one run launcher (bounded by
- * `run_launcher.request_timeout_seconds`), the run coordinator `run_coordinator.type` names, and
- * where run workers post their events. Nothing else builds these (graphile-worker's
+ * `run_launcher.request_timeout_seconds`), the run coordinator `run_coordinator.type` names, what
+ * evaluates schedules and sensors (a server over HTTP, an agent through the run coordinator
+ * object), and where run workers post their events. Nothing else builds these (graphile-worker's
  * `makeNewWorker(options, deps)`), so the three callers cannot drift apart.
  */
 import type { EffectiveInstanceConfig } from "../protocol";
@@ -13,6 +14,7 @@ import { coordinatorStub } from "./coordinator/coordinator-stub";
 import { DefaultRunCoordinator } from "./coordinator/default-run-coordinator";
 import { QueuedRunCoordinator } from "./coordinator/queued-run-coordinator";
 import type { RunCoordinatorSeam } from "./coordinator/run-coordinator-seam";
+import type { AgentEvaluator, EvaluationDeps } from "./daemon/remote-evaluation";
 import { instanceConfigFromSaved, loadInstanceConfig } from "./instance/load-instance-config";
 import { HttpRunLauncher } from "./launcher/http-run-launcher";
 import { type AgentLaunches, LocationRoutingLauncher } from "./launcher/location-routing-launcher";
@@ -34,6 +36,8 @@ export type Deps = {
   eventsUrlFor: (runId: string) => string;
   launcher: RunLauncher;
   coordinator: RunCoordinatorSeam;
+  /** What schedule and sensor evaluations reach their code location with (daemon/remote-evaluation.ts). */
+  evaluation: EvaluationDeps;
   /** The effective instance config, read at most once per wiring (or the one `wire` was given). */
   instanceConfig: () => Promise<EffectiveInstanceConfig>;
   /**
@@ -57,16 +61,19 @@ export function publicBaseUrl(env: Pick<Env, "PUBLIC_URL">): string | null {
 
 export const UNKNOWN_BASE_URL = "the control plane's URL is unknown (set PUBLIC_URL), so no run can be launched";
 
+/** What reaches agents: launches, terminations and evaluations, all carried by the run coordinator object. */
+export type AgentReach = AgentLaunches & AgentEvaluator;
+
 /**
  * `now`: the clock everything wired reads (the Durable Object passes its own). `agents`: what
- * carries launches to agents (the object passes itself; elsewhere its stub).
+ * carries launches and evaluations to agents (the object passes its own agents; elsewhere its stub).
  */
 export function wire(
   env: Env,
   baseUrl: string | null,
   config?: EffectiveInstanceConfig,
   now: () => number = () => Date.now(),
-  agents: () => AgentLaunches = () => coordinatorStub(env),
+  agents: () => AgentReach = () => coordinatorStub(env),
 ): Deps {
   const db = openDatabase(env.DB);
   let known: Promise<EffectiveInstanceConfig> | undefined = config && Promise.resolve(config);
@@ -96,6 +103,7 @@ export function wire(
     eventsUrlFor,
     launcher,
     coordinator,
+    evaluation: { db, fetch: defaultFetch, agents },
     instanceConfig,
     instanceConfigFrom: (saved) => {
       const resolved = instanceConfigFromSaved(env, saved);

@@ -1,8 +1,9 @@
 /**
  * An agent's socket to the run coordinator (protocol/agents.ts): dials out to
  * `<control plane>/api/agents/connect` with its agent token — no inbound port, so it works behind
- * NAT — says hello (definitions version, max runs), pings every AGENT_PING_INTERVAL_MS, and hands
- * each launch and termination to its handlers. When the socket closes it calls `onDisconnect`
+ * NAT — says hello (definitions version, max runs), pings every AGENT_PING_INTERVAL_MS, hands
+ * each launch and termination to its handlers, and answers each `evaluate` (a schedule tick or a
+ * sensor) with its `onEvaluate`'s `evaluation`, sent back on the socket it came on. When the socket closes it calls `onDisconnect`
  * (the coordinator has declared the agent's runs lost by then) and dials again with backoff,
  * until `close()`.
  */
@@ -11,10 +12,12 @@ import WebSocket from "ws";
 import {
   AGENT_PING,
   AGENT_PING_INTERVAL_MS,
+  type AgentEvaluation,
   type AgentHello,
   CoordinatorMessageSchema,
   type LaunchRequest,
 } from "../../protocol";
+import type { EvaluateRequest } from "./agent-evaluations";
 
 export interface AgentConnectionOptions {
   readonly controlPlane: string;
@@ -23,6 +26,8 @@ export interface AgentConnectionOptions {
   readonly maxRuns: number;
   readonly onLaunch: (request: LaunchRequest) => void;
   readonly onTerminate: (runId: string) => void;
+  /** Never rejects: a failure is an `evaluation` with the error envelope (agent-evaluations.ts). */
+  readonly onEvaluate: (request: EvaluateRequest) => Promise<AgentEvaluation>;
   readonly onDisconnect: () => void;
   readonly log: (line: string) => void;
 }
@@ -81,6 +86,7 @@ export class AgentConnection {
         this.#first = null;
       } else if (message.type === "launch") this.options.onLaunch(message.request);
       else if (message.type === "terminate") this.options.onTerminate(message.run_id);
+      else if (message.type === "evaluate") void this.#evaluate(socket, message);
     });
     socket.on("unexpected-response", (_req, res) => {
       const error = new Error(`the control plane refused the agent's connection: HTTP ${res.statusCode}`);
@@ -110,6 +116,15 @@ export class AgentConnection {
       this.options.log(`disconnected (${code}); dialing again in ${delay} ms`);
       this.#retry = setTimeout(() => this.#dial(), delay);
     });
+  }
+
+  /** Evaluates while the socket serves other messages; an answer for a socket closed since is dropped (the coordinator failed the request). */
+  async #evaluate(socket: WebSocket, request: EvaluateRequest): Promise<void> {
+    const answer = await this.options.onEvaluate(request);
+    if (socket.readyState !== WebSocket.OPEN) {
+      return this.options.log(`dropping the answer to ${request.path}: its socket closed`);
+    }
+    socket.send(JSON.stringify(answer));
   }
 
   #stopPing(): void {

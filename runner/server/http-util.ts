@@ -33,15 +33,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: HttpError): void {
-  const envelope: ErrorEnvelope = {
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.details !== undefined ? { details: error.details } : {}),
+/** The error as the status and the protocol's error envelope it is answered with (over HTTP or an agent's socket). */
+export function errorReply(error: HttpError): { status: number; body: ErrorEnvelope } {
+  return {
+    status: error.status,
+    body: {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      },
     },
   };
-  sendJson(res, error.status, envelope);
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+  const { status, body } = errorReply(error);
+  sendJson(res, status, body);
 }
 
 /** Header access in the shape protocol's verifyWebhook reads. */

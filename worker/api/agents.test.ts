@@ -6,7 +6,7 @@
  * AGENT_LOST the moment its socket closes.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   AGENT_CLOSE,
@@ -14,9 +14,6 @@ import {
   AgentListSchema,
   AgentTokenListSchema,
   CodeLocationListSchema,
-  type CoordinatorMessage,
-  CoordinatorMessageSchema,
-  CreatedAgentTokenReplySchema,
   QueueReplySchema,
   RunReplySchema,
 } from "../../protocol";
@@ -24,50 +21,13 @@ import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { useCoordinatorClock } from "../test/coordinator-clock";
 import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { eventTypes, getRunReply, newFake, registerFake } from "../test/fixtures";
-import { call, expectError, ORIGIN, useCleanDatabase } from "../test/helpers";
+import { call, expectError, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
+import { connectAgent, makeAgentToken, putDefinitions } from "../test/test-agent";
 
 useCleanDatabase();
 useRunCoordinator("queued");
 const { manualClock } = useCoordinatorClock();
-
-async function makeAgentToken(location: string) {
-  const res = await call("POST", "/api/agent-tokens", { body: { name: `${location} agents`, location } });
-  expect(res.status).toBe(201);
-  return CreatedAgentTokenReplySchema.parse(await res.json());
-}
-
-async function putDefinitions(secret: string) {
-  return call("PUT", "/api/agents/definitions", { token: secret, body: { definitions: SAMPLE_DEFINITIONS } });
-}
-
-/** An agent's socket, as `flightdeck agent` opens it, with its messages read in order. */
-async function connectAgent(secret: string) {
-  const res = await exports.default.fetch(
-    new Request(`${ORIGIN}/api/agents/connect`, {
-      headers: { authorization: `Bearer ${secret}`, upgrade: "websocket" },
-    }),
-  );
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no WebSocket in the 101 reply");
-  ws.accept();
-  const received: CoordinatorMessage[] = [];
-  const waiting: ((message: CoordinatorMessage) => void)[] = [];
-  ws.addEventListener("message", (event) => {
-    const message = CoordinatorMessageSchema.parse(JSON.parse(String(event.data)));
-    const next = waiting.shift();
-    if (next) next(message);
-    else received.push(message);
-  });
-  const nextMessage = () =>
-    new Promise<CoordinatorMessage>((resolve) => {
-      const queued = received.shift();
-      if (queued) resolve(queued);
-      else waiting.push(resolve);
-    });
-  return { ws, nextMessage };
-}
 
 const greet = { location: "fleet", job: "greet", run_config: { ops: { greet: { config: { name: "Ada" } } } } };
 

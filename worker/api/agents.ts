@@ -12,6 +12,7 @@ import { authorizeAgentToken } from "../auth/agent-token";
 import { definitionsVersion, saveAgentLocation } from "../code-locations/agent-location";
 import { AGENT_LOCATION_HEADER } from "../coordinator/agents/coordinator-agents";
 import { coordinatorStub } from "../coordinator/coordinator-stub";
+import { takeUpLoadedSchedules } from "../daemon/location-loaded";
 import { DomainError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 
@@ -31,6 +32,8 @@ export const agentRoutes = new Hono<AppEnv>()
     const scope = await authorizeAgentToken(db, c.req.header("authorization"), now);
     const { definitions } = await readJsonBody(c, AgentDefinitionsSchema);
     await saveAgentLocation(db, scope.location, definitions, now);
+    // Its default-RUNNING schedules are taken up now, as a pushed location's are when it loads.
+    await takeUpLoadedSchedules(db, scope.location, definitions, now);
     return c.json({ location: scope.location, definitions_version: await definitionsVersion(definitions) });
   })
   .get("/connect", async (c) => {

@@ -22,7 +22,6 @@ import { nextCronTicks, parseCron } from "../daemon/cron";
 import { dryRunSchedule, nextScheduledTime } from "../daemon/dry-run";
 import { describeCron } from "../daemon/schedule-policy";
 import { readJsonBody } from "../http/read-json-body";
-import { defaultFetch } from "../launcher/signed-fetch";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import type { ScheduleStateRow } from "../storage/schedules-repo";
@@ -103,13 +102,12 @@ export const scheduleRoutes = new Hono<AppEnv>()
     return c.json({ ticks } satisfies z.infer<typeof ScheduleTickListSchema>);
   })
   .post("/:name/test", async (c) => {
-    const { db, now } = c.get("deps");
+    const { evaluation, now } = c.get("deps");
     const found = await findSchedule(c);
     const body = await readJsonBody(c, ScheduleTestBodySchema);
     const scheduledTime = body.scheduled_time ?? nextScheduledTime(found.definition, now());
     const reply: InstigatorTestReply = await dryRunSchedule(
-      db,
-      defaultFetch,
+      evaluation,
       found.location,
       found.definition,
       scheduledTime,

@@ -27,7 +27,6 @@ import { sensorIntervalMs } from "../daemon/sensor-timing";
 import { ValidationFailedError } from "../errors";
 import { readJsonBody } from "../http/read-json-body";
 import { loadInstanceConfig } from "../instance/load-instance-config";
-import { defaultFetch } from "../launcher/signed-fetch";
 import type { Database } from "../storage/db";
 import { stateKey } from "../storage/instigator-state-key";
 import type { SensorStateRow } from "../storage/sensors-repo";
@@ -110,14 +109,14 @@ export const sensorRoutes = new Hono<AppEnv>()
     return c.json({ ticks } satisfies z.infer<typeof SensorTickListSchema>);
   })
   .post("/:name/test", async (c) => {
-    const { db } = c.get("deps");
+    const deps = c.get("deps");
+    const { db } = deps;
     const found = await findSensor(c);
     const body = await readJsonBody(c, SensorTestBodySchema);
     const state = (await listSensorStates(db)).get(stateKey(found.location, found.definition.name));
     const cursor = body.cursor === undefined ? (state?.cursor ?? null) : body.cursor;
     const reply: InstigatorTestReply = await dryRunSensor(
-      db,
-      defaultFetch,
+      deps.evaluation,
       found.location,
       found.definition,
       cursor,

@@ -13,6 +13,7 @@ import type {
   Run,
   Tags,
 } from "../../protocol";
+import type { AgentEvaluator } from "../daemon/remote-evaluation";
 import type { AgentLaunches } from "../launcher/location-routing-launcher";
 import type { CodeLocationEndpoint } from "../storage/code-locations-repo";
 import type { AgentLocationCapacity } from "./agents/agent-capacity";
@@ -46,7 +47,7 @@ export type QueueSnapshot = {
   poolGate: PoolGateView | null;
 };
 
-export interface CoordinatorRpc extends Rpc.DurableObjectBranded, AgentLaunches {
+export interface CoordinatorRpc extends Rpc.DurableObjectBranded, AgentLaunches, AgentEvaluator {
   /** The connected agents (GET /api/agents). */
   agents(): Promise<Agent[]>;
   /** A run already QUEUED in D1 joins the queue; admits. */

@@ -5,8 +5,7 @@
  */
 import type { InstanceConfig } from "../../protocol";
 import { loadInstanceConfig } from "../instance/load-instance-config";
-import type { AgentLaunches } from "../launcher/location-routing-launcher";
-import { type Deps, publicBaseUrl, wire } from "../wiring";
+import { type AgentReach, type Deps, publicBaseUrl, wire } from "../wiring";
 import type { Clock } from "./clock";
 
 export class ObjectWiring {
@@ -15,8 +14,8 @@ export class ObjectWiring {
   constructor(
     private readonly env: Env,
     private readonly clock: Clock,
-    /** The object's own agent sockets: its launches to agents go straight to them. */
-    private readonly agents: AgentLaunches,
+    /** The object's own agent sockets: its launches and evaluations on agents go straight to them. */
+    private readonly agents: AgentReach,
   ) {}
 
   async deps(): Promise<Deps> {

@@ -72,8 +72,7 @@ export async function runSchedulesPass(deps: Deps, now: number): Promise<Schedul
     locations: await listLoadedDefinitions(db),
     evaluate: (location, schedule, scheduledTime) =>
       evaluateRemotely(
-        db,
-        defaultFetch,
+        deps.evaluation,
         location,
         `/schedules/${encodeURIComponent(schedule)}/evaluate`,
         { scheduled_time: scheduledTime },
@@ -96,8 +95,7 @@ export async function runSensorsPass(deps: Deps, now: number): Promise<SensorOut
     locations: await listLoadedDefinitions(db),
     evaluate: (location, sensor, request) =>
       evaluateRemotely(
-        db,
-        defaultFetch,
+        deps.evaluation,
         location,
         `/sensors/${encodeURIComponent(sensor)}/evaluate`,
         request,

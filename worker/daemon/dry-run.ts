@@ -16,11 +16,10 @@ import type {
 } from "../../protocol";
 import { ScheduleEvaluateReplySchema, SensorEvaluateReplySchema } from "../../protocol";
 import { ConflictError } from "../errors";
-import type { FetchFn } from "../launcher/signed-fetch";
 import type { Database } from "../storage/db";
 import { isRunKeyUsed } from "../storage/schedules-repo";
 import { nextCronTicks, parseCron } from "./cron";
-import { evaluateRemotely } from "./remote-evaluation";
+import { type EvaluationDeps, evaluateRemotely } from "./remote-evaluation";
 import { STATIC_SCHEDULE_REPLY, scheduledRun } from "./schedules";
 
 type Kind = "SCHEDULE" | "SENSOR";
@@ -59,8 +58,7 @@ export function nextScheduledTime(schedule: ScheduleDefinition, now: number): nu
 }
 
 export async function dryRunSchedule(
-  db: Database,
-  fetchFn: FetchFn,
+  evaluation: EvaluationDeps,
   location: string,
   schedule: ScheduleDefinition,
   scheduledTime: number,
@@ -76,8 +74,7 @@ export async function dryRunSchedule(
     // As the scheduler would: only a schedule with an evaluate function asks its code location.
     const reply = schedule.evaluated
       ? await evaluateRemotely(
-          db,
-          fetchFn,
+          evaluation,
           location,
           `/schedules/${encodeURIComponent(schedule.name)}/evaluate`,
           { scheduled_time: scheduledTime },
@@ -97,7 +94,7 @@ export async function dryRunSchedule(
     });
     return {
       ...base,
-      run_requests: await describeRequests(db, "SCHEDULE", location, schedule.name, schedule.job, requests),
+      run_requests: await describeRequests(evaluation.db, "SCHEDULE", location, schedule.name, schedule.job, requests),
       skip_reason: null,
       error: null,
     };
@@ -107,8 +104,7 @@ export async function dryRunSchedule(
 }
 
 export async function dryRunSensor(
-  db: Database,
-  fetchFn: FetchFn,
+  evaluation: EvaluationDeps,
   location: string,
   sensor: SensorDefinition,
   cursor: string | null,
@@ -124,14 +120,20 @@ export async function dryRunSensor(
   const base = { location, name: sensor.name, scheduled_time: null, cursor_before: cursor };
   try {
     const reply = await evaluateRemotely(
-      db,
-      fetchFn,
+      evaluation,
       location,
       `/sensors/${encodeURIComponent(sensor.name)}/evaluate`,
       { cursor, last_tick_at: lastTickAt },
       SensorEvaluateReplySchema,
     );
-    const requests = await describeRequests(db, "SENSOR", location, sensor.name, sensor.job, reply.run_requests);
+    const requests = await describeRequests(
+      evaluation.db,
+      "SENSOR",
+      location,
+      sensor.name,
+      sensor.job,
+      reply.run_requests,
+    );
     return {
       ...base,
       cursor_after: reply.cursor === undefined ? cursor : reply.cursor,

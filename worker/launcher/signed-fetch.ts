@@ -128,12 +128,18 @@ export async function sendSignedRequest(fetchFn: FetchFn, req: SignedRequest): P
       reason: `${what} answered ${status} with more than ${MAX_REPLY_BYTES} bytes`,
     };
   }
-  if (!response.ok) {
-    return {
-      ok: false,
-      unreachable: GATEWAY_STATUSES.has(response.status),
-      reason: `${what} answered ${status}${quotedEnvelope(text)}`,
-    };
-  }
+  if (!response.ok) return failedAnswer(what, response.status, status, text);
   return { ok: true, status: response.status, text };
+}
+
+/**
+ * A code location's non-2xx answer (over HTTP, or an agent's on its socket) as the failure it is:
+ * its error envelope's message quoted, unreachable for a gateway's status.
+ */
+export function failedAnswer(what: string, status: number, statusLine: string, text: string): SignedReply {
+  return {
+    ok: false,
+    unreachable: GATEWAY_STATUSES.has(status),
+    reason: `${what} answered ${statusLine}${quotedEnvelope(text)}`,
+  };
 }

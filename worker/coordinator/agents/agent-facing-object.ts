@@ -1,15 +1,16 @@
 /**
  * What the run coordinator object shows to agents: the entry points workerd calls on the object
  * itself for hibernatable WebSockets (the upgrade the Worker forwards, then each socket's messages,
- * close and error) and the RPC methods that list agents or reach one. A base class because workerd
+ * close and error) and the RPC methods that list agents or reach one (launch, terminate, evaluate). A base class because workerd
  * and RPC call these on the object, and all of them only hand over to CoordinatorAgents.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { LaunchRequest } from "../../../protocol";
+import type { AgentEvaluator } from "../../daemon/remote-evaluation";
 import type { AgentLaunches } from "../../launcher/location-routing-launcher";
 import type { CoordinatorAgents } from "./coordinator-agents";
 
-export abstract class AgentFacingObject extends DurableObject<Env> implements AgentLaunches {
+export abstract class AgentFacingObject extends DurableObject<Env> implements AgentLaunches, AgentEvaluator {
   /** Agents' sockets, capacity and placements; the object builds it in its constructor. */
   protected abstract readonly agentHub: CoordinatorAgents;
 
@@ -41,5 +42,10 @@ export abstract class AgentFacingObject extends DurableObject<Env> implements Ag
 
   async terminateOnAgent(runId: string) {
     return this.agentHub.terminateOnAgent(runId);
+  }
+
+  /** A schedule tick or a sensor evaluated by an agent of `location` (agents/agent-evaluations.ts); a result, never a throw. */
+  async evaluateOnAgent(location: string, path: string, body: string) {
+    return this.agentHub.evaluateOnAgent(location, path, body);
   }
 }

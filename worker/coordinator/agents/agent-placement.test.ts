@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AgentLoad, locationCapacity, pickAgent, placeRuns } from "./agent-placement";
+import { type AgentLoad, locationCapacity, pickAgent, pickEvaluator, placeRuns } from "./agent-placement";
 
 const NOW = 1_000_000;
 const TIMEOUT = 5_000;
@@ -88,5 +88,45 @@ describe("locationCapacity", () => {
   it("sums the max runs and runs of the agents that still ping", () => {
     const loads = [agent("a", 1, 2), agent("b", 3, 3), agent("c", 1, 4, 0, NOW - TIMEOUT - 1)];
     expect(locationCapacity(loads, NOW, TIMEOUT)).toEqual({ capacity: 5, inUse: 4, agents: 2 });
+  });
+});
+
+describe("pickEvaluator", () => {
+  const evaluator = (id: string, evaluating: number, running: number, lastPingAt = NOW) => ({
+    ...agent(id, running, 1, 0, lastPingAt),
+    evaluating,
+  });
+
+  it.each([
+    ["the agent with the fewest unanswered evaluations", [evaluator("a", 2, 0), evaluator("b", 1, 5)], "b"],
+    ["the one with the fewest runs among those", [evaluator("a", 1, 3), evaluator("b", 1, 2)], "b"],
+    ["a full agent: an evaluation takes no run capacity", [evaluator("a", 0, 1)], "a"],
+    ["the smallest id when all else ties", [evaluator("b", 0, 0), evaluator("a", 0, 0)], "a"],
+    ["no agent when the only one has gone silent", [evaluator("a", 0, 0, NOW - TIMEOUT - 1)], null],
+    ["no agent when there is none", [], null],
+  ])("chooses %s", (_name, agents, expected) => {
+    expect(pickEvaluator(agents, NOW, TIMEOUT)).toBe(expected);
+  });
+
+  it("chooses an agent that pings, none busier than another that pings, whenever one pings", () => {
+    const loads = fc.uniqueArray(
+      fc.record({
+        id: fc.string({ minLength: 1, maxLength: 4 }),
+        maxRuns: fc.integer({ min: 1, max: 5 }),
+        running: fc.integer({ min: 0, max: 6 }),
+        evaluating: fc.integer({ min: 0, max: 4 }),
+        lastPlacedAt: fc.constant(0),
+        lastPingAt: fc.integer({ min: NOW - 2 * TIMEOUT, max: NOW }),
+      }),
+      { selector: (a) => a.id, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(loads, (agents) => {
+        const live = agents.filter((a) => NOW - a.lastPingAt <= TIMEOUT);
+        const chosen = live.find((a) => a.id === pickEvaluator(agents, NOW, TIMEOUT));
+        expect(chosen === undefined).toBe(live.length === 0);
+        for (const other of live) expect(chosen?.evaluating).toBeLessThanOrEqual(other.evaluating);
+      }),
+    );
   });
 });

@@ -72,3 +72,27 @@ export function locationCapacity(
     agents: live.length,
   };
 }
+
+/** An agent's load as an evaluation sees it: its runs, and the evaluations it has not answered yet. */
+export type EvaluatorLoad = AgentLoad & { readonly evaluating: number };
+
+/**
+ * The agent to evaluate a schedule tick or a sensor on, or null when none of the location's agents
+ * pinged recently. An evaluation takes no run capacity, so a full agent may evaluate; the least
+ * loaded goes first (fewest unanswered evaluations, then fewest runs), then the smallest id, so one
+ * slow function does not hold up the location's other ticks while another agent is free.
+ */
+export function pickEvaluator(agents: readonly EvaluatorLoad[], now: number, pingTimeoutMs: number): string | null {
+  let best: EvaluatorLoad | null = null;
+  for (const agent of agents) {
+    if (now - agent.lastPingAt > pingTimeoutMs) continue;
+    if (best === null || isLessBusy(agent, best)) best = agent;
+  }
+  return best?.id ?? null;
+}
+
+function isLessBusy(a: EvaluatorLoad, b: EvaluatorLoad): boolean {
+  if (a.evaluating !== b.evaluating) return a.evaluating < b.evaluating;
+  if (a.running !== b.running) return a.running < b.running;
+  return a.id < b.id;
+}

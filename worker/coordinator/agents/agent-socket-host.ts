@@ -7,7 +7,8 @@
  * `getWebSocketAutoResponseTimestamp`. Which agent holds which run is in agent-run-store.ts;
  * where a run goes is agent-placement.ts's decision. The object delegates its `fetch`,
  * `webSocketMessage` and `webSocketClose` here and acts on what they return: an admission pass
- * when capacity appeared, run monitoring for the runs of an agent that was lost.
+ * when capacity appeared, an answer to an evaluation handed to agent-evaluations.ts, run
+ * monitoring for the runs of an agent that was lost.
  */
 import type { Agent, LaunchRequest } from "../../../protocol";
 import {
@@ -16,8 +17,11 @@ import {
   AGENT_PING_INTERVAL_MS,
   AGENT_PING_TIMEOUT_MS,
   AGENT_PONG,
+  type AgentEvaluation,
+  AgentEvaluationSchema,
   AgentHelloSchema,
   type CoordinatorMessage,
+  MAX_AGENT_MESSAGE_CHARS,
 } from "../../../protocol";
 import type { LaunchOutcome, TerminateOutcome } from "../../launcher/run-launcher";
 import type { Clock } from "../clock";
@@ -69,15 +73,26 @@ export class AgentSocketHost {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** A message from an agent; true when it brought capacity (its hello), so the object should admit. */
-  message(ws: WebSocket, data: string | ArrayBuffer): boolean {
+  /**
+   * A message from an agent: "welcomed" when it brought capacity (its hello), so the object should
+   * admit; its answer to an evaluation, with its id; else null.
+   */
+  message(
+    ws: WebSocket,
+    data: string | ArrayBuffer,
+  ): "welcomed" | { agentId: string; evaluation: AgentEvaluation } | null {
     const attachment = attachmentOf(ws);
-    if (!attachment) return false;
-    const hello = typeof data === "string" ? AgentHelloSchema.safeParse(safeJson(data)) : null;
-    if (attachment.hello !== null) return false; // pings are answered by the runtime; nothing else is expected
-    if (!hello?.success) {
+    if (!attachment) return null;
+    const json = typeof data === "string" && data.length <= MAX_AGENT_MESSAGE_CHARS ? safeJson(data) : null;
+    if (attachment.hello !== null) {
+      // Pings are answered by the runtime; after the hello only answers to evaluations are expected.
+      const evaluation = AgentEvaluationSchema.safeParse(json);
+      return evaluation.success ? { agentId: attachment.id, evaluation: evaluation.data } : null;
+    }
+    const hello = AgentHelloSchema.safeParse(json);
+    if (!hello.success) {
       ws.close(AGENT_CLOSE.badHello, "the first message must be a hello (protocol/agents.ts)");
-      return false;
+      return null;
     }
     const { definitions_version, max_runs, host } = hello.data;
     ws.serializeAttachment({
@@ -86,7 +101,7 @@ export class AgentSocketHost {
     } satisfies AgentAttachment);
     this.store.addLocation(attachment.location);
     send(ws, { type: "welcome", agent_id: attachment.id });
-    return true;
+    return "welcomed";
   }
 
   /** The socket closed (or failed): the agent is lost, with its runs. */
@@ -182,6 +197,17 @@ export class AgentSocketHost {
       last_ping_at: Math.min(now, this.#lastPingAt(ws, attachment)),
       host: attachment.hello?.host ?? "",
     }));
+  }
+
+  /** The location's agents that said hello, with their runs and last ping (who may evaluate, agent-evaluations.ts). */
+  loads(location: string): AgentLoad[] {
+    return this.#loads(location);
+  }
+
+  /** False when the agent is not connected or the message could not be sent. */
+  sendTo(agentId: string, message: CoordinatorMessage): boolean {
+    const socket = this.#socketOf(agentId);
+    return socket !== null && send(socket, message);
   }
 
   #place(runId: string, location: string, now: number): string | null {

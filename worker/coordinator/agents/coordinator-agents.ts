@@ -2,17 +2,20 @@
  * The agents' part of the run coordinator object, so the object stays thin: it delegates its
  * `fetch` (an agent's upgrade) and socket events here, asks here for the agent locations' capacity
  * before an admission pass and places what the pass admitted, sends launches and terminations to
- * agents (it is the object's AgentLaunches), and has the runs of a lost agent decided on at once
- * (daemon/agent-lost.ts), in the background.
+ * agents (it is the object's AgentLaunches), evaluates schedules and sensors on them
+ * (agent-evaluations.ts), and has the runs of a lost agent decided on at once
+ * (daemon/agent-lost.ts), in the background — its unanswered evaluations fail at once.
  */
 import type { LaunchRequest } from "../../../protocol";
 import { actOnLostAgentRuns } from "../../daemon/agent-lost";
 import { monitoringDepsOf } from "../../daemon/daemon";
+import type { AgentEvaluationResult, AgentEvaluator } from "../../daemon/remote-evaluation";
 import type { AgentLaunches } from "../../launcher/location-routing-launcher";
 import type { LaunchOutcome, TerminateOutcome } from "../../launcher/run-launcher";
 import type { Deps } from "../../wiring";
 import type { Clock } from "../clock";
 import { type AgentLocationCapacity, type LocationCapacity, trackAgentCapacity } from "./agent-capacity";
+import { AgentEvaluations } from "./agent-evaluations";
 import { AgentSocketHost, type LostAgent } from "./agent-socket-host";
 
 /** The header the Worker's connect route names the agent token's code location in. */
@@ -25,8 +28,9 @@ export type AgentsHost = {
   admit(): Promise<void>;
 };
 
-export class CoordinatorAgents implements AgentLaunches {
+export class CoordinatorAgents implements AgentLaunches, AgentEvaluator {
   readonly #sockets: AgentSocketHost;
+  readonly #evaluations: AgentEvaluations;
 
   constructor(
     ctx: DurableObjectState,
@@ -34,6 +38,10 @@ export class CoordinatorAgents implements AgentLaunches {
     private readonly host: AgentsHost,
   ) {
     this.#sockets = new AgentSocketHost(ctx, clock);
+    this.#evaluations = new AgentEvaluations(
+      { loads: (location) => this.#sockets.loads(location), send: (id, message) => this.#sockets.sendTo(id, message) },
+      clock,
+    );
   }
 
   /** The Worker forwarded an agent's upgrade, its token checked. */
@@ -46,7 +54,9 @@ export class CoordinatorAgents implements AgentLaunches {
   }
 
   async message(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    if (this.#sockets.message(ws, data)) await this.host.admit();
+    const received = this.#sockets.message(ws, data);
+    if (received === "welcomed") await this.host.admit();
+    else if (received) this.#evaluations.answered(received.agentId, received.evaluation);
   }
 
   closed(ws: WebSocket, why: string): void {
@@ -92,8 +102,14 @@ export class CoordinatorAgents implements AgentLaunches {
     return this.#sockets.terminate(runId);
   }
 
+  /** `POST <path>` with `body` (JSON text) as one of the location's connected agents answers it. */
+  async evaluateOnAgent(location: string, path: string, body: string): Promise<AgentEvaluationResult> {
+    return this.#evaluations.evaluate(location, path, body);
+  }
+
   #lost(lost: readonly LostAgent[]): void {
     for (const agent of lost) {
+      this.#evaluations.agentGone(agent.agentId, agent.why);
       console.log(
         `run coordinator: agent ${agent.agentId} of ${agent.location} lost (${agent.why}); runs: ${agent.runIds.length}`,
       );
