@@ -14,14 +14,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AgentListSchema,
-  CreatedAgentTokenReplySchema,
   RunListSchema,
   ScheduleTickListSchema,
   SensorReplySchema,
   SensorTickListSchema,
 } from "../../protocol";
+import { type AgentProcess, createAgentToken, startAgent as startAgentProcess } from "../../scripts/lib/agents";
 import { type ControlPlane, generateAdminToken, REPO_ROOT, stopStack } from "../../scripts/lib/local-stack";
-import { type Spawned, spawnGroup, waitForOutput } from "../../scripts/lib/processes";
 import { runScheduled, startScheduledControlPlane, waitUntil } from "../support/e2e-stack";
 import { compiledCli } from "../support/provided";
 
@@ -30,25 +29,17 @@ const FIXTURE = path.join(REPO_ROOT, "test/e2e/fixtures/agent-automation-locatio
 let dir: string;
 let controlPlane: ControlPlane;
 let token = "";
-let agent: Spawned | null = null;
+let agent: AgentProcess | null = null;
 
 async function startAgent(): Promise<void> {
-  agent = spawnGroup(
-    process.execPath,
-    [
-      compiledCli(),
-      "agent",
-      FIXTURE,
-      "--control-plane",
-      controlPlane.url,
-      "--data-dir",
-      path.join(dir, "agent"),
-      "--standby-workers",
-      "0",
-    ],
-    { cwd: REPO_ROOT, env: { FLIGHTDECK_AGENT_TOKEN: token } },
-  );
-  await waitForOutput(agent, /connected to \S+ as agent_[0-9a-f]+/);
+  agent = await startAgentProcess({
+    cli: compiledCli(),
+    file: FIXTURE,
+    controlPlane: controlPlane.url,
+    token,
+    dataDir: path.join(dir, "agent"),
+    standbyWorkers: 0,
+  });
 }
 
 beforeAll(async () => {
@@ -58,11 +49,7 @@ beforeAll(async () => {
     adminToken: generateAdminToken(),
     instanceConfig: {},
   });
-  const made = await controlPlane.client.request("POST", "/api/agent-tokens", CreatedAgentTokenReplySchema, {
-    name: "automation agents",
-    location: "agentauto",
-  });
-  token = made.secret;
+  token = await createAgentToken(controlPlane.client, "automation agents", "agentauto");
   await startAgent();
 }, 120_000);
 
