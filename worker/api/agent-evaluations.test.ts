@@ -8,7 +8,7 @@
  */
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   type CoordinatorMessage,
   type Definitions,
@@ -20,10 +20,11 @@ import worker from "../index";
 import { SAMPLE_DEFINITIONS } from "../test/fake-code-location";
 import { call, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
-import { connectAgent, makeAgentToken, putDefinitions } from "../test/test-agent";
+import { closeOpenAgents, connectAgent, makeAgentToken, putDefinitions } from "../test/test-agent";
 
 useCleanDatabase();
 useRunCoordinator("queued");
+afterEach(closeOpenAgents);
 
 const MINUTE = 60_000;
 const DEFINITIONS: Definitions = {
@@ -108,6 +109,7 @@ describe("an agent location's schedule", () => {
     const lost = await pending;
     expect(lost).toMatchObject({ ok: false, unreachable: true });
     expect(lost.ok ? "" : lost.reason).toMatch(/^agent agent_[0-9a-f]+ was lost \(its socket closed/);
+    while ((await stub.agents()).length > 0) await stub.settle();
   });
 
   it("has a tick with no agent fail uncounted, then evaluated again and launched once an agent is back", async () => {

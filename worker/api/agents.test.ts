@@ -7,7 +7,7 @@
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   AGENT_CLOSE,
   AGENT_PING_TIMEOUT_MS,
@@ -23,10 +23,11 @@ import { interceptCodeLocations, SAMPLE_DEFINITIONS } from "../test/fake-code-lo
 import { eventTypes, getRunReply, newFake, registerFake } from "../test/fixtures";
 import { call, expectError, useCleanDatabase } from "../test/helpers";
 import { useRunCoordinator } from "../test/run-coordinator-type";
-import { connectAgent, makeAgentToken, putDefinitions } from "../test/test-agent";
+import { closeOpenAgents, connectAgent, makeAgentToken, putDefinitions } from "../test/test-agent";
 
 useCleanDatabase();
 useRunCoordinator("queued");
+afterEach(closeOpenAgents);
 const { manualClock } = useCoordinatorClock();
 
 const greet = { location: "fleet", job: "greet", run_config: { ops: { greet: { config: { name: "Ada" } } } } };

@@ -3,7 +3,7 @@
  * socket to the run coordinator opened as `flightdeck agent` opens it, with the coordinator's
  * messages read in order. The control plane's side of the agents' contract (protocol/agents.ts).
  */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import {
   type CoordinatorMessage,
@@ -11,6 +11,7 @@ import {
   CreatedAgentTokenReplySchema,
   type Definitions,
 } from "../../protocol";
+import { coordinatorStub } from "../coordinator/coordinator-stub";
 import { SAMPLE_DEFINITIONS } from "./fake-code-location";
 import { call, ORIGIN } from "./helpers";
 
@@ -24,6 +25,26 @@ export async function putDefinitions(secret: string, definitions: Definitions = 
   return call("PUT", "/api/agents/definitions", { token: secret, body: { definitions } });
 }
 
+const opened = new Set<WebSocket>();
+
+/**
+ * Closes every agent socket a test opened and left open, then waits until the run coordinator has
+ * taken every close (no agent listed) and decided on the lost agents' runs. A test that ends while
+ * the coordinator still does that fails in the background once the file's storage is reset and
+ * leaves workerd unable to end the test run, so each file that connects agents
+ * calls this after each test.
+ */
+export async function closeOpenAgents(): Promise<void> {
+  for (const ws of opened) {
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, "test over");
+  }
+  opened.clear();
+  // settle() also waits for what the coordinator does in the background for a lost agent's runs.
+  const stub = coordinatorStub(env);
+  do await stub.settle();
+  while ((await stub.agents()).length > 0);
+}
+
 /** An agent's socket, as `flightdeck agent` opens it, with its messages read in order. */
 export async function connectAgent(secret: string) {
   const res = await exports.default.fetch(
@@ -35,6 +56,7 @@ export async function connectAgent(secret: string) {
   const ws = res.webSocket;
   if (!ws) throw new Error("no WebSocket in the 101 reply");
   ws.accept();
+  opened.add(ws);
   const received: CoordinatorMessage[] = [];
   const waiting: ((message: CoordinatorMessage) => void)[] = [];
   ws.addEventListener("message", (event) => {
