@@ -20,9 +20,13 @@ import { stepSnapshotPath } from "./step-snapshot-path";
 
 const STEP_PROCESS_MODULE = siblingModule(import.meta.url, "step-process");
 
-/** Starts a rebuild in the background (the old blob is gone when this returns); failures are logged. */
-export function startStepSnapshotBuild(userFile: string, bundleDir: string): void {
-  rebuildStepSnapshot(userFile, bundleDir).then(
+/**
+ * Starts a rebuild in the background (the old blob is gone when this returns); failures are
+ * logged. The promise settles when the build has ended either way, for whoever must not remove
+ * the bundle's directory under it.
+ */
+export function startStepSnapshotBuild(userFile: string, bundleDir: string): Promise<void> {
+  return rebuildStepSnapshot(userFile, bundleDir).then(
     (result) => {
       if (!result.ok) console.error(`flightdeck: step processes will load the bundle (no snapshot): ${result.error}`);
     },

@@ -13,7 +13,14 @@ import { sdkOfThisRunner } from "./sdk-alias";
 
 const BUNDLE_ENTRY = siblingModule(import.meta.url, "../bundle-entry");
 
-export type BundleResult = { ok: true; path: string } | { ok: false; error: string };
+export type BundleResult =
+  | {
+      ok: true;
+      path: string;
+      /** The step processes' snapshot, built in the background: settles when that build has ended. */
+      stepSnapshot: Promise<void>;
+    }
+  | { ok: false; error: string };
 
 /** The entry: expose the location's definitions, and become a run worker when run directly. */
 export function bundleEntrySource(userFile: string): string {
@@ -53,8 +60,9 @@ export async function bundleLocation(userFile: string, dataDir: string): Promise
         js: 'import { createRequire as __flightdeckRequire } from "node:module"; const require = __flightdeckRequire(import.meta.url);',
       },
     });
-    startStepSnapshotBuild(absolute, dirname(outfile)); // background; step processes fall back until it exists
-    return { ok: true, path: outfile };
+    // In the background: step processes load the bundle until the snapshot exists.
+    const stepSnapshot = startStepSnapshotBuild(absolute, dirname(outfile));
+    return { ok: true, path: outfile, stepSnapshot };
   } catch (error) {
     return {
       ok: false,

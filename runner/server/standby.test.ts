@@ -13,15 +13,18 @@ import { STANDBY_FLAG, StandbyWorkers } from "./standby";
 
 let dataDir = "";
 let bundlePath = "";
+let stepSnapshot: Promise<void> = Promise.resolve();
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "flightdeck-standby-"));
   const bundle = await bundleLocation(DEMO_LOCATION, dataDir);
   if (!bundle.ok) throw new Error(bundle.error);
   bundlePath = bundle.path;
+  stepSnapshot = bundle.stepSnapshot;
 });
-// Every spare, taken or idle, has exited before its directory goes: a taken spare still writes
-// its run's files (it fails its "run" below), and would make them again after an early removal.
+// Every spare, taken or idle, has exited, and the bundle's step snapshot (built in the background)
+// is done, before the directory goes: either would write into it again after an early removal.
 afterAll(async () => {
+  await stepSnapshot;
   await waitFor(
     () => childProcesses(process.pid).every((p) => !p.args.includes(STANDBY_FLAG)) || undefined,
     30_000,
