@@ -132,4 +132,65 @@ describe("EventSender", () => {
     // The first sleep is the linger before the first request; the second is the backoff.
     expect(clock.sleeps).toEqual([5, 25]);
   });
+
+  describe("the run's end event, queued while a batch is in flight", () => {
+    /** A control plane whose first request waits for release(); the others answer from `answers` or ack in full. */
+    function heldFirstPost(answers: { first?: DeliveryResult; others?: DeliveryResult[] } = {}) {
+      let release: () => void = () => {};
+      const batches: number[][] = [];
+      const post = async (events: readonly RunWorkerEvent[]): Promise<DeliveryResult> => {
+        batches.push(events.map((e) => e.seq));
+        const full: DeliveryResult = { kind: "acked", ackedThrough: events.at(-1)?.seq ?? 0 };
+        if (batches.length === 1) {
+          await new Promise<void>((resolve) => (release = resolve));
+          return answers.first ?? full;
+        }
+        return answers.others?.shift() ?? full;
+      };
+      return { post, batches, release: () => release() };
+    }
+
+    it("goes at once with every unacknowledged event, without waiting for the batch ahead", async () => {
+      const control = heldFirstPost();
+      const delivered: number[] = [];
+      const sender = new EventSender({ clock: fakeClock(), post: control.post, onDelivered: (s) => delivered.push(s) });
+      sender.enqueue(event(1, "RUN_START"));
+      await vi.waitFor(() => expect(control.batches).toHaveLength(1));
+      sender.enqueue(event(2, "STEP_SUCCESS"));
+      sender.enqueue(event(3, "RUN_SUCCESS"));
+      await vi.waitFor(() => expect(control.batches).toEqual([[1], [1, 2, 3]]));
+      control.release();
+      expect(await sender.flush(Number.POSITIVE_INFINITY)).toBe(true);
+      expect(control.batches).toHaveLength(2);
+      expect(sender.acked).toBe(3);
+      expect(delivered).toEqual([3]);
+    });
+
+    it("takes the end request's acknowledgement when the batch ahead is refused because the run has ended", async () => {
+      const logs: string[] = [];
+      const control = heldFirstPost({ first: { kind: "rejected", reason: "HTTP 409: the run has ended" } });
+      const sender = new EventSender({ clock: fakeClock(), post: control.post, log: (m) => logs.push(m) });
+      sender.enqueue(event(1, "RUN_START"));
+      await vi.waitFor(() => expect(control.batches).toHaveLength(1));
+      sender.enqueue(event(2, "RUN_FAILURE"));
+      await vi.waitFor(() => expect(control.batches).toHaveLength(2));
+      control.release();
+      await sender.flush(Number.POSITIVE_INFINITY);
+      expect(sender.acked).toBe(2);
+      expect(logs).toEqual([]);
+    });
+
+    it("falls back to the batch ahead's acknowledgement when the end request fails, and posts the end again", async () => {
+      const control = heldFirstPost({ others: [{ kind: "retry", reason: "network error" }] });
+      const sender = new EventSender({ clock: fakeClock(), post: control.post });
+      sender.enqueue(event(1, "RUN_START"));
+      await vi.waitFor(() => expect(control.batches).toHaveLength(1));
+      sender.enqueue(event(2, "RUN_SUCCESS"));
+      await vi.waitFor(() => expect(control.batches).toHaveLength(2));
+      control.release();
+      await sender.flush(Number.POSITIVE_INFINITY);
+      expect(control.batches).toEqual([[1], [1, 2], [2]]);
+      expect(sender.acked).toBe(2);
+    });
+  });
 });
