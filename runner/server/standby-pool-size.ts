@@ -2,11 +2,11 @@
  * How many standby run workers to keep warm (server/standby.ts), decided from the recent launches
  * and how long a standby takes to become ready. Pure: time comes in as a parameter.
  *
- * Why this number: a launch takes a spare and starts its replacement at once, and the replacement
- * is of no use to a launch for one boot time. So at a launch at `t`, the spares started in
- * (t - boot, t] are still booting, and a ready one is left only if the pool holds one more than
- * the launches in that span. The target is therefore the busiest span of one boot time among the
- * launches of the last window (each span counted with its own launch), between the floor
+ * Why this number: a launch takes a spare, and its replacement is of no use to a launch for a lag:
+ * the time it is held back (standby.ts) and its boot. So at a launch at `t`, the replacements of
+ * the launches in (t - lag, t] are not ready, and a ready spare is left only if the pool holds one
+ * more than the launches in that span. The target is therefore the busiest span of one lag among
+ * the launches of the last window (each span counted with its own launch), between the floor
  * (`--standby-workers`) and the ceiling (`--max-standby-workers`). When launches stop, the window
  * empties and the target falls back to the floor. Dagster's DefaultRunLauncher has no pool; this
  * is what keeps its one-process-per-run rule from costing a Node start per run.
@@ -60,14 +60,15 @@ export function peakLaunchesPerBoot(sortedLaunches: readonly number[], bootMs: n
   return peak;
 }
 
+/** `lagMs`: how long after a launch its replacement is ready to take the next. */
 export function decideStandbyPoolSize(
   launches: readonly number[],
   now: number,
-  bootMs: number,
+  lagMs: number,
   settings: PoolSizeSettings,
 ): PoolSizeDecision {
   const recent = recentLaunches(launches, now, settings.windowMs);
-  const demand = peakLaunchesPerBoot(recent, Math.max(0, bootMs));
+  const demand = peakLaunchesPerBoot(recent, Math.max(0, lagMs));
   const target = Math.min(settings.max, Math.max(settings.min, demand));
   const oldest = recent[0];
   return { target, recheckAt: oldest === undefined ? null : oldest + settings.windowMs };

@@ -1,16 +1,23 @@
 /**
  * Standby run workers: each is a new `node <bundle>.mjs --standby` process, started before any
  * launch, that has already loaded the bundle, the user's module and the HTTP client, and waits on
- * stdin for the path of a launch request. A launch takes one and a replacement starts at once, so
+ * stdin for the path of a launch request. A launch takes one and a replacement follows, so
  * every run still gets its own fresh process (Dagster's DefaultRunLauncher) but not its start-up
  * time (~150-300 ms here), which would otherwise dominate a short run's latency. A standby process
  * never runs more than one run; when the server goes away its stdin closes and it exits.
  *
+ * A taken spare's replacement is held back until that run worker exits, or one boot time at the
+ * latest. A boot is ~200 ms of CPU (Node, the bundle, the user's module); started with the launch,
+ * it would compete with the very run it was started for, and with the control plane taking that
+ * run's events: on 2 cores that makes a short run's submit → SUCCESS ~1.6× as long (`npm run
+ * bench`). A launch that comes while a replacement is held takes another spare, or starts its own
+ * process, as it would while the replacement booted.
+ *
  * How many wait is decided by standby-pool-size.ts from the recent launches and the measured boot
  * time: each standby says "ready" on a pipe of its own (fd 3, READY_FD_ENV) once warm, so the pool
- * knows how long a replacement takes to be of use. Launches closer together than a boot time grow
- * the pool up to its ceiling; when they stop, the idle spares above the floor are retired by ending
- * their stdin, which a standby takes as "exit now".
+ * knows how long a replacement takes to be of use (its hold, then its boot). Launches closer
+ * together than that grow the pool up to its ceiling; when they stop, the idle spares above the
+ * floor are retired by ending their stdin, which a standby takes as "exit now".
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
@@ -86,6 +93,8 @@ export class StandbyWorkers {
   private bootMs = INITIAL_BOOT_MS;
   private target: number;
   private recheck: NodeJS.Timeout | null = null;
+  /** Replacements held back for runs just launched (hold()): the pool counts them as coming. */
+  private held = 0;
   private counter = 0;
   private closed = false;
 
@@ -104,11 +113,12 @@ export class StandbyWorkers {
     // Taken spares count too: one still warming up when its launch came is the clearest sign of a slow boot.
     const booting = [...this.booting].map((s) => s.spawnedAt);
     const bootMs = currentBootMs(this.bootMs, booting, this.now());
-    const decision = decideStandbyPoolSize(this.launches, this.now(), bootMs, this.pool);
+    // A replacement is of use after its hold (at most one boot time) and its own boot.
+    const decision = decideStandbyPoolSize(this.launches, this.now(), 2 * bootMs, this.pool);
     this.target = decision.target;
     this.launches = this.launches.filter((t) => t > this.now() - this.pool.windowMs);
     this.spares = this.spares.filter((s) => s.alive);
-    while (this.spares.length < this.target) this.spawnSpare();
+    while (this.spares.length + this.held < this.target) this.spawnSpare();
     // The newest spares go first: they are the likeliest to be still booting.
     while (this.spares.length > this.target) this.retire(this.spares.pop());
     if (this.recheck) clearTimeout(this.recheck);
@@ -137,8 +147,24 @@ export class StandbyWorkers {
     rmSync(spare.dir, { recursive: true, force: true });
     if (this.settings.lifeline) spare.child.stdin?.write(`${launchFile}\n`);
     else spare.child.stdin?.end(`${launchFile}\n`);
+    this.hold(spare.child);
     this.fill();
     return { child: spare.child, ready: spare.ready };
+  }
+
+  /** Counts `taken`'s replacement as coming, and lets fill() start it once `taken` exits, or after one boot time. */
+  private hold(taken: ChildProcess): void {
+    this.held++;
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(timer);
+      taken.off("exit", release);
+      this.held--;
+      this.fill();
+    };
+    timer = setTimeout(release, this.bootMs);
+    timer.unref();
+    taken.once("exit", release);
   }
 
   /** Stops the idle spares (they hold no run). */
