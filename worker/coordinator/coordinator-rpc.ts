@@ -50,6 +50,8 @@ export type QueueSnapshot = {
 export interface CoordinatorRpc extends Rpc.DurableObjectBranded, AgentLaunches, AgentEvaluator {
   /** The connected agents (GET /api/agents). */
   agents(): Promise<Agent[]>;
+  /** Agent sockets the runtime still holds, closing ones included (tests wait for 0). */
+  agentSocketCount(): Promise<number>;
   /** A run already QUEUED in D1 joins the queue; admits. */
   enqueue(run: EnqueueInput): Promise<void>;
   /** A new run, not yet in D1: stored (and claimed, when admitted at once); returns once D1 has it. */

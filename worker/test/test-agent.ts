@@ -4,7 +4,7 @@
  * messages read in order. The control plane's side of the agents' contract (protocol/agents.ts).
  */
 import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import {
   type CoordinatorMessage,
   CoordinatorMessageSchema,
@@ -29,20 +29,29 @@ const opened = new Set<WebSocket>();
 
 /**
  * Closes every agent socket a test opened and left open, then waits until the run coordinator has
- * taken every close (no agent listed) and decided on the lost agents' runs. A test that ends while
- * the coordinator still does that fails in the background once the file's storage is reset and
- * leaves workerd unable to end the test run, so each file that connects agents
- * calls this after each test.
+ * taken every close and decided on the lost agents' runs. A test that ends while the coordinator
+ * still does that fails in the background once the file's storage is reset and leaves workerd
+ * unable to end the test run, so each file that connects agents calls this after each test.
+ * "Taken every close" is the runtime holding no agent socket any more: the agent list alone is
+ * not enough, since a socket whose close has arrived leaves it (it is no longer OPEN) before the
+ * object's webSocketClose has run. The last settle() comes after that handler, so it also waits
+ * for what the coordinator then does in the background for the lost agent's runs.
  */
 export async function closeOpenAgents(): Promise<void> {
   for (const ws of opened) {
     if (ws.readyState === WebSocket.OPEN) ws.close(1000, "test over");
   }
   opened.clear();
-  // settle() also waits for what the coordinator does in the background for a lost agent's runs.
   const stub = coordinatorStub(env);
-  do await stub.settle();
-  while ((await stub.agents()).length > 0);
+  await vi.waitFor(
+    async () => {
+      await stub.settle();
+      expect(await stub.agentSocketCount()).toBe(0);
+      expect(await stub.agents()).toEqual([]);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+  await stub.settle();
 }
 
 /** An agent's socket, as `flightdeck agent` opens it, with its messages read in order. */

@@ -36,6 +36,14 @@ export abstract class AgentFacingObject extends DurableObject<Env> implements Ag
     return this.agentHub.list();
   }
 
+  /**
+   * How many agent sockets the runtime still holds, closing ones included: none once every close
+   * has been handed to webSocketClose (a socket stops being OPEN before that). Tests wait on it.
+   */
+  async agentSocketCount(): Promise<number> {
+    return this.ctx.getWebSockets().length;
+  }
+
   async launchOnAgent(request: LaunchRequest) {
     return this.agentHub.launchOnAgent(request);
   }
