@@ -48,9 +48,9 @@ export class EventSender {
   private readonly clock: SenderClock;
   private deliveredThrough: number;
   private wake: (() => void) | null = null;
-  /** Resolves when the run's end event is queued: the in-flight wait is cut short for it. */
-  private endQueued: Promise<void>;
-  private signalEnd: () => void = () => {};
+  /** Whether the run's end event has been queued, and who waits for it while a batch is in flight. */
+  private endQueued = false;
+  private onEndQueued: (() => void) | null = null;
   private drained: (() => void)[] = [];
   private stopped = false;
   private readonly stopSignal: Promise<void>;
@@ -63,16 +63,16 @@ export class EventSender {
     this.stopSignal = new Promise((resolve) => {
       this.signalStop = resolve;
     });
-    this.endQueued = new Promise((resolve) => {
-      this.signalEnd = resolve;
-    });
   }
 
   /** Queues an event already written to the spool; events must arrive in seq order. */
   enqueue(event: RunWorkerEvent): void {
     if (event.seq <= this.deliveredThrough) return;
     this.pending.push({ event, queuedAt: this.clock.now() });
-    if (isFinalEvent(event)) this.signalEnd();
+    if (isFinalEvent(event)) {
+      this.endQueued = true;
+      this.onEndQueued?.();
+    }
     this.loop ??= this.run();
     this.wake?.();
   }
@@ -146,7 +146,13 @@ export class EventSender {
     const maxBatch = this.options.maxBatch ?? MAX_BATCH_SIZE;
     const inFlight = this.options.post(batch);
     if (batch.some(isFinalEvent)) return inFlight;
-    const first = await Promise.race([inFlight, this.endQueued.then(() => null)]);
+    const endQueued = new Promise<null>((resolve) => {
+      this.onEndQueued = () => resolve(null);
+      if (this.endQueued) resolve(null);
+    });
+    const first = await Promise.race([inFlight, endQueued]).finally(() => {
+      this.onEndQueued = null;
+    });
     if (first !== null) return first;
     const everything = this.pending.slice(0, maxBatch).map((p) => p.event);
     if (!everything.some(isFinalEvent)) return inFlight;
