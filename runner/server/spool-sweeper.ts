@@ -64,9 +64,11 @@ export class SpoolSweeper {
     if (!launch.success) return;
     // The compute logs first, then the events: once the run's ending event is stored, the control
     // plane refuses every write with its run token, uploads included.
-    void this.#sweepComputeLogs(dir, launch.data.events_url, launch.data.run_token).then(() =>
-      this.#deliverEvents(dir, launch.data.events_url, launch.data.run_token),
-    );
+    void this.#sweepComputeLogs(dir, launch.data.events_url, launch.data.run_token)
+      .then(() => this.#deliverEvents(dir, launch.data.events_url, launch.data.run_token))
+      // The run dir can go while a sweep works in it (its retention ended, the server stopping):
+      // that sweep is over, and the next one finds what is left, if anything.
+      .catch((error: unknown) => console.error(`flightdeck: sweeping ${dir} stopped: ${String(error)}`));
   }
 
   #deliverEvents(dir: string, url: string, token: string): void {
