@@ -9,8 +9,9 @@
 import { closeSync, realpathSync, writeSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Definitions } from "../protocol";
+import { installSourceMappedStacks } from "./executors/stack-remap";
 import { STEP_FLAG } from "./executors/step-messages";
 import { serveStep } from "./executors/step-process";
 import { hasLifeline, watchLifeline } from "./lifeline";
@@ -41,6 +42,7 @@ export async function evaluateInLocationModule(
 export async function runWorkerIfMain(loadModule: () => Promise<unknown>, bundleUrl: string): Promise<void> {
   const main = process.argv[1];
   if (!main || pathToFileURL(realpathSync(main)).href !== bundleUrl) return;
+  installSourceMappedStacks(fileURLToPath(bundleUrl));
   const argument = process.argv[2];
   if (argument === STEP_FLAG) process.exit(await serveStep(loadModule));
   const launchFile = argument === STANDBY_FLAG ? await standBy(loadModule) : argument;

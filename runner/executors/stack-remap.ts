@@ -1,8 +1,13 @@
 /**
- * Points stack frames of a snapshotted step process back at the user's TypeScript. Node applies
- * source maps to modules it loads itself, not to code restored from a startup snapshot, so a step
- * process started from one (step-snapshot-build.ts) maps the frames of its bundle with the bundle's
- * linked `.map` — read only when an error is reported.
+ * Points stack frames of a process started from a code location bundle back at the user's
+ * TypeScript, through the bundle's linked `.map`, read only when a stack that names the bundle is
+ * first formatted.
+ *
+ * Node's `--enable-source-maps` would do the same, but it reads and indexes the map (~2 MB) and
+ * the bundle's line lengths while the bundle loads, in every run worker and step process: ~15% of
+ * a run worker's start-up CPU, paid by runs that never format a stack. Node also applies source
+ * maps only to modules it loads itself, not to code restored from a startup snapshot, which the
+ * step processes start from (step-snapshot-build.ts). So every such process installs this instead.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -37,13 +42,21 @@ export function createStackRemapper(bundleFile: string): StackRemapper {
   };
 }
 
-/** The same error data with every `stack` (causes included) remapped. */
-export function remapErrorStacks<T>(value: T, remap: StackRemapper): T {
-  if (Array.isArray(value)) return value.map((v) => remapErrorStacks(v, remap)) as T;
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key] = key === "stack" && typeof v === "string" ? remap(v) : remapErrorStacks(v, remap);
+/**
+ * From now on, every stack this process formats has its frames in `bundleFile` source-mapped.
+ * The stack reads as V8's own (`Name: message` and one `    at …` line a frame); code that sets
+ * `Error.prepareStackTrace` itself still wins, as it does over Node's.
+ */
+export function installSourceMappedStacks(bundleFile: string): void {
+  const remap = createStackRemapper(bundleFile);
+  Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]) =>
+    remap(`${errorHeader(error)}${frames.map((frame) => `\n    at ${frame}`).join("")}`);
+}
+
+function errorHeader(error: unknown): string {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return "Error";
   }
-  return out as T;
 }

@@ -12,15 +12,15 @@ import { codeLocationOf, findJob } from "../sdk/code-location";
 import { FsIoManager } from "./io-manager";
 import { runStep } from "./run-step";
 import { serializeError } from "./serialize-error";
-import { createStackRemapper, remapErrorStacks } from "./stack-remap";
+import { installSourceMappedStacks } from "./stack-remap";
 import type { RunStepMessage, StepProcessMessage } from "./step-messages";
 
 export async function serveStep(
   loadModule: () => Promise<unknown>,
-  /** Set when started from a startup snapshot: the bundle whose frames must be source-mapped by hand. */
+  /** Set when started from a startup snapshot: the bundle whose frames are to be source-mapped. */
   snapshotBundle?: string,
 ): Promise<number> {
-  const remap = snapshotBundle ? createStackRemapper(snapshotBundle) : null;
+  if (snapshotBundle) installSourceMappedStacks(snapshotBundle);
   const termination = new AbortController();
   process.on("SIGTERM", () => termination.abort(new Error("the run was terminated (SIGTERM)")));
   process.on("SIGINT", () => termination.abort(new Error("the run was terminated (SIGINT)")));
@@ -34,10 +34,7 @@ export async function serveStep(
     send({ type: "ready" });
   });
   const emit: EmitEvent = (event) => {
-    send({
-      type: "event",
-      event: remap && event.data ? { ...event, data: remapErrorStacks(event.data, remap) } : event,
-    });
+    send({ type: "event", event });
     return { seq: 0, type: event.type, ts: Date.now() };
   };
   try {
@@ -64,7 +61,7 @@ export async function serveStep(
         : {
             type: "done",
             ok: false,
-            error: remap ? remapErrorStacks(outcome.error, remap) : outcome.error,
+            error: outcome.error,
             retry: outcome.retry,
           },
     );

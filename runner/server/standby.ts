@@ -68,7 +68,7 @@ export function spawnRunWorker(
   const stderr = openSync(join(logDir, STDERR_FILE), "a");
   const env = lifeline ? { ...settings.env, [LIFELINE_ENV]: "1" } : settings.env;
   try {
-    return spawn(process.execPath, ["--enable-source-maps", settings.bundlePath, ...args], {
+    return spawn(process.execPath, [settings.bundlePath, ...args], {
       detached: true,
       stdio: [lifeline ? "pipe" : stdin, stdout, stderr, ...(readyPipe ? (["pipe"] as const) : [])],
       env: readyPipe ? { ...env, [READY_FD_ENV]: String(READY_FD) } : env,
