@@ -166,31 +166,35 @@ describe("EventSender", () => {
       expect(delivered).toEqual([3]);
     });
 
-    it("takes the end request's acknowledgement when the batch ahead is refused because the run has ended", async () => {
+    /** RUN_START goes and is held; the end event (seq 2) is queued and goes too; then the first is answered and all is flushed. */
+    async function endBehindHeldStart(
+      answers: Parameters<typeof heldFirstPost>[0],
+      end: "RUN_SUCCESS" | "RUN_FAILURE",
+    ) {
       const logs: string[] = [];
-      const control = heldFirstPost({ first: { kind: "rejected", reason: "HTTP 409: the run has ended" } });
+      const control = heldFirstPost(answers);
       const sender = new EventSender({ clock: fakeClock(), post: control.post, log: (m) => logs.push(m) });
       sender.enqueue(event(1, "RUN_START"));
       await vi.waitFor(() => expect(control.batches).toHaveLength(1));
-      sender.enqueue(event(2, "RUN_FAILURE"));
+      sender.enqueue(event(2, end));
       await vi.waitFor(() => expect(control.batches).toHaveLength(2));
       control.release();
       await sender.flush(Number.POSITIVE_INFINITY);
-      expect(sender.acked).toBe(2);
+      return { batches: control.batches, acked: sender.acked, logs };
+    }
+
+    it("takes the end request's acknowledgement when the batch ahead is refused because the run has ended", async () => {
+      const first: DeliveryResult = { kind: "rejected", reason: "HTTP 409: the run has ended" };
+      const { acked, logs } = await endBehindHeldStart({ first }, "RUN_FAILURE");
+      expect(acked).toBe(2);
       expect(logs).toEqual([]);
     });
 
     it("falls back to the batch ahead's acknowledgement when the end request fails, and posts the end again", async () => {
-      const control = heldFirstPost({ others: [{ kind: "retry", reason: "network error" }] });
-      const sender = new EventSender({ clock: fakeClock(), post: control.post });
-      sender.enqueue(event(1, "RUN_START"));
-      await vi.waitFor(() => expect(control.batches).toHaveLength(1));
-      sender.enqueue(event(2, "RUN_SUCCESS"));
-      await vi.waitFor(() => expect(control.batches).toHaveLength(2));
-      control.release();
-      await sender.flush(Number.POSITIVE_INFINITY);
-      expect(control.batches).toEqual([[1], [1, 2], [2]]);
-      expect(sender.acked).toBe(2);
+      const others: DeliveryResult[] = [{ kind: "retry", reason: "network error" }];
+      const { batches, acked } = await endBehindHeldStart({ others }, "RUN_SUCCESS");
+      expect(batches).toEqual([[1], [1, 2], [2]]);
+      expect(acked).toBe(2);
     });
   });
 });
