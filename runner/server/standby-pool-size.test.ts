@@ -5,8 +5,9 @@ import {
   decideStandbyPoolSize,
   defaultMaxStandbyWorkers,
   nextBootEstimate,
-  peakLaunchesPerBoot,
+  peakLaunchesPerSpan,
   readStandbyWindowMs,
+  replacementHoldMs,
 } from "./standby-pool-size";
 
 const settings = { min: 1, max: 4, windowMs: 10_000 };
@@ -18,16 +19,20 @@ describe("the standby pool's size", () => {
     expect(decideStandbyPoolSize([], NOW, 300, { ...settings, min: 2 }).target).toBe(2);
   });
 
-  it("keeps one spare for launches further apart than a boot time", () => {
+  it("holds a replacement back for at most one boot time", () => {
+    expect(replacementHoldMs(300)).toBe(300);
+  });
+
+  it("keeps one spare for launches further apart than a replacement's hold and boot", () => {
     const spaced = [NOW - 2000, NOW - 1400, NOW - 800, NOW - 200];
     expect(decideStandbyPoolSize(spaced, NOW, 300, settings).target).toBe(1);
   });
 
-  it("keeps one more spare than the launches that fall within one boot time of each other", () => {
-    // Every 150 ms with a 300 ms boot: the two spares started by the last two launches are booting.
+  it("keeps one more spare than the launches that fall within one hold and boot of each other", () => {
+    // Every 150 ms with a 150 ms boot (a 300 ms lag): the replacements of the last two launches are not ready.
     const backToBack = [NOW - 600, NOW - 450, NOW - 300, NOW - 150, NOW];
-    expect(decideStandbyPoolSize(backToBack, NOW, 300, settings).target).toBe(2);
-    expect(decideStandbyPoolSize(backToBack, NOW, 700, settings).target).toBe(4);
+    expect(decideStandbyPoolSize(backToBack, NOW, 150, settings).target).toBe(2);
+    expect(decideStandbyPoolSize(backToBack, NOW, 350, settings).target).toBe(4);
   });
 
   it("never goes above the ceiling, however dense the burst", () => {
@@ -51,10 +56,10 @@ describe("the standby pool's size", () => {
   });
 
   it("counts the busiest boot-time span, each launch with those just before it", () => {
-    expect(peakLaunchesPerBoot([], 300)).toBe(0);
-    expect(peakLaunchesPerBoot([0, 300, 600], 300)).toBe(1);
-    expect(peakLaunchesPerBoot([0, 299, 1000, 1001, 1002], 300)).toBe(3);
-    expect(peakLaunchesPerBoot([5, 5, 5], 0)).toBe(1);
+    expect(peakLaunchesPerSpan([], 300)).toBe(0);
+    expect(peakLaunchesPerSpan([0, 300, 600], 300)).toBe(1);
+    expect(peakLaunchesPerSpan([0, 299, 1000, 1001, 1002], 300)).toBe(3);
+    expect(peakLaunchesPerSpan([5, 5, 5], 0)).toBe(1);
   });
 
   it("takes a spare still booting as proof that a boot takes at least its age", () => {

@@ -48,27 +48,37 @@ export function recentLaunches(launches: readonly number[], now: number, windowM
   return launches.filter((t) => t > now - windowMs && t <= now).sort((a, b) => a - b);
 }
 
-/** The most launches that fell within one boot time of each other: each launch with those before it. */
-export function peakLaunchesPerBoot(sortedLaunches: readonly number[], bootMs: number): number {
+/** The most launches that fell within one span of `spanMs` of each other: each launch with those before it. */
+export function peakLaunchesPerSpan(sortedLaunches: readonly number[], spanMs: number): number {
   let peak = 0;
   let first = 0;
   for (let i = 0; i < sortedLaunches.length; i++) {
     const t = sortedLaunches[i] ?? 0;
-    while (first < i && (sortedLaunches[first] ?? t) <= t - bootMs) first++;
+    while (first < i && (sortedLaunches[first] ?? t) <= t - spanMs) first++;
     peak = Math.max(peak, i - first + 1);
   }
   return peak;
 }
 
-/** `lagMs`: how long after a launch its replacement is ready to take the next. */
+/**
+ * How long a taken spare's replacement is held back at most (standby.ts): one boot time, enough
+ * for a short run to end before a boot competes with it for the CPU, and no longer, or a burst of
+ * launches would run the pool dry.
+ */
+export function replacementHoldMs(bootMs: number): number {
+  return bootMs;
+}
+
+/** `bootMs`: the boot time now (currentBootMs). A replacement is of use after its hold and its boot: that is the lag. */
 export function decideStandbyPoolSize(
   launches: readonly number[],
   now: number,
-  lagMs: number,
+  bootMs: number,
   settings: PoolSizeSettings,
 ): PoolSizeDecision {
   const recent = recentLaunches(launches, now, settings.windowMs);
-  const demand = peakLaunchesPerBoot(recent, Math.max(0, lagMs));
+  const lagMs = replacementHoldMs(bootMs) + bootMs;
+  const demand = peakLaunchesPerSpan(recent, Math.max(0, lagMs));
   const target = Math.min(settings.max, Math.max(settings.min, demand));
   const oldest = recent[0];
   return { target, recheckAt: oldest === undefined ? null : oldest + settings.windowMs };

@@ -31,6 +31,7 @@ import {
   INITIAL_BOOT_MS,
   nextBootEstimate,
   type PoolSizeSettings,
+  replacementHoldMs,
 } from "./standby-pool-size";
 
 export const STANDBY_FLAG = "--standby";
@@ -113,8 +114,7 @@ export class StandbyWorkers {
     // Taken spares count too: one still warming up when its launch came is the clearest sign of a slow boot.
     const booting = [...this.booting].map((s) => s.spawnedAt);
     const bootMs = currentBootMs(this.bootMs, booting, this.now());
-    // A replacement is of use after its hold (at most one boot time) and its own boot.
-    const decision = decideStandbyPoolSize(this.launches, this.now(), 2 * bootMs, this.pool);
+    const decision = decideStandbyPoolSize(this.launches, this.now(), bootMs, this.pool);
     this.target = decision.target;
     this.launches = this.launches.filter((t) => t > this.now() - this.pool.windowMs);
     this.spares = this.spares.filter((s) => s.alive);
@@ -152,7 +152,7 @@ export class StandbyWorkers {
     return { child: spare.child, ready: spare.ready };
   }
 
-  /** Counts `taken`'s replacement as coming, and lets fill() start it once `taken` exits, or after one boot time. */
+  /** Counts `taken`'s replacement as coming, and lets fill() start it once `taken` exits, or after its hold (replacementHoldMs). */
   private hold(taken: ChildProcess): void {
     this.held++;
     let timer: NodeJS.Timeout | undefined;
@@ -162,7 +162,7 @@ export class StandbyWorkers {
       this.held--;
       this.fill();
     };
-    timer = setTimeout(release, this.bootMs);
+    timer = setTimeout(release, replacementHoldMs(this.bootMs));
     timer.unref();
     taken.once("exit", release);
   }
