@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page, Request } from "playwright-core";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { REPO_ROOT } from "../../../scripts/lib/local-stack";
 
@@ -18,7 +18,9 @@ export type Browser = {
   dialogs: string[];
   /** Uncaught errors in the page. */
   pageErrors: string[];
-  screenshot: (name: string) => Promise<string>;
+  /** The page's requests still unanswered, oldest first, each with how long it has waited. */
+  requestsInFlight: () => string[];
+  screenshot: (name: string, options?: { timeoutMs?: number }) => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -35,15 +37,21 @@ export async function launchBrowser(): Promise<Browser> {
     void dialog.dismiss();
   });
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  const inFlight = new Map<Request, number>();
+  page.on("request", (request) => inFlight.set(request, Date.now()));
+  for (const settled of ["requestfinished", "requestfailed"] as const)
+    page.on(settled, (request) => inFlight.delete(request));
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   return {
     context,
     page,
     dialogs,
     pageErrors,
-    screenshot: async (name) => {
+    requestsInFlight: () =>
+      [...inFlight].map(([request, since]) => `${request.method()} ${request.url()} (${Date.now() - since} ms)`),
+    screenshot: async (name, options = {}) => {
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage: true, timeout: options.timeoutMs });
       return file;
     },
     close,

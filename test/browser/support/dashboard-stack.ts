@@ -126,8 +126,15 @@ export function useDashboardStack(options: DashboardStackOptions = {}): Omit<Das
     started = await startDashboardStack(options);
   });
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === "fail")
-      await started?.browser.screenshot(`FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`);
+    if (ctx.task.result?.state !== "fail" || !started) return;
+    // What the page still waited for tells a stalled server (requests listed) from a stalled page (none).
+    const waiting = started.browser.requestsInFlight();
+    console.error(`"${ctx.task.name}" failed; the page's requests in flight: ${waiting.join("; ") || "none"}`);
+    // A page that stopped answering must not hold the file for another navigation timeout.
+    const name = `FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`;
+    await started.browser.screenshot(name, { timeoutMs: 15_000 }).catch((error: unknown) => {
+      console.error(`no screenshot of the failed page: ${String(error)}`);
+    });
   });
   afterAll(async () => {
     await started?.teardown();
