@@ -39,8 +39,8 @@ export async function launchBrowser(): Promise<Browser> {
   page.on("pageerror", (err) => pageErrors.push(err.message));
   const inFlight = new Map<Request, number>();
   page.on("request", (request) => inFlight.set(request, Date.now()));
-  for (const settled of ["requestfinished", "requestfailed"] as const)
-    page.on(settled, (request) => inFlight.delete(request));
+  page.on("requestfinished", (request) => inFlight.delete(request));
+  page.on("requestfailed", (request) => inFlight.delete(request));
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   return {
     context,
