@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { ErrorEnvelopeSchema } from "../../protocol";
 import type { Credentials } from "./credentials";
 import { ApiError } from "./errors";
+import { fetchResendingIdempotent } from "./idempotent-fetch";
 
 export type Query = Record<string, string | number | readonly string[] | undefined>;
 
@@ -38,7 +39,7 @@ export class ApiClient {
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(target, {
+      res = await fetchResendingIdempotent(target, {
         method,
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),

@@ -20,6 +20,7 @@ import {
   type StoredEvent,
   type SubmitRun,
 } from "../../protocol";
+import { fetchResendingIdempotent } from "../../runner/cli/idempotent-fetch";
 
 export class ApiError extends Error {
   constructor(
@@ -39,7 +40,7 @@ export class FlightdeckClient {
   ) {}
 
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-    const res = await fetch(new URL(path, this.baseUrl), {
+    const res = await fetchResendingIdempotent(new URL(path, this.baseUrl), {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,
