@@ -85,8 +85,17 @@ async function sensorTicks() {
 describe("an agent location's sensor", () => {
   it("is evaluated by the agent tick after tick, its cursor kept", async () => {
     await controlPlane.client.request("POST", "/api/sensors/counting_sensor/start", SensorReplySchema);
-    await waitUntil(async () => (await sensorTicks()).length >= 3, 60_000, "three evaluations of counting_sensor");
-    const ticks = (await sensorTicks()).slice(0, 3);
+    // Three ended ticks: a tick is listed from its start (STARTED), before the agent has answered.
+    const firstThreeEnded = async () => {
+      const ticks = (await sensorTicks()).slice(0, 3);
+      return ticks.length === 3 && ticks.every((t) => t.status !== "STARTED") ? ticks : null;
+    };
+    await waitUntil(
+      async () => (await firstThreeEnded()) !== null,
+      60_000,
+      "three ended evaluations of counting_sensor",
+    );
+    const ticks = (await firstThreeEnded()) ?? [];
     expect(ticks.map((t) => [t.status, t.cursor])).toEqual([
       ["SKIPPED", "1"],
       ["SKIPPED", "2"],
