@@ -89,7 +89,7 @@ async function mainAgentsOnly() {
     await writeResults({ at: new Date().toISOString(), only: "agents", agents });
   } finally {
     await cp.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
@@ -170,7 +170,7 @@ async function main() {
     });
   } finally {
     await Promise.allSettled([location.stop(), cp.stop()]);
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
