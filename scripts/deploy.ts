@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { buildDashboard } from "./lib/dashboard-build";
 import {
   decideAdminToken,
   decideBucket,
@@ -106,14 +107,7 @@ async function main(): Promise<void> {
   await must(["d1", "migrations", "apply", targets.database, "--remote", "--config", DEPLOY_CONFIG]);
 
   console.log("flightdeck: building the dashboard…");
-  await new Promise<void>((resolve, reject) => {
-    const vite = spawn(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "ui", "--logLevel", "warn"], {
-      cwd: REPO_ROOT,
-      stdio: "inherit",
-    });
-    vite.once("error", reject);
-    vite.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
-  });
+  await buildDashboard();
 
   const secretList = await wrangler(["secret", "list", "--format", "json", "--config", DEPLOY_CONFIG], { quiet: true });
   let adminToken: string | null = null;

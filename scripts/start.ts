@@ -15,6 +15,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateSecret } from "../protocol";
 import { type CronTriggers, readCronTriggers, startCronTriggers } from "./lib/cron-triggers";
+import { buildDashboard } from "./lib/dashboard-build";
 import { freePort } from "./lib/free-port";
 import {
   type CodeLocationServer,
@@ -26,7 +27,6 @@ import {
   startControlPlane,
   stopStack,
 } from "./lib/local-stack";
-import { runToCompletion } from "./lib/processes";
 
 const { values } = parseArgs({
   options: {
@@ -58,9 +58,7 @@ async function main() {
   const secret = await readOrCreate("demo-location-secret", generateSecret);
 
   console.log("flightdeck: building the dashboard…");
-  await runToCompletion(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "ui", "--logLevel", "warn"], {
-    cwd: REPO_ROOT,
-  });
+  await buildDashboard();
 
   let controlPlane: ControlPlane | undefined;
   let location: CodeLocationServer | undefined;

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { buildDashboard, DASHBOARD_DIST } from "../../scripts/lib/dashboard-build";
 import { readDeployTargets, withDatabaseId } from "../../scripts/lib/deploy-plan";
 import { REPO_ROOT } from "../../scripts/lib/local-stack";
 import { runToCompletion } from "../../scripts/lib/processes";
@@ -18,11 +19,7 @@ let outdir: string;
 
 beforeAll(async () => {
   outdir = await mkdtemp(path.join(os.tmpdir(), "flightdeck-dry-run-"));
-  if (!existsSync(path.join(REPO_ROOT, "ui/dist/index.html"))) {
-    await runToCompletion(path.join(REPO_ROOT, "node_modules/.bin/vite"), ["build", "ui", "--logLevel", "warn"], {
-      cwd: REPO_ROOT,
-    });
-  }
+  if (!existsSync(path.join(DASHBOARD_DIST, "index.html"))) await buildDashboard();
 });
 afterAll(async () => {
   await rm(config, { force: true });
