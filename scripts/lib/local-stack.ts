@@ -55,6 +55,8 @@ export type ControlPlane = {
   stop: () => Promise<void>;
   /** Starts it again on the same port and storage. */
   start: () => Promise<void>;
+  /** What `wrangler dev` printed since it last started (a line per request it answered). */
+  log: () => string;
 };
 
 export async function applyMigrations(persistDir: string): Promise<void> {
@@ -109,6 +111,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       proc = undefined;
     },
     start,
+    log: () => proc?.output() ?? "",
   };
 }
 

@@ -130,6 +130,9 @@ export function useDashboardStack(options: DashboardStackOptions = {}): Omit<Das
     // What the page still waited for tells a stalled server (requests listed) from a stalled page (none).
     const waiting = started.browser.requestsInFlight();
     console.error(`"${ctx.task.name}" failed; the page's requests in flight: ${waiting.join("; ") || "none"}`);
+    // And whether the server saw them: wrangler prints a line per request it answered.
+    const serverLog = started.controlPlane.log().split("\n").slice(-40).join("\n");
+    console.error(`the control plane's last lines:\n${serverLog}`);
     // A page that stopped answering must not hold the file for another navigation timeout.
     const name = `FAILED-${ctx.task.name.slice(0, 60).replace(/\W+/g, "-")}`;
     await started.browser.screenshot(name, { timeoutMs: 15_000 }).catch((error: unknown) => {
