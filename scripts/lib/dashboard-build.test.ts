@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildDashboard, moveChangedFiles } from "./dashboard-build";
+import { REPO_ROOT } from "./local-stack";
+import { runToCompletion } from "./processes";
 
 let dir: string;
 beforeEach(async () => {
@@ -64,5 +66,17 @@ describe("buildDashboard", () => {
 
     expect(await buildDashboard(dist)).toEqual({ changed: [], removed: [] });
     expect(await identity(path.join(dist, "index.html"))).toBe(page);
+  }, 120_000);
+
+  it("builds the production bundle even where NODE_ENV says test, as under Vitest", async () => {
+    expect(process.env.NODE_ENV).toBe("test");
+    const [ours, production] = [path.join(dir, "ours"), path.join(dir, "production")];
+    await buildDashboard(ours);
+    const vite = path.join(REPO_ROOT, "node_modules/.bin/vite");
+    await runToCompletion(vite, ["build", "ui", "--outDir", production, "--logLevel", "warn"], {
+      cwd: REPO_ROOT,
+      env: { NODE_ENV: "production" },
+    });
+    expect(await moveChangedFiles(production, ours)).toEqual({ changed: [], removed: [] });
   }, 120_000);
 });

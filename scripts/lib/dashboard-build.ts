@@ -10,7 +10,8 @@
  *
  * So vite builds into a directory of its own beside ui/dist, and only what differs moves into
  * ui/dist: each changed file whole, by rename; the entry page after the chunks it names; files no
- * longer built removed last. The build is reproducible, so an unchanged dashboard touches nothing.
+ * longer built removed last. The build is reproducible (always the production bundle, see below),
+ * so an unchanged dashboard touches nothing.
  */
 import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
@@ -30,8 +31,11 @@ export async function buildDashboard(dist = DASHBOARD_DIST): Promise<DashboardBu
   const fresh = await mkdtemp(path.join(UI, ".build-"));
   try {
     const vite = path.join(REPO_ROOT, "node_modules/.bin/vite");
+    // Vite makes a development bundle when NODE_ENV says development or test (as it does under
+    // Vitest): the dashboard is always the production one, whoever builds it, byte for byte.
     await runToCompletion(vite, ["build", "ui", "--outDir", fresh, "--emptyOutDir", "--logLevel", "warn"], {
       cwd: REPO_ROOT,
+      env: { NODE_ENV: "production" },
     });
     return await moveChangedFiles(fresh, dist);
   } finally {
